@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: unit, shell-runner, store, CLI, and the Slurm integration tests against a real
+# single-node cluster, which this script starts (installing Slurm on first use) and stops again if
+# it was not already running. Prints "N passed, N failed" last; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cluster_was_running=false
+if command -v sinfo >/dev/null 2>&1 && timeout 5 sinfo -h >/dev/null 2>&1; then
+  cluster_was_running=true
+fi
+scripts/slurm/start-cluster.sh
+if [ "$cluster_was_running" = false ]; then
+  trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true' EXIT
+fi
+
+dotnet build Flepimop2.slnx -c Debug -warnaserror --nologo -v quiet
+
+log=$(mktemp)
+status=0
+dotnet test Flepimop2.slnx --no-build --nologo 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 90, Skipped: 0, ..."
+read -r passed failed skipped < <(awk '
+  /(Passed|Failed)!  - Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i + 1) + 0
+      if ($i == "Passed:") p += $(i + 1) + 0
+      if ($i == "Skipped:") s += $(i + 1) + 0
+    }
+  }
+  END { print p + 0, f + 0, s + 0 }' "$log")
+rm -f "$log"
+
+if [ "$skipped" -gt 0 ]; then
+  echo "error: $skipped test(s) were skipped; every test must run" >&2
+  status=1
+fi
+if [ "$passed" -eq 0 ]; then
+  echo "error: no test ran" >&2
+  status=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace Flepimop2.Cli.Output;
+
+/// <summary>
+/// Writes log records to stderr as single plain lines (<c>warning: ...</c>), synchronously, so a
+/// warning is never lost when the tool exits and never lands in stdout with the results.
+/// </summary>
+internal sealed class StderrLoggerProvider(LogLevel minimum, bool withStackTraces) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new StderrLogger(minimum, withStackTraces);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class StderrLogger(LogLevel minimum, bool withStackTraces) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            var prefix = logLevel switch
+            {
+                LogLevel.Trace => "trace",
+                LogLevel.Debug => "debug",
+                LogLevel.Information => "info",
+                LogLevel.Warning => "warning",
+                _ => "error",
+            };
+            var line = $"{prefix}: {formatter(state, exception)}";
+            if (exception is not null && withStackTraces)
+            {
+                line += Environment.NewLine + exception;
+            }
+
+            Console.Error.WriteLine(line);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Flepimop2.Cli;
+
+return await CliApplication.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Configuration;
+
+namespace Flepimop2.Commands;
+
+/// <summary>A configured processing step (a <c>process</c> module), run by <c>flepimop2 process</c>.</summary>
+public abstract class ProcessStep
+{
+    /// <summary>The fully qualified module name, for example <c>flepimop2.process.shell</c>.</summary>
+    public abstract string Module { get; }
+
+    /// <summary>Builds a step from its configuration mapping.</summary>
+    /// <param name="configuration">The mapping with a <c>module</c> key.</param>
+    /// <returns>The step.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">Unknown module or invalid option.</exception>
+    public static ProcessStep Build(JsonObject configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var module = new OptionReader(configuration).RequiredString("module");
+        var resolved = module.Contains('.', StringComparison.Ordinal) ? module : $"flepimop2.process.{module}";
+        return resolved switch
+        {
+            ShellProcessStep.ModuleName => ShellProcessStep.FromConfiguration(configuration),
+            _ => throw new Flepimop2ConfigurationException(
+                $"unknown process module '{module}'; known modules: {ShellProcessStep.ModuleName}", field: "module"),
+        };
+    }
+
+    /// <summary>Checks, without running anything, that the step can run here, and says what it would run.</summary>
+    /// <returns>The command line it would run, shell-quoted.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">Something the step needs is missing.</exception>
+    public abstract string Describe();
+
+    /// <summary>Runs the step.</summary>
+    /// <param name="cancellationToken">Stops waiting; the step's process is signalled.</param>
+    /// <returns>The step's exit code.</returns>
+    public abstract Task<int> RunAsync(CancellationToken cancellationToken);
+}

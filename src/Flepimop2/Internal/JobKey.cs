@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace Flepimop2.Internal;
+
+/// <summary>Store keys: <c>{backend}-{job_id}</c> with every run of characters outside <c>[A-Za-z0-9._-]</c> replaced by one <c>_</c>.</summary>
+internal static class JobKey
+{
+    public static string For(string backend, string jobId) => Sanitize($"{backend}-{jobId}");
+
+    public static string Sanitize(string raw)
+    {
+        var builder = new StringBuilder(raw.Length);
+        var inRun = false;
+        foreach (var c in raw)
+        {
+            if (IsSafe(c))
+            {
+                builder.Append(c);
+                inRun = false;
+            }
+            else if (!inRun)
+            {
+                builder.Append('_');
+                inRun = true;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Whether text can name a file in the store: only safe characters, and not <c>.</c> or <c>..</c>.</summary>
+    public static bool IsValidKey(string text) =>
+        text.Length > 0 && text.Length <= 200 && text != "." && text != ".." && text.All(IsSafe);
+
+    private static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+}

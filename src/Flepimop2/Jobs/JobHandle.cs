@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+
+namespace Flepimop2.Jobs;
+
+/// <summary>A reference to a submitted job, enough to ask its backend about it later.</summary>
+public record JobHandle : JobSubmission
+{
+    private readonly DateTimeOffset _submittedAt = IsoTime.Now(TimeProvider.System);
+
+    /// <summary>Creates a handle.</summary>
+    /// <param name="jobId">The backend's identifier for the job.</param>
+    /// <param name="backend">The short name of the runner that produced it, for example <c>shell</c>.</param>
+    public JobHandle(string jobId, string backend)
+    {
+        JobId = jobId;
+        Backend = backend;
+    }
+
+    /// <summary>Opaque token identifying the job on the backend (a Slurm id, a local id, ...).</summary>
+    public string JobId { get; init; }
+
+    /// <summary>The short name of the runner that produced this handle, for example <c>shell</c> or <c>slurm</c>.</summary>
+    public string Backend { get; init; }
+
+    /// <summary>When the job was submitted, in UTC, to the microsecond. Defaults to now.</summary>
+    public DateTimeOffset SubmittedAt
+    {
+        get => _submittedAt;
+        init => _submittedAt = IsoTime.Normalize(value);
+    }
+
+    /// <summary>Backend-specific metadata (mode, pid, partition, ...), as JSON values.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Metadata { get; init; } = EmptyJson.Map;
+
+    /// <summary>The store key: <c>{backend}-{job_id}</c> with unsafe characters replaced.</summary>
+    public string Key => JobKey.For(Backend, JobId);
+
+    /// <summary>One line for a terminal: <c>{backend}-{job_id} submitted_at={yyyy-MM-ddTHH:mm:ss}</c>.</summary>
+    /// <returns>The line.</returns>
+    public override string ToString() =>
+        $"{Backend}-{JobId} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
+
+    /// <summary>Gets a metadata value as a string, if present and a string or number.</summary>
+    /// <param name="name">The metadata key.</param>
+    /// <returns>The text, or <see langword="null"/>.</returns>
+    public string? MetadataText(string name) => JsonText.Of(Metadata.GetValueOrDefault(name));
+}

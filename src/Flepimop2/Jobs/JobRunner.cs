@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Commands;
+
+namespace Flepimop2.Jobs;
+
+/// <summary>
+/// A job backend ("job module"): submits a <see cref="CliCommand"/> and answers for the jobs it submitted.
+/// Every public operation validates first; any issue raises <see cref="Flepimop2ValidationException"/>
+/// and nothing reaches the backend.
+/// </summary>
+public abstract class JobRunner
+{
+    /// <summary>The fully qualified module name, for example <c>flepimop2.job.shell</c>.</summary>
+    public abstract string Module { get; }
+
+    /// <summary>The short name written into handles, for example <c>shell</c>.</summary>
+    public string Backend => Module[(Module.LastIndexOf('.') + 1)..];
+
+    /// <summary>Validates, then submits <paramref name="command"/>, or with <paramref name="dryRun"/> prepares everything and stops just before.</summary>
+    /// <param name="command">The command to run as the job.</param>
+    /// <param name="dryRun">Prepare but do not submit.</param>
+    /// <param name="cancellationToken">Cancels waiting (a blocking job keeps its process).</param>
+    /// <returns>A <see cref="JobHandle"/>, or a <see cref="JobDryRun"/> when <paramref name="dryRun"/> is set.</returns>
+    public async Task<JobSubmission> SubmitAsync(CliCommand command, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ThrowIfAny(ValidateSubmit());
+        return await SubmitCoreAsync(command, dryRun, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates, then asks the backend where a job stands.</summary>
+    /// <param name="handle">The handle returned at submission.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The status.</returns>
+    public async Task<JobStatusResult> StatusAsync(JobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ThrowIfAny(ValidateStatus());
+        return await StatusCoreAsync(handle, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Validates once, then asks the backend about many jobs, in one round trip where the backend can.
+    /// Results come back in the order of <paramref name="handles"/>.
+    /// </summary>
+    /// <param name="handles">The handles to query.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One result per handle, in order.</returns>
+    public async Task<IReadOnlyList<JobStatusResult>> StatusManyAsync(IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        if (handles.Count == 0)
+        {
+            return [];
+        }
+
+        ThrowIfAny(ValidateStatus());
+        return await StatusManyCoreAsync(handles, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops a job. Cancelling a finished job does nothing.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancels waiting for the job to stop.</param>
+    /// <returns>A task that completes when the backend has accepted the request.</returns>
+    public async Task CancelAsync(JobHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ThrowIfAny(ValidateStatus());
+        await CancelCoreAsync(handle, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Files holding the job's output, for <c>job logs</c>; empty when the output was not kept.</summary>
+    /// <param name="handle">The job.</param>
+    /// <returns>Absolute paths, possibly of files not written yet.</returns>
+    public virtual IReadOnlyList<string> GetLogFiles(JobHandle handle) => [];
+
+    /// <summary>The runner's full configuration, enough to rebuild it with <see cref="JobRunners.Build(JsonObject)"/>.</summary>
+    /// <returns>A new JSON object; callers may change it.</returns>
+    public abstract JsonObject ToConfiguration();
+
+    /// <summary>Checks what a submission needs. Return no issues when all is well.</summary>
+    /// <returns>The issues found.</returns>
+    protected virtual IReadOnlyList<ValidationIssue> ValidateSubmit() => [];
+
+    /// <summary>Checks what a status query or cancel needs. Return no issues when all is well.</summary>
+    /// <returns>The issues found.</returns>
+    protected virtual IReadOnlyList<ValidationIssue> ValidateStatus() => [];
+
+    /// <summary>Backend-specific submission, called after validation passed.</summary>
+    /// <param name="command">The command to run.</param>
+    /// <param name="dryRun">Prepare but do not submit.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A handle, or a dry run description.</returns>
+    protected abstract Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken);
+
+    /// <summary>Backend-specific status query, called after validation passed.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The status.</returns>
+    protected abstract Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>Status of many jobs; the default asks one at a time. Backends that can batch override this.</summary>
+    /// <param name="handles">The jobs, at least one.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>One result per handle, in order.</returns>
+    protected virtual async Task<IReadOnlyList<JobStatusResult>> StatusManyCoreAsync(IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        var results = new JobStatusResult[handles.Count];
+        for (var i = 0; i < handles.Count; i++)
+        {
+            results[i] = await StatusCoreAsync(handles[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>Backend-specific cancel, called after validation passed.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    protected abstract Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken);
+
+    private static void ThrowIfAny(IReadOnlyList<ValidationIssue>? issues)
+    {
+        if (issues is { Count: > 0 })
+        {
+            throw new Flepimop2ValidationException(issues);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+
+namespace Flepimop2.Jobs;
+
+/// <summary>A <see cref="JobHandle"/> with the job's status and backend-specific details.</summary>
+public sealed record JobStatusResult : JobHandle
+{
+    /// <summary>Creates a status result for a handle.</summary>
+    /// <param name="handle">The handle that was queried.</param>
+    /// <param name="status">The status found.</param>
+    public JobStatusResult(JobHandle handle, JobStatus status)
+        : base(handle)
+    {
+        Status = status;
+    }
+
+    /// <summary>The current lifecycle state.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>Backend-specific details (return code, Slurm state, reason, ...).</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Detail { get; init; } = EmptyJson.Map;
+
+    /// <summary>The handle line followed by <c>status={status}</c>.</summary>
+    /// <returns>The line.</returns>
+    public override string ToString() => $"{base.ToString()} status={Status.ToWireName()}";
+
+    /// <summary>The plain handle this result was made from.</summary>
+    /// <returns>A handle without status.</returns>
+    public JobHandle ToHandle() =>
+        new(JobId, Backend) { SubmittedAt = SubmittedAt, Metadata = Metadata };
+}

@@ -1,0 +1,8 @@
+namespace Flepimop2.Jobs;
+
+/// <summary>
+/// What <see cref="JobRunner.SubmitAsync"/> returns: a <see cref="JobHandle"/> when the job was
+/// submitted, or a <see cref="JobDryRun"/> describing the submission a dry run skipped.
+/// Tell them apart with pattern matching.
+/// </summary>
+public abstract record JobSubmission;

@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+using Flepimop2.Jobs;
+
+namespace Flepimop2.Store.Internal;
+
+/// <summary>
+/// The store's JSON, in the original's shape (two-space indent, <c>"key": value</c>), written and read
+/// without reflection so the native tool stays small and fast.
+/// </summary>
+internal static class StoreJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonDocumentOptions ReaderOptions = new() { AllowTrailingCommas = false, MaxDepth = 256 };
+
+    public static byte[] HandleFile(StoredJob job)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("key", job.Key);
+            writer.WritePropertyName("handle");
+            WriteHandle(writer, job.Handle);
+            writer.WritePropertyName("job_config");
+            job.JobConfig.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void WriteHandle(Utf8JsonWriter writer, JobHandle handle)
+    {
+        writer.WriteStartObject();
+        WriteHandleFields(writer, handle);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteHandleFields(Utf8JsonWriter writer, JobHandle handle)
+    {
+        writer.WriteString("job_id", handle.JobId);
+        writer.WriteString("backend", handle.Backend);
+        writer.WriteString("submitted_at", IsoTime.Format(handle.SubmittedAt));
+        writer.WritePropertyName("metadata");
+        WriteMap(writer, handle.Metadata);
+    }
+
+    public static void WriteStatusResult(Utf8JsonWriter writer, JobStatusResult result)
+    {
+        writer.WriteStartObject();
+        WriteHandleFields(writer, result);
+        writer.WriteString("status", result.Status.ToWireName());
+        writer.WritePropertyName("detail");
+        WriteMap(writer, result.Detail);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> map)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in map)
+        {
+            writer.WritePropertyName(key);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static void WriteSummaryEntry(Utf8JsonWriter writer, JobSummaryEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("key", entry.Key);
+        writer.WriteString("backend", entry.Backend);
+        writer.WriteString("job_id", entry.JobId);
+        writer.WriteString("submitted_at", IsoTime.Format(entry.SubmittedAt));
+        if (entry.Status is { } status)
+        {
+            writer.WriteString("status", status.ToWireName());
+        }
+        else
+        {
+            writer.WriteNull("status");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static byte[] Summary(IEnumerable<JobSummaryEntry> entries)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartArray();
+            foreach (var entry in entries)
+            {
+                WriteSummaryEntry(writer, entry);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Parses a handle file; the message says what is wrong when it is not one.</summary>
+    public static StoredJob ParseHandleFile(ReadOnlySpan<byte> bytes, out string? problem)
+    {
+        problem = null;
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(bytes, documentOptions: ReaderOptions);
+        }
+        catch (JsonException ex)
+        {
+            problem = bytes.Length == 0 ? "the file is empty" : $"not valid JSON ({ex.Message.Split('.')[0]})";
+            return null!;
+        }
+
+        if (root is not JsonObject obj
+            || OptionText(obj, "key") is not { } key
+            || obj["handle"] is not JsonObject handleNode
+            || ParseHandle(handleNode) is not { } handle)
+        {
+            problem = "not a flepimop2 job handle file (expected 'key', 'handle' with job_id, backend, submitted_at)";
+            return null!;
+        }
+
+        var config = obj["job_config"] as JsonObject ?? [];
+        obj.Remove("job_config");
+        return new StoredJob(key, handle, config);
+    }
+
+    public static JobHandle? ParseHandle(JsonObject node)
+    {
+        if (OptionText(node, "job_id") is not { } jobId
+            || OptionText(node, "backend") is not { } backend
+            || !IsoTime.TryParse(OptionText(node, "submitted_at"), out var submittedAt))
+        {
+            return null;
+        }
+
+        var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (node["metadata"] is JsonObject meta)
+        {
+            foreach (var (k, v) in meta)
+            {
+                metadata[k] = v?.DeepClone();
+            }
+        }
+
+        return new JobHandle(jobId, backend) { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>Parses <c>summary.json</c>, skipping (and reporting) entries that are not well formed.</summary>
+    public static List<JobSummaryEntry> ParseSummary(ReadOnlySpan<byte> bytes, List<string> problems)
+    {
+        var entries = new List<JobSummaryEntry>();
+        if (bytes.Length == 0)
+        {
+            problems.Add("the file is empty");
+            return entries;
+        }
+
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                problems.Add("expected a JSON array of job entries");
+                return entries;
+            }
+
+            var index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (ReadEntry(ref reader) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+                else
+                {
+                    problems.Add($"entry {index} is not a job entry (key, backend, job_id, submitted_at)");
+                }
+
+                index++;
+            }
+        }
+        catch (JsonException ex)
+        {
+            problems.Add($"not valid JSON ({ex.Message.Split('.')[0]})");
+        }
+
+        return entries;
+    }
+
+    private static JobSummaryEntry? ReadEntry(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? key = null, backend = null, jobId = null, submitted = null, status = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            switch (name)
+            {
+                case "key": key = text; break;
+                case "backend": backend = text; break;
+                case "job_id": jobId = text; break;
+                case "submitted_at": submitted = text; break;
+                case "status": status = text; break;
+            }
+        }
+
+        if (key is null || backend is null || jobId is null || !IsoTime.TryParse(submitted, out var at))
+        {
+            return null;
+        }
+
+        return new JobSummaryEntry(key, backend, jobId, at, JobStatusExtensions.TryParseWireName(status, out var s) ? s : null);
+    }
+
+    private static string? OptionText(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+}

@@ -1,0 +1,15 @@
+using Flepimop2.Jobs;
+
+namespace Flepimop2.Store;
+
+/// <summary>One line of <c>summary.json</c>: enough to list a job without opening its handle file.</summary>
+/// <param name="Key">The store key.</param>
+/// <param name="Backend">The backend's short name.</param>
+/// <param name="JobId">The backend's job id.</param>
+/// <param name="SubmittedAt">When it was submitted, UTC.</param>
+/// <param name="Status">The last status seen, or <see langword="null"/> when never checked.</param>
+public sealed record JobSummaryEntry(string Key, string Backend, string JobId, DateTimeOffset SubmittedAt, JobStatus? Status)
+{
+    /// <summary>Whether the last status seen is terminal, so the backend need not be asked again.</summary>
+    public bool IsKnownFinished => Status is { } s && s.IsFinished();
+}

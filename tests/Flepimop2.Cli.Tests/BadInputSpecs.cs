@@ -1,0 +1,58 @@
+namespace Flepimop2.Cli.Tests;
+
+public sealed class BadInputSpecs
+{
+    private const string Process = "process:\n  ok:\n    module: shell\n    command: \"true\"\n";
+
+    public static TheoryData<string, string, string[], int, string> Cases => new()
+    {
+        { "invalid yaml", "jobs: [\n", ["job", "process"], 3, "config.yaml: invalid YAML at line 2" },
+        { "empty file", string.Empty, ["job", "process"], 3, "config.yaml: the configuration file is empty" },
+        { "jobs of the wrong type", "jobs: 5\n" + Process, ["job", "process"], 3, "config.yaml: jobs: expected a mapping" },
+        { "missing module", "jobs:\n  a:\n    detach: true\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: is required" },
+        { "unknown module", "jobs:\n  a:\n    module: shel\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: unknown job module 'shel'; known modules: flepimop2.job.shell, flepimop2.job.slurm" },
+        { "unknown job target", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "-j", "b"], 3, "config.yaml: jobs: no target 'b'; targets: a" },
+        { "unknown process target", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "-t", "nope"], 3, "config.yaml: process: no target 'nope'; targets: ok" },
+        { "wrong value type", "jobs:\n  a:\n    module: shell\n    detach: maybe\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.detach: expected true or false, got 'maybe'" },
+        { "env not a mapping", "jobs:\n  a:\n    module: shell\n    env: [1]\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.env: expected a mapping, got a list" },
+        { "cwd that does not exist", "jobs:\n  a:\n    module: shell\n    cwd: /no/such/dir\n" + Process, ["job", "process"], 3, "missing_directory" },
+        { "executable that does not exist", "jobs:\n  a:\n    module: shell\n    executable: /no/such/flepimop2\n" + Process, ["job", "process"], 3, "[missing_executable] '/no/such/flepimop2' is not an executable file" },
+        { "process command missing", "jobs:\n  a: {module: shell}\nprocess:\n  p:\n    module: shell\n", ["job", "process"], 3, "config.yaml: process.p.command: is required" },
+        { "process command not found", "process:\n  p:\n    module: shell\n    command: no-such-cmd-xyz\n", ["process"], 3, "config.yaml: process.p.command: command 'no-such-cmd-xyz' not found on PATH" },
+        { "missing config", "jobs: {}\n", ["job", "process", "absent.yaml"], 3, "absent.yaml: configuration file not found" },
+        { "unknown job key", Process, ["job", "status", "shell-nope"], 1, "no job 'shell-nope'" },
+        { "path as job key", Process, ["job", "status", "../../etc/passwd"], 1, "no job '../../etc/passwd'" },
+        { "unknown option", Process, ["job", "list", "--frobnicate"], 2, "Unrecognized command or argument '--frobnicate'" },
+        { "missing job argument", Process, ["job", "status"], 2, "error:" },
+        { "bad status filter", Process, ["job", "list", "--status", "done"], 2, "--status must be one of pending, running, successful, failed, finished_unknown, unknown; got 'done'" },
+        { "negative wait timeout", Process, ["job", "wait", "x", "--timeout", "-1"], 2, "--timeout must be a positive number" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_gets_a_clear_error_the_documented_exit_code_and_writes_nothing(string name, string config, string[] args, int exitCode, string message)
+    {
+        using var project = new TempProject(config);
+
+        var result = await project.Run(args);
+
+        Assert.True(result.ExitCode == exitCode, $"{name}: {result}");
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
+        Assert.True(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length <= 4, result.Stderr);
+        Assert.Empty(result.Stdout);
+        Assert.False(Directory.Exists(project.StoreDirectory), $"{name}: the store was written");
+    }
+
+    [Fact]
+    public async Task Triple_verbose_shows_the_stack_trace()
+    {
+        using var project = new TempProject("jobs: [\n");
+
+        var result = await project.Run("job", "process", "-vvv");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+}

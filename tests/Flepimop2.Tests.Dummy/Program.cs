@@ -1,0 +1,53 @@
+using System.Text;
+
+// A small program the tests run as a real job, in the style of CliWrap's dummy: it is started as
+// `dummy <command-name> <argv...>` by the runners, so the first argument is the flepimop2 command name.
+//   dummy process exit N            exit with code N
+//   dummy process sleep SECONDS     sleep, then exit 0
+//   dummy process spawn-sleep FILE SECONDS   start a child `sleep`, write its pid to FILE, then sleep
+//   dummy process argv FILE ARGS... write the arguments, NUL-separated, to FILE, exit 0
+//   dummy process echo TEXT...      print TEXT to stdout and "err" to stderr, exit 0
+//   dummy process save-handles STORE PREFIX N   save N handles into the job store STORE through the library
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: dummy <command-name> <verb> ...");
+    return 64;
+}
+
+var rest = args[2..];
+switch (args[1])
+{
+    case "exit":
+        return int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture);
+    case "sleep":
+        Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)));
+        return 0;
+    case "spawn-sleep":
+        using (var child = System.Diagnostics.Process.Start("sleep", rest[1]))
+        {
+            File.WriteAllText(rest[0], child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            child.WaitForExit();
+        }
+
+        return 0;
+    case "argv":
+        File.WriteAllText(rest[0], string.Join('\0', rest[1..]), new UTF8Encoding(false));
+        return 0;
+    case "echo":
+        Console.WriteLine(string.Join(' ', rest));
+        Console.Error.WriteLine("err");
+        return 0;
+    case "save-handles":
+        var store = new Flepimop2.Store.JobStore(rest[0]);
+        var count = int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < count; i++)
+        {
+            var handle = new Flepimop2.Jobs.JobHandle($"{rest[1]}-{i}", "shell");
+            store.Save(handle, new System.Text.Json.Nodes.JsonObject { ["module"] = "flepimop2.job.shell" });
+        }
+
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown verb {args[1]}");
+        return 64;
+}

@@ -1,0 +1,135 @@
+using Flepimop2.Configuration;
+using Flepimop2.Tests.Support;
+
+namespace Flepimop2.Tests.Configuration;
+
+public sealed class ConfigurationFileSpecs : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static ConfigurationFile Parse(string yaml) => ConfigurationFile.Parse(yaml, "c.yaml", "/p/c.yaml");
+
+    [Fact]
+    public void I_can_read_the_originals_example_configuration()
+    {
+        var file = ConfigurationFile.Load(Path.Combine(TestPaths.Fixtures, "config.yaml"));
+
+        Assert.Equal(["local", "bg"], file.Entries("jobs").Select(e => e.Name));
+        Assert.Equal("local", file.Select("jobs", null).Name);
+        Assert.False(file.Select("jobs", "local").Values["detach"]!.GetValue<bool>());
+        Assert.Equal("/usr/local/bin:/usr/bin:/bin", file.Select("jobs", "bg").Values["env"]!["PATH"]!.GetValue<string>());
+        Assert.Equal("true", file.Select("process", "ok").Values["command"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_list_section_has_one_entry_named_default()
+    {
+        var file = Parse("jobs:\n  - module: shell\n");
+
+        var entry = file.Select("jobs", null);
+
+        Assert.Equal("default", entry.Name);
+        Assert.Equal("jobs.default", entry.Location);
+        Assert.Equal("default", file.Select("jobs", "default").Name);
+    }
+
+    [Fact]
+    public void An_unknown_target_is_an_error_listing_the_targets()
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => Parse("jobs:\n  a: {module: shell}\n  b: {module: shell}\n").Select("jobs", "c"));
+
+        Assert.Equal("c.yaml: jobs: no target 'c'; targets: a, b", error.Message);
+    }
+
+    [Theory]
+    [InlineData("jobs: 3\n", "c.yaml: jobs: expected a mapping from target name to module configuration, got '3'")]
+    [InlineData("jobs: {}\n", "c.yaml: jobs: the section is empty")]
+    [InlineData("jobs: []\n", "c.yaml: jobs: the section is empty")]
+    [InlineData("process: {}\n", "c.yaml: jobs: the file has no 'jobs' section")]
+    [InlineData("jobs:\n  a: 7\n", "c.yaml: jobs.a: expected a mapping with a 'module' key, got '7'")]
+    [InlineData("jobs:\n  - module: shell\n  - module: shell\n", "c.yaml: jobs: a list may hold only one entry (it is named 'default'); use a mapping from target name to module for 2")]
+    public void A_malformed_section_names_the_file_and_section(string yaml, string message)
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(yaml).Entries("jobs"));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("", "the configuration file is empty")]
+    [InlineData("jobs: [\n", "invalid YAML at line")]
+    [InlineData("- a\n- b\n", "the top level must be a mapping")]
+    [InlineData("jobs:\n  a: 1\n  a: 2\n", "Duplicate key a")]
+    public void Unreadable_yaml_is_one_line_naming_the_file(string yaml, string fragment)
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(yaml));
+
+        Assert.StartsWith("c.yaml: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Scalars_follow_the_yaml_core_schema_and_quoted_values_stay_text()
+    {
+        var values = Parse("jobs:\n  a:\n    b: true\n    c: 'true'\n    d: 12\n    e: \"12\"\n    f: 1.5\n    g: ~\n    h: yes\n    i: 0x1F\n").Select("jobs", "a").Values;
+
+        Assert.Equal("{\"b\":true,\"c\":\"true\",\"d\":12,\"e\":\"12\",\"f\":1.5,\"g\":null,\"h\":\"yes\",\"i\":\"0x1F\"}", values.ToJsonString());
+    }
+
+    [Fact]
+    public void A_shorthand_entry_is_read_as_its_module_configuration()
+    {
+        var values = Parse("jobs:\n  quick: shell(detach=false)\n").Select("jobs", "quick").Values;
+
+        Assert.Equal("{\"module\":\"shell\",\"detach\":false}", values.ToJsonString());
+    }
+
+    [Fact]
+    public void The_default_configuration_is_the_first_existing_of_the_documented_names()
+    {
+        Directory.CreateDirectory(_temp.Combine("configs"));
+        File.WriteAllText(_temp.Combine("configs", "config.yml"), "jobs: []");
+        Assert.Equal("configs/config.yml", ConfigurationFile.FindDefault(_temp.Path));
+
+        File.WriteAllText(_temp.Combine("configuration.yml"), "jobs: []");
+        Assert.Equal("configuration.yml", ConfigurationFile.FindDefault(_temp.Path));
+
+        File.WriteAllText(_temp.Combine("config.yaml"), "jobs: []");
+        Assert.Equal("config.yaml", ConfigurationFile.FindDefault(_temp.Path));
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_configuration_error_naming_it()
+    {
+        var path = _temp.Combine("absent.yaml");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => ConfigurationFile.Load(path));
+
+        Assert.Equal($"{path}: configuration file not found", error.Message);
+    }
+
+    [Fact]
+    public void A_bad_option_is_located_in_file_entry_and_field()
+    {
+        var file = Parse("jobs:\n  bg:\n    module: shell\n    detach: maybe\n");
+        var entry = file.Select("jobs", "bg");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() =>
+        {
+            try
+            {
+                Flepimop2.Jobs.JobRunners.Build(entry.Values);
+            }
+            catch (Flepimop2ConfigurationException ex)
+            {
+                throw file.Locate(ex, entry);
+            }
+        });
+
+        Assert.Equal("c.yaml: jobs.bg.detach: expected true or false, got 'maybe'", error.Message);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, entry.Values["detach"]!.GetValueKind());
+    }
+}

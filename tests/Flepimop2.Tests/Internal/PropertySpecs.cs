@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text;
+using Flepimop2.Internal;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Flepimop2.Tests.Internal;
+
+public sealed class PropertySpecs
+{
+    private static readonly char[] Interesting = " \t'\"$`;*?[]{}()<>|&!#~\\\n-=,.:/%@_aZ09é–ü√".ToCharArray();
+
+    private static Arbitrary<string> Tokens() =>
+        Gen.Elements(Interesting).ArrayOf().Select(chars => new string(chars)).ToArbitrary();
+
+    [Property(MaxTest = 500)]
+    public Property A_sanitized_key_holds_only_safe_characters_and_sanitizing_again_changes_nothing() =>
+        Prop.ForAll(Tokens(), raw =>
+        {
+            var key = JobKey.Sanitize(raw);
+            return key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+                && JobKey.Sanitize(key) == key
+                && key.Length <= raw.Length;
+        });
+
+    [Property(MaxTest = 200)]
+    public Property A_safe_name_is_its_own_key() =>
+        Prop.ForAll(Gen.Elements("abcXYZ019._-".ToCharArray()).NonEmptyListOf().Select(l => new string([.. l])).ToArbitrary(), safe => JobKey.Sanitize(safe) == safe);
+
+    [Fact]
+    public void A_shell_reads_every_quoted_token_back_exactly()
+    {
+        // One sh process checks many tokens: each is printed back NUL-terminated and compared.
+        var tokens = Gen.Elements(Interesting).ArrayOf().Select(chars => new string(chars)).Sample(300).Append(string.Empty).Append("'").Append("''").ToList();
+        var script = new StringBuilder();
+        foreach (var token in tokens)
+        {
+            script.Append("printf '%s\\0' ").Append(ShellQuote.Quote(token)).Append('\n');
+        }
+
+        var start = new ProcessStartInfo("/bin/sh", ["-c", script.ToString()]) { RedirectStandardOutput = true, StandardOutputEncoding = new UTF8Encoding(false) };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(tokens, output.Split('\0')[..^1]);
+    }
+
+    [Property(MaxTest = 300)]
+    public bool A_timestamp_written_and_read_back_is_the_same_instant(DateTimeOffset value)
+    {
+        var normalized = IsoTime.Normalize(value);
+        return IsoTime.TryParse(IsoTime.Format(normalized), out var back) && back == normalized && IsoTime.Format(back).EndsWith('Z');
+    }
+}
