@@ -51,32 +51,42 @@ public sealed class JobStore
         Directory.CreateDirectory(HandlesDirectory);
         AtomicFile.WriteAllBytes(HandlePath(job.Key), StoreJson.HandleFile(job));
         var entry = new JobSummaryEntry(job.Key, handle.Backend, handle.JobId, handle.SubmittedAt, null);
-        UpdateSummary(entries =>
+        using (FileLock.Acquire(LockPath, LockTimeout))
         {
-            entries[entry.Key] = entry;
-            return true;
-        });
+            SummaryFile.Append(SummaryPath, entry, () => ReadSummary([]));
+        }
+
         return job;
     }
 
-    /// <summary>Records the statuses just seen, so later listings need not ask the backend about finished jobs.</summary>
-    /// <param name="statuses">Status by key; keys not in the summary are ignored.</param>
-    public void UpdateStatuses(IReadOnlyDictionary<string, JobStatus> statuses)
+    /// <summary>
+    /// Records the statuses just seen, so later listings need not ask the backend about finished jobs.
+    /// A job the summary lacks (or a summary that could not be read) is written back whole.
+    /// </summary>
+    /// <param name="results">Fresh results.</param>
+    public void UpdateStatuses(IEnumerable<JobStatusResult> results)
     {
-        ArgumentNullException.ThrowIfNull(statuses);
-        if (statuses.Count == 0 || !File.Exists(SummaryPath))
+        ArgumentNullException.ThrowIfNull(results);
+        var fresh = results.ToList();
+        if (fresh.Count == 0 || !Directory.Exists(HandlesDirectory))
         {
             return;
         }
 
-        UpdateSummary(entries =>
+        UpdateSummary((entries, damaged) =>
         {
-            var changed = false;
-            foreach (var (key, status) in statuses)
+            var changed = damaged;
+            foreach (var result in fresh)
             {
-                if (entries.TryGetValue(key, out var entry) && entry.Status != status)
+                var key = result.Key;
+                if (!entries.TryGetValue(key, out var entry))
                 {
-                    entries[key] = entry with { Status = status };
+                    entries[key] = new JobSummaryEntry(key, result.Backend, result.JobId, result.SubmittedAt, result.Status);
+                    changed = true;
+                }
+                else if (entry.Status != result.Status)
+                {
+                    entries[key] = entry with { Status = result.Status };
                     changed = true;
                 }
             }
@@ -90,7 +100,7 @@ public sealed class JobStore
     public JobListing List()
     {
         var warnings = new List<string>();
-        var summary = ReadSummary(warnings);
+        var summary = ReadSummary(warnings, retryLocked: true);
         var keysOnDisk = HandleKeysOnDisk();
         var byKey = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
         foreach (var entry in summary)
@@ -206,7 +216,7 @@ public sealed class JobStore
         return keys;
     }
 
-    private List<JobSummaryEntry> ReadSummary(List<string> warnings)
+    private List<JobSummaryEntry> ReadSummary(List<string> warnings, bool retryLocked = false)
     {
         byte[] bytes;
         try
@@ -225,23 +235,35 @@ public sealed class JobStore
 
         var problems = new List<string>();
         var entries = StoreJson.ParseSummary(bytes, problems);
+        if (problems.Count > 0 && retryLocked)
+        {
+            // An append may have been under way while we read; once the writer is done, the file is whole.
+            using (FileLock.Acquire(LockPath, LockTimeout))
+            {
+                return ReadSummary(warnings, retryLocked: false);
+            }
+        }
+
         warnings.AddRange(problems.Select(p => $"{SummaryPath}: {p}"));
         return entries;
     }
 
-    /// <summary>Read-modify-write of the summary under the store lock; written only when <paramref name="change"/> says it changed something.</summary>
-    private void UpdateSummary(Func<Dictionary<string, JobSummaryEntry>, bool> change)
+    /// <summary>
+    /// Read-modify-write of the summary under the store lock; written only when <paramref name="change"/> says
+    /// it changed something. The change is told whether the summary was damaged, so it can write it back whole.
+    /// </summary>
+    private void UpdateSummary(Func<Dictionary<string, JobSummaryEntry>, bool, bool> change)
     {
         Directory.CreateDirectory(Root);
         using var held = FileLock.Acquire(LockPath, LockTimeout);
-        var ignored = new List<string>();
+        var problems = new List<string>();
         var entries = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
-        foreach (var entry in ReadSummary(ignored))
+        foreach (var entry in ReadSummary(problems))
         {
             entries[entry.Key] = entry;
         }
 
-        if (change(entries))
+        if (change(entries, problems.Count > 0))
         {
             AtomicFile.WriteAllBytes(SummaryPath, StoreJson.Summary(entries.Values));
         }

@@ -38,17 +38,19 @@ public sealed class JobTracker
         }
 
         var unfinished = new List<StoredJob>();
-        var unreadable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in listing.Jobs.Where(e => !e.IsKnownFinished))
         {
             try
             {
                 unfinished.Add(Store.Load(entry.Key));
             }
+            catch (JobNotFoundException)
+            {
+                // Its missing handle file was reported with the listing's warnings.
+            }
             catch (Flepimop2Exception ex)
             {
                 _logger.LogWarning("{Message}", ex.Message);
-                unreadable.Add(entry.Key);
             }
         }
 
@@ -94,7 +96,7 @@ public sealed class JobTracker
 
         try
         {
-            Store.UpdateStatuses(results.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal));
+            Store.UpdateStatuses(results.Values);
         }
         catch (Flepimop2Exception ex)
         {
@@ -116,7 +118,7 @@ public sealed class JobTracker
     {
         var job = Store.Find(keyOrId);
         var result = await JobRunners.Build(job.JobConfig).StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
-        Store.UpdateStatuses(new Dictionary<string, JobStatus>(StringComparer.Ordinal) { [job.Key] = result.Status });
+        Store.UpdateStatuses([result]);
         return result;
     }
 

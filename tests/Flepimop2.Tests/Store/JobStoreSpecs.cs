@@ -114,11 +114,10 @@ public sealed class JobStoreSpecs : IDisposable
         var a = store.Save(new JobHandle("a", "shell"), []);
         store.Save(new JobHandle("b", "shell"), []);
 
-        store.UpdateStatuses(new Dictionary<string, JobStatus> { [a.Key] = JobStatus.Failed, ["shell-unknown"] = JobStatus.Successful });
+        store.UpdateStatuses([new JobStatusResult(a.Handle, JobStatus.Failed)]);
 
         var jobs = store.List().Jobs;
         Assert.Equal([JobStatus.Failed, null], jobs.Select(j => j.Status));
-        Assert.DoesNotContain(jobs, j => j.Key == "shell-unknown");
     }
 
     [Theory]
@@ -182,6 +181,22 @@ public sealed class JobStoreSpecs : IDisposable
 
         Assert.Equal(4, listing.Jobs.Count);
         Assert.Empty(listing.Warnings);
+    }
+
+    [Fact]
+    public void Recording_statuses_writes_back_jobs_the_summary_had_lost()
+    {
+        var store = FixtureCopy();
+        File.WriteAllText(store.SummaryPath, "[{\"key\": ");
+        var job = store.Load("shell-0");
+
+        store.UpdateStatuses([new JobStatusResult(job.Handle, JobStatus.Successful)]);
+
+        var problems = new List<string>();
+        var summary = StoreJson.ParseSummary(File.ReadAllBytes(store.SummaryPath), problems);
+        Assert.Empty(problems);
+        Assert.Equal("shell-0", Assert.Single(summary).Key);
+        Assert.Equal(4, store.List().Jobs.Count);
     }
 
     [Fact]

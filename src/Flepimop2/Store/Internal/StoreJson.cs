@@ -130,7 +130,7 @@ internal static class StoreJson
         }
         catch (JsonException ex)
         {
-            problem = bytes.Length == 0 ? "the file is empty" : $"not valid JSON ({ex.Message.Split('.')[0]})";
+            problem = bytes.Length == 0 ? "the file is empty" : Invalid(ex);
             return null!;
         }
 
@@ -205,7 +205,7 @@ internal static class StoreJson
         }
         catch (JsonException ex)
         {
-            problems.Add($"not valid JSON ({ex.Message.Split('.')[0]})");
+            problems.Add(Invalid(ex));
         }
 
         return entries;
@@ -247,6 +247,9 @@ internal static class StoreJson
 
         return new JobSummaryEntry(key, backend, jobId, at, JobStatusExtensions.TryParseWireName(status, out var s) ? s : null);
     }
+
+    private static string Invalid(JsonException ex) =>
+        $"not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): cut short or not JSON";
 
     private static string? OptionText(JsonObject obj, string name) =>
         obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
