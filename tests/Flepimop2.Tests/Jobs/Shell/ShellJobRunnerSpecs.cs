@@ -3,6 +3,7 @@ using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Tests.Support;
+using FsCheck.Fluent;
 
 namespace Flepimop2.Tests.Jobs.Shell;
 
@@ -177,6 +178,29 @@ public sealed class ShellJobRunnerSpecs : IDisposable
 
         Assert.Equal(JobStatus.Successful, status.Status);
         Assert.Equal(args, (await File.ReadAllTextAsync(output, Encoding.UTF8)).Split('\0'));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Random_argument_lists_reach_the_job_exactly(bool detach)
+    {
+        // Spaces, quotes, $, backticks, newlines, globs, non-ASCII and leading dashes: every one reaches the job as given.
+        var runner = Runner(detach);
+        var alphabet = " \t\n'\"$`;*?[]{}()<>|&!#~\\-=aZ9é–ü√ß".ToCharArray();
+        var samples = Gen.Elements(alphabet).ArrayOf().Select(c => new string(c)).ArrayOf().Sample(25);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var output = _temp.Combine($"argv{i}.txt");
+            var args = samples[i];
+
+            var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new DummyCommand(["argv", output, .. args])));
+            var status = await Finished(runner, handle);
+
+            Assert.Equal(JobStatus.Successful, status.Status);
+            var written = await File.ReadAllTextAsync(output, Encoding.UTF8);
+            Assert.Equal(args, args.Length == 0 ? [] : written.Split('\0'));
+        }
     }
 
     [Fact]
