@@ -218,6 +218,12 @@ public sealed class JobStore
 
     private List<JobSummaryEntry> ReadSummary(List<string> warnings, bool retryLocked = false)
     {
+        if (!File.Exists(SummaryPath))
+        {
+            // The common case of a new store: answered without the cost of a first exception.
+            return [];
+        }
+
         byte[] bytes;
         try
         {

@@ -336,6 +336,23 @@ public sealed class ShellJobRunner : JobRunner
         return (dir, Path.Combine(dir, "output.log"), Path.Combine(dir, "exit_code"));
     }
 
+    /// <summary>
+    /// Waits (briefly) until <c>setsid</c> has made the job its own process group, so that a cancel right
+    /// after submission signals the job's group and nothing else.
+    /// </summary>
+    private static ProcessProbe WaitForOwnSession(int pid)
+    {
+        var deadline = Environment.TickCount64 + 2000;
+        var probe = ProcessProbe.Read(pid);
+        while (probe.Exists && probe.ProcessGroup != pid && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(1);
+            probe = ProcessProbe.Read(pid);
+        }
+
+        return probe;
+    }
+
     private ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, string cwd)
     {
         var start = new ProcessStartInfo(fileName) { UseShellExecute = false, WorkingDirectory = cwd };
@@ -383,7 +400,7 @@ public sealed class ShellJobRunner : JobRunner
         var submittedAt = IsoTime.Now(_clock);
         using var process = Process.Start(StartInfo(setsid, [sh, "-c", RecorderScript, "flepimop2-job", paths.ExitFile, paths.Log, .. argv], cwd))
             ?? throw new JobBackendException($"could not start '{argv[0]}'", ShellQuote.Join(argv));
-        var probe = ProcessProbe.Read(process.Id);
+        var probe = WaitForOwnSession(process.Id);
         var metadata = new Dictionary<string, JsonNode?>
         {
             ["mode"] = "detached",

@@ -1,0 +1,105 @@
+using Flepimop2.Internal;
+
+namespace Flepimop2.Jobs.Slurm.Internal;
+
+/// <summary>
+/// The Slurm tools as calls: each runs one command with a timeout, retries transient controller errors with back-off
+/// (through the <see cref="TimeProvider"/>, so tests do not sleep), parses the answer, and turns a failure into a
+/// <see cref="JobBackendException"/> that carries the tool's own message.
+/// </summary>
+internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, TimeSpan commandTimeout)
+{
+    /// <summary>Waits before the retries of a transient error: three retries, doubling.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    public async Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.Sbatch(scriptPath);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw Failure("sbatch rejected the job", argv, result, $" (script: {scriptPath})");
+        }
+
+        return SbatchParser.Parse(result.Stdout)
+            ?? throw new JobBackendException($"sbatch printed no job id: '{result.Stdout.Trim()}' (script: {scriptPath})", ShellQuote.Join(argv), result.ExitCode);
+    }
+
+    /// <summary>The jobs among <paramref name="jobIds"/> still in the queue (pending, running, completing, ...).</summary>
+    public async Task<Dictionary<string, SlurmJobRow>> QueueAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.Squeue(jobIds, cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            // With a single id the controller no longer holds, squeue fails instead of printing nothing.
+            return SlurmErrors.IsInvalidJobId(result.Stderr)
+                ? new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal)
+                : throw Failure("squeue failed", argv, result);
+        }
+
+        return SqueueParser.Parse(result.Stdout);
+    }
+
+    /// <summary>What accounting holds about <paramref name="jobIds"/>, or <see langword="null"/> when the cluster keeps no accounting.</summary>
+    public async Task<Dictionary<string, SlurmJobRow>?> AccountingAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.Sacct(jobIds, cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            return SlurmErrors.IsAccountingDisabled(result.Stderr) ? null : throw Failure("sacct failed", argv, result);
+        }
+
+        return SacctParser.Parse(result.Stdout);
+    }
+
+    /// <summary>Every job the controller still holds, finished ones included until it forgets them (<c>MinJobAge</c>).</summary>
+    public async Task<Dictionary<string, SlurmJobRow>> ControllerJobsAsync(string? cluster, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.ScontrolShowJobs(cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw Failure("scontrol show job failed", argv, result);
+        }
+
+        return ScontrolParser.Parse(result.Stdout);
+    }
+
+    /// <summary>Asks Slurm to cancel a job; a job that has ended or been forgotten is not an error.</summary>
+    public async Task CancelAsync(string jobId, string? cluster, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.Scancel(jobId, cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0 && !SlurmErrors.IsAlreadyFinished(result.Stderr) && !SlurmErrors.IsInvalidJobId(result.Stderr))
+        {
+            throw Failure("scancel failed", argv, result);
+        }
+    }
+
+    private static JobBackendException Failure(string what, string[] argv, ProcessResult result, string suffix = "")
+    {
+        var said = result.Stderr.Trim();
+        if (said.Length == 0)
+        {
+            said = result.Stdout.Trim().Length > 0 ? result.Stdout.Trim() : $"exit code {result.ExitCode}";
+        }
+
+        return new JobBackendException($"{what}: {said.ReplaceLineEndings("; ")}{suffix}", ShellQuote.Join(argv), result.ExitCode);
+    }
+
+    private async Task<ProcessResult> RunAsync(string[] argv, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await processes.RunAsync(argv, commandTimeout, cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode == 0 || attempt >= Backoff.Count || !SlurmErrors.IsTransient(result.Stderr))
+            {
+                return result;
+            }
+
+            await Task.Delay(Backoff[attempt], clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

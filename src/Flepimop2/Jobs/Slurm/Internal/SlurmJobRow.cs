@@ -1,0 +1,20 @@
+namespace Flepimop2.Jobs.Slurm.Internal;
+
+/// <summary>What one line of <c>squeue</c>, <c>sacct</c> or <c>scontrol show job</c> said about a job; fields a tool does not give are null.</summary>
+/// <param name="JobId">The job id as the tool printed it.</param>
+/// <param name="State">The bare state, for example <c>CANCELLED</c> (see <see cref="SlurmStates.Normalize"/>).</param>
+/// <param name="ExitCode">The exit code of the batch script, the number before the colon of <c>7:0</c>.</param>
+/// <param name="Signal">The signal that ended it, the number after the colon.</param>
+/// <param name="Elapsed">Run time as Slurm prints it, for example <c>00:01:18</c> or <c>1-02:03:04</c>.</param>
+/// <param name="Nodes">The nodes it ran or runs on, when assigned.</param>
+/// <param name="Reason">Why it waits or ended, as <c>squeue %r</c> or <c>scontrol Reason=</c> gives it; <c>None</c> becomes null.</param>
+/// <param name="CancelledBy">The uid in <c>CANCELLED by 1000</c>.</param>
+internal sealed record SlurmJobRow(
+    string JobId,
+    string State,
+    int? ExitCode = null,
+    int? Signal = null,
+    string? Elapsed = null,
+    string? Nodes = null,
+    string? Reason = null,
+    string? CancelledBy = null);

@@ -1,0 +1,314 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Jobs;
+using Flepimop2.Jobs.Slurm;
+using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Tests.Support;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Flepimop2.Tests.Jobs.Slurm;
+
+public sealed class SlurmOptionSpecs
+{
+    [Theory]
+    [InlineData("4G", "4G")]
+    [InlineData("500m", "500M")]
+    [InlineData("2.5T", "2560G")]
+    [InlineData("1.5M", "1536K")]
+    [InlineData("0.5g", "512M")]
+    [InlineData("1024", "1024M")]
+    [InlineData(" 16k ", "16K")]
+    [InlineData("0500M", "500M")]
+    public void I_can_write_memory_as_a_size_or_a_number_of_megabytes(string written, string normalized)
+    {
+        var runner = new SlurmJobRunner(new SlurmJobOptions { Memory = written });
+
+        Assert.Equal(normalized, runner.Options.Memory);
+    }
+
+    [Fact]
+    public void A_memory_number_in_yaml_is_megabytes()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(("memory", 2048)));
+
+        Assert.Equal("2048M", runner.Options.Memory);
+    }
+
+    [Theory]
+    [InlineData("4X")]
+    [InlineData("4GB")]
+    [InlineData("0")]
+    [InlineData("0G")]
+    [InlineData("-1G")]
+    [InlineData("G")]
+    [InlineData("")]
+    [InlineData("1.0000001K")]
+    [InlineData("4 G G")]
+    public void A_memory_value_that_is_not_a_size_is_refused_naming_the_field_and_value(string written)
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Memory = written }));
+
+        Assert.Equal("memory", error.Field);
+        Assert.Contains($"got '{written}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected a size like 4G, 500M or a number of megabytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Any_whole_memory_amount_in_any_unit_and_case_keeps_its_amount_with_an_upper_case_unit() =>
+        Prop.ForAll(
+            Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Elements("k", "K", "m", "M", "g", "G", "t", "T")).ToArbitrary(),
+            pair =>
+            {
+                var (amount, unit) = pair;
+                return SlurmMemory.TryParse($"{amount}{unit}", out var memory)
+                    && memory.ToString() == $"{amount}{unit.ToUpperInvariant()}";
+            });
+
+    [Property(MaxTest = 300)]
+    public Property A_fractional_memory_amount_becomes_the_same_size_in_a_smaller_unit() =>
+        Prop.ForAll(
+            Gen.Zip(Gen.Zip(Gen.Choose(0, 100_000), Gen.Elements(0.5m, 0.25m, 0.125m, 0.75m)), Gen.Elements('M', 'G', 'T')).ToArbitrary(),
+            t =>
+            {
+                var ((whole, fraction), unit) = t;
+                var text = $"{(whole + fraction).ToString(System.Globalization.CultureInfo.InvariantCulture)}{unit}";
+                var kilobytes = (whole + fraction) * (1L << (10 * "KMGT".IndexOf(unit, StringComparison.Ordinal)));
+                return SlurmMemory.TryParse(text, out var memory)
+                    && memory.Kilobytes == kilobytes
+                    && memory.Unit != unit;
+            });
+
+    [Theory]
+    [InlineData("30", "0-00:30:00")]
+    [InlineData("90", "0-01:30:00")]
+    [InlineData("30:15", "0-00:30:15")]
+    [InlineData("1:30:00", "0-01:30:00")]
+    [InlineData("100:00:00", "4-04:00:00")]
+    [InlineData("2-12", "2-12:00:00")]
+    [InlineData("2-12:30", "2-12:30:00")]
+    [InlineData("2-12:30:05", "2-12:30:05")]
+    [InlineData("0-00:00:01", "0-00:00:01")]
+    [InlineData("unlimited", "UNLIMITED")]
+    [InlineData("INFINITE", "UNLIMITED")]
+    public void I_can_write_a_time_limit_in_any_slurm_form_and_it_is_rendered_as_days_hours_minutes_seconds(string written, string normalized)
+    {
+        var runner = new SlurmJobRunner(new SlurmJobOptions { Time = written });
+
+        Assert.Equal(normalized, runner.Options.Time);
+    }
+
+    [Fact]
+    public void A_time_number_in_yaml_is_minutes()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(("time", 1)));
+
+        Assert.Equal("0-00:01:00", runner.Options.Time);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0:00")]
+    [InlineData("1:60")]
+    [InlineData("1:60:00")]
+    [InlineData("1-24")]
+    [InlineData("1-2:3:4:5")]
+    [InlineData("-5")]
+    [InlineData("1h")]
+    [InlineData("1.5")]
+    [InlineData("")]
+    public void A_time_limit_slurm_would_not_read_is_refused_naming_the_field_and_value(string written)
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Time = written }));
+
+        Assert.Equal("time", error.Field);
+        Assert.Contains($"got '{written}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 500)]
+    public Property Every_slurm_time_form_means_the_same_seconds_and_renders_back_to_itself() =>
+        Prop.ForAll(
+            Gen.Zip(Gen.Zip(Gen.Zip(Gen.Choose(0, 400), Gen.Choose(0, 23)), Gen.Zip(Gen.Choose(0, 59), Gen.Choose(0, 59))), Gen.Choose(0, 5)).ToArbitrary(),
+            t =>
+            {
+                var (((d, h), (m, s)), form) = t;
+                var (text, seconds) = form switch
+                {
+                    0 => ($"{(d * 24 + h) * 60 + m}", (((d * 24L) + h) * 60 + m) * 60),
+                    1 => ($"{(d * 24 + h) * 60 + m}:{s:00}", ((((d * 24L) + h) * 60) + m) * 60 + s),
+                    2 => ($"{d * 24 + h}:{m:00}:{s}", ((((d * 24L) + h) * 60) + m) * 60 + s),
+                    3 => ($"{d}-{h}", ((d * 24L) + h) * 3600),
+                    4 => ($"{d}-{h}:{m}", (((d * 24L) + h) * 60 + m) * 60),
+                    _ => ($"{d}-{h:00}:{m:00}:{s:00}", ((((d * 24L) + h) * 60) + m) * 60 + s),
+                };
+                if (seconds == 0)
+                {
+                    return !SlurmTime.TryParse(text, out _);
+                }
+
+                return SlurmTime.TryParse(text, out var time)
+                    && time.TotalSeconds == seconds
+                    && SlurmTime.TryParse(time.ToString(), out var again)
+                    && again == time
+                    && System.Text.RegularExpressions.Regex.IsMatch(time.ToString(), @"^[0-9]+-[0-9]{2}:[0-9]{2}:[0-9]{2}$");
+            });
+
+    [Theory]
+    [InlineData("cpus-per-task")]
+    [InlineData("nodes")]
+    [InlineData("ntasks")]
+    public void A_zero_or_negative_count_is_refused_naming_the_field(string field)
+    {
+        foreach (var value in new[] { 0, -2 })
+        {
+            var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(Config((field, value))));
+
+            Assert.Equal(field, error.Field);
+            Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("chdir")]
+    [InlineData("comment")]
+    [InlineData("cpus-per-task")]
+    [InlineData("job-name")]
+    [InlineData("mem")]
+    [InlineData("nodes")]
+    [InlineData("ntasks")]
+    [InlineData("time")]
+    public void A_reserved_sbatch_option_is_refused_with_a_message_naming_the_reserved_options(string option)
+    {
+        var config = Config(("sbatch-options", new JsonObject { [option] = "1" }));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Equal($"sbatch-options.{option}", error.Field);
+        Assert.Contains($"'{option}' is reserved", error.Message, StringComparison.Ordinal);
+        Assert.Contains("chdir, comment, cpus-per-task, job-name, mem, nodes, ntasks, time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("line\nbreak")]
+    [InlineData("carriage\rreturn")]
+    [InlineData("back\\slash")]
+    [InlineData("both ' and \"")]
+    public void An_sbatch_option_value_a_directive_cannot_carry_is_refused(string value)
+    {
+        var config = Config(("sbatch-options", new JsonObject { ["partition"] = value }));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Equal("sbatch-options.partition", error.Field);
+    }
+
+    [Theory]
+    [InlineData("--partition")]
+    [InlineData("part ition")]
+    [InlineData("x=y")]
+    [InlineData("9lives")]
+    public void An_sbatch_option_name_that_is_not_an_option_name_is_refused(string key)
+    {
+        var config = Config(("sbatch-options", new JsonObject { [key] = "debug" }));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Equal("sbatch-options", error.Field);
+    }
+
+    [Fact]
+    public void A_false_sbatch_flag_is_refused_with_advice()
+    {
+        var config = Config(("sbatch-options", new JsonObject { ["requeue"] = false }));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Contains("no-requeue", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pre_command_may_not_smuggle_in_an_sbatch_directive()
+    {
+        var config = Config(("pre-commands", new JsonArray("module load x", "#SBATCH --time=99")));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Equal("pre-commands[1]", error.Field);
+    }
+
+    [Fact]
+    public void A_chdir_with_a_newline_is_refused()
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Chdir = "/tmp/a\nb" }));
+
+        Assert.Equal("chdir", error.Field);
+    }
+
+    [Fact]
+    public void A_bare_executable_name_with_arguments_in_it_is_refused()
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Executable = "python3 -m flepimop2" }));
+
+        Assert.Equal("executable", error.Field);
+        Assert.Contains("'python3 -m flepimop2'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pre_and_post_commands_may_be_a_list_or_one_block_of_text()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(
+            ("pre-commands", "module load r\n\nexport X=1\n"),
+            ("post-commands", new JsonArray("echo done"))));
+
+        Assert.Equal(["module load r", "export X=1"], runner.Options.PreCommands);
+        Assert.Equal(["echo done"], runner.Options.PostCommands);
+    }
+
+    [Fact]
+    public void The_configuration_written_back_has_every_option_the_upstream_record_has_plus_executable_and_keeps_unknown_keys()
+    {
+        var upstream = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Fixtures, ".flepimop2_cache", "job", "handles", "slurm-123456.json")))!["job_config"]!.AsObject();
+        upstream["site-note"] = "kept";
+
+        var written = SlurmJobRunner.FromConfiguration(upstream).ToConfiguration();
+
+        var expectedKeys = upstream.Select(kv => kv.Key).Append("executable").Order(StringComparer.Ordinal);
+        Assert.Equal(expectedKeys, written.Select(kv => kv.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("1024M", (string?)written["memory"]);
+        Assert.Equal("0-01:00:00", (string?)written["time"]);
+        Assert.Equal("debug", (string?)written["sbatch-options"]!["partition"]);
+        Assert.Equal("kept", (string?)written["site-note"]);
+        Assert.True(JsonNode.DeepEquals(written, JobRunners.Build(written).ToConfiguration()));
+    }
+
+    [Fact]
+    public void A_flag_sbatch_option_round_trips_as_a_flag()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(("sbatch-options", new JsonObject { ["exclusive"] = true, ["partition"] = "debug" })));
+
+        Assert.Null(runner.Options.SbatchOptions["exclusive"]);
+        var again = SlurmJobRunner.FromConfiguration(runner.ToConfiguration());
+        Assert.Equal(runner.Options.SbatchOptions, again.Options.SbatchOptions);
+    }
+
+    [Fact]
+    public void The_slurm_module_is_built_by_its_short_name()
+    {
+        var runner = JobRunners.Build("slurm(memory=1G)");
+
+        var slurm = Assert.IsType<SlurmJobRunner>(runner);
+        Assert.Equal("slurm", slurm.Backend);
+        Assert.Equal("1G", slurm.Options.Memory);
+    }
+
+    private static JsonObject Config(params (string Key, JsonNode? Value)[] values)
+    {
+        var config = new JsonObject { ["module"] = SlurmJobRunner.ModuleName };
+        foreach (var (key, value) in values)
+        {
+            config[key] = value;
+        }
+
+        return config;
+    }
+}
