@@ -20,6 +20,16 @@ public sealed class BadInputSpecs
         { "process command missing", "jobs:\n  a: {module: shell}\nprocess:\n  p:\n    module: shell\n", ["job", "process"], 3, "config.yaml: process.p.command: is required" },
         { "process command not found", "process:\n  p:\n    module: shell\n    command: no-such-cmd-xyz\n", ["process"], 3, "config.yaml: process.p.command: command 'no-such-cmd-xyz' not found on PATH" },
         { "missing config", "jobs: {}\n", ["job", "process", "absent.yaml"], 3, "absent.yaml: configuration file not found" },
+        { "bad memory string", Slurm("memory: 4X"), ["job", "process"], 3, "config.yaml: jobs.hpc.memory:" },
+        { "negative memory", Slurm("memory: -5"), ["job", "process"], 3, "config.yaml: jobs.hpc.memory:" },
+        { "bad time string", Slurm("time: \"1:2:3:4\""), ["job", "process"], 3, "config.yaml: jobs.hpc.time:" },
+        { "zero cpus", Slurm("cpus-per-task: 0"), ["job", "process"], 3, "config.yaml: jobs.hpc.cpus-per-task: must be a whole number of at least 1, got 0" },
+        { "negative nodes", Slurm("nodes: -2"), ["job", "process"], 3, "config.yaml: jobs.hpc.nodes: must be a whole number of at least 1, got -2" },
+        { "fractional ntasks", Slurm("ntasks: 1.5"), ["job", "process"], 3, "config.yaml: jobs.hpc.ntasks: expected a whole number, got '1.5'" },
+        { "reserved sbatch option", Slurm("sbatch-options: {time: \"10\", job-name: x}"), ["job", "process"], 3, "job-name" },
+        { "newline in an sbatch value", Slurm("sbatch-options: {partition: \"debug\\nrm -rf /\"}"), ["job", "process"], 3, "config.yaml: jobs.hpc.sbatch-options" },
+        { "sbatch options not a mapping", Slurm("sbatch-options: [a]"), ["job", "process"], 3, "config.yaml: jobs.hpc.sbatch-options: expected a mapping" },
+        { "debug not a boolean", Slurm("debug: 2"), ["job", "process"], 3, "config.yaml: jobs.hpc.debug: expected true or false, got '2'" },
         { "unknown job key", Process, ["job", "status", "shell-nope"], 1, "no job 'shell-nope'" },
         { "path as job key", Process, ["job", "status", "../../etc/passwd"], 1, "no job '../../etc/passwd'" },
         { "unknown option", Process, ["job", "list", "--frobnicate"], 2, "Unrecognized command or argument '--frobnicate'" },
@@ -27,6 +37,8 @@ public sealed class BadInputSpecs
         { "bad status filter", Process, ["job", "list", "--status", "done"], 2, "--status must be one of pending, running, successful, failed, finished_unknown, unknown; got 'done'" },
         { "negative wait timeout", Process, ["job", "wait", "x", "--timeout", "-1"], 2, "--timeout must be a positive number" },
     };
+
+    private static string Slurm(string option) => $"jobs:\n  hpc:\n    module: slurm\n    {option}\n" + Process;
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -43,6 +55,26 @@ public sealed class BadInputSpecs
         Assert.True(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length <= 4, result.Stderr);
         Assert.Empty(result.Stdout);
         Assert.False(Directory.Exists(project.StoreDirectory), $"{name}: the store was written");
+    }
+
+    [Fact]
+    public async Task An_ambiguous_bare_id_is_an_error_listing_the_candidates()
+    {
+        using var project = new TempProject(Process);
+        var handles = System.IO.Path.Combine(project.StoreDirectory, "job", "handles");
+        Directory.CreateDirectory(handles);
+        foreach (var backend in new[] { "shell", "slurm" })
+        {
+            await File.WriteAllTextAsync(
+                System.IO.Path.Combine(handles, $"{backend}-42.json"),
+                $$$"""{"key": "{{{backend}}}-42", "handle": {"job_id": "42", "backend": "{{{backend}}}", "submitted_at": "2026-01-01T00:00:00Z", "metadata": {}}, "job_config": {}}""");
+        }
+
+        var result = await project.Run("job", "status", "42");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("job id '42' is ambiguous: shell-42, slurm-42", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
