@@ -48,19 +48,7 @@ internal static class JsonOutput
         });
 
     public static void WriteDryRun(TextWriter output, JobDryRun dryRun) =>
-        Write(output, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("command", dryRun.Command);
-            writer.WriteStartObject("details");
-            foreach (var (key, value) in dryRun.Details)
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        });
+        Write(output, writer => StoreJson.WriteDryRun(writer, dryRun));
 
     private static void Write(TextWriter output, Action<Utf8JsonWriter> body)
     {

@@ -121,6 +121,32 @@ internal sealed class OptionReader(JsonObject values)
         return StringList(field) ?? [];
     }
 
+    /// <summary>The keys a module does not know, copied, so that they can be written back unchanged.</summary>
+    public static JsonObject UnknownKeys(JsonObject configuration, IReadOnlyCollection<string> known)
+    {
+        var extra = new JsonObject();
+        foreach (var (key, value) in configuration)
+        {
+            if (!known.Contains(key))
+            {
+                extra[key] = value?.DeepClone();
+            }
+        }
+
+        return extra;
+    }
+
+    /// <summary>Writes keys kept by <see cref="UnknownKeys"/> into a configuration being written back.</summary>
+    public static JsonObject WithUnknownKeys(JsonObject configuration, JsonObject extra)
+    {
+        foreach (var (key, value) in extra)
+        {
+            configuration[key] = value?.DeepClone();
+        }
+
+        return configuration;
+    }
+
     public static string? ScalarText(JsonNode? node) => node switch
     {
         JsonValue v => v.GetValueKind() switch

@@ -114,19 +114,7 @@ public sealed class ModelSpecs
         var node = JsonNode.Parse(original)!.AsObject();
         var dry = new JobDryRun(node["command"]!.GetValue<string>(), node["details"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()));
 
-        var written = Compact(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("command", dry.Command);
-            writer.WriteStartObject("details");
-            foreach (var (k, v) in dry.Details)
-            {
-                writer.WriteString(k, v);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        });
+        var written = Compact(writer => StoreJson.WriteDryRun(writer, dry));
 
         Assert.Equal(original, written);
         Assert.Equal("gpu", dry.Details["partition"]);

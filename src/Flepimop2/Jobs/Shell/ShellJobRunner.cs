@@ -30,6 +30,8 @@ public sealed class ShellJobRunner : JobRunner
         "rc=$?\n" +
         "printf '%s\\n' \"$rc\" >\"$exit_file.tmp\" && mv -f \"$exit_file.tmp\" \"$exit_file\"\n";
 
+    private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory"];
+
     private readonly JsonObject _extra;
     private readonly TimeProvider _clock;
 
@@ -72,15 +74,7 @@ public sealed class ShellJobRunner : JobRunner
             Executable = reader.OptionalString("executable"),
             LogDirectory = reader.OptionalString("log-directory"),
         };
-        var extra = new JsonObject();
-        foreach (var (key, value) in configuration)
-        {
-            if (key is not ("module" or "options" or "cwd" or "env" or "detach" or "executable" or "log-directory"))
-            {
-                extra[key] = value?.DeepClone();
-            }
-        }
-
+        var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
         return new ShellJobRunner(options, extra, clock: null) { OptionsNode = configuration["options"]?.DeepClone() };
     }
 
@@ -99,12 +93,7 @@ public sealed class ShellJobRunner : JobRunner
             ["executable"] = Options.Executable,
             ["log-directory"] = Options.LogDirectory,
         };
-        foreach (var (key, value) in _extra)
-        {
-            config[key] = value?.DeepClone();
-        }
-
-        return config;
+        return OptionReader.WithUnknownKeys(config, _extra);
     }
 
     /// <inheritdoc/>

@@ -94,15 +94,7 @@ public sealed class SlurmJobRunner : JobRunner
             SbatchDirectory = reader.OptionalString("sbatch-directory"),
             Executable = reader.OptionalString("executable"),
         };
-        var extra = new JsonObject();
-        foreach (var (key, value) in configuration)
-        {
-            if (!OwnKeys.Contains(key, StringComparer.Ordinal))
-            {
-                extra[key] = value?.DeepClone();
-            }
-        }
-
+        var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
         return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, ProcessRunner.Instance, FindOnPath);
     }
 
@@ -126,12 +118,7 @@ public sealed class SlurmJobRunner : JobRunner
             ["sbatch-directory"] = Options.SbatchDirectory,
             ["executable"] = Options.Executable,
         };
-        foreach (var (key, value) in _extra)
-        {
-            config[key] = value?.DeepClone();
-        }
-
-        return config;
+        return OptionReader.WithUnknownKeys(config, _extra);
     }
 
     /// <summary>The job's output file (and its error file when <c>sbatch-options</c> sets <c>error</c>).</summary>

@@ -64,6 +64,20 @@ internal static class StoreJson
         writer.WriteEndObject();
     }
 
+    public static void WriteDryRun(Utf8JsonWriter writer, JobDryRun dryRun)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("command", dryRun.Command);
+        writer.WriteStartObject("details");
+        foreach (var (key, value) in dryRun.Details)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
     public static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> map)
     {
         writer.WriteStartObject();
