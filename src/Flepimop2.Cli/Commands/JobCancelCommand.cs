@@ -29,8 +29,10 @@ internal static class JobCancelCommand
 
                     await runner.CancelAsync(job.Handle, cancellationToken).ConfigureAwait(false);
                     var after = await new JobTracker(context.Store, context.Logger).RefreshAsync([job], cancellationToken).ConfigureAwait(false);
-                    var status = after.TryGetValue(job.Key, out var r) ? r.Status.ToWireName() : "unknown";
-                    context.Output.WriteLine($"{job.Key} cancelled (status={status})");
+                    // A scheduler may take a moment to record the end of a cancelled job.
+                    var status = after.TryGetValue(job.Key, out var r) ? r.Status : (JobStatus?)null;
+                    var done = status is { } s && s.IsFinished() ? "cancelled" : "cancel requested";
+                    context.Output.WriteLine($"{job.Key} {done} (status={status?.ToWireName() ?? "unknown"})");
                 }
                 catch (Flepimop2Exception ex)
                 {

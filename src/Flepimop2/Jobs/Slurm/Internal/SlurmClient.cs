@@ -12,6 +12,12 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
     /// <summary>Waits before the retries of a transient error: three retries, doubling.</summary>
     public static readonly IReadOnlyList<TimeSpan> Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
+    /// <summary>
+    /// No retry starts after this long: a Slurm client already spends about 9 s on a controller that does not
+    /// answer before it gives up, so three full retries would keep a user waiting three quarters of a minute.
+    /// </summary>
+    public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(15);
+
     public async Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken)
     {
         var argv = SlurmCommandLines.Sbatch(scriptPath);
@@ -91,10 +97,14 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
 
     private async Task<ProcessResult> RunAsync(string[] argv, CancellationToken cancellationToken)
     {
+        var started = clock.GetUtcNow();
         for (var attempt = 0; ; attempt++)
         {
             var result = await processes.RunAsync(argv, commandTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode == 0 || attempt >= Backoff.Count || !SlurmErrors.IsTransient(result.Stderr))
+            if (result.ExitCode == 0
+                || attempt >= Backoff.Count
+                || !SlurmErrors.IsTransient(result.Stderr)
+                || clock.GetUtcNow() - started + Backoff[attempt] > RetryBudget)
             {
                 return result;
             }
