@@ -18,7 +18,7 @@ cli="$work/bin/flepimop2"
 
 for n in 0 1000 10000 100000; do
   mkdir -p "$work/finished-$n"
-  [ "$n" -gt 0 ] && "$seed" seed "$work/finished-$n" "$n" finished
+  if [ "$n" -gt 0 ]; then "$seed" seed "$work/finished-$n" "$n" finished; fi
 done
 mkdir -p "$work/unfinished-1000"
 "$seed" seed "$work/unfinished-1000" 1000 shell-unfinished
@@ -31,7 +31,7 @@ process:
 YAML
 for n in 0 10000; do
   mkdir -p "$work/submit-$n"
-  [ "$n" -gt 0 ] && "$seed" seed "$work/submit-$n" "$n" finished
+  if [ "$n" -gt 0 ]; then "$seed" seed "$work/submit-$n" "$n" finished; fi
 done
 
 median() { # NAME DIR COMMAND... -> prints the median in ms
@@ -48,9 +48,11 @@ l0=$(median list0 "$work/finished-0" "$cli job list")
 l1k=$(median list1k "$work/finished-1000" "$cli job list")
 l10k=$(median list10k "$work/finished-10000" "$cli job list")
 l100k=$(median list100k "$work/finished-100000" "$cli job list")
+printf '#!/bin/sh\nrm -rf "%s/.flepimop2_cache" && exec "%s" seed "%s" 1000 shell-unfinished\n' \
+  "$work/unfinished-1000" "$seed" "$work/unfinished-1000" > "$work/reseed.sh"
+chmod +x "$work/reseed.sh"
 (cd "$work/unfinished-1000" && hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/unf.json" \
-  --prepare "rm -rf $work/unfinished-1000/.flepimop2_cache && $seed seed $work/unfinished-1000 1000 shell-unfinished" \
-  "$cli job list" >/dev/null 2>&1)
+  --prepare "$work/reseed.sh" "$cli job list" >/dev/null 2>&1)
 lunf=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$work/unf.json")
 s0=$(median submit0 "$work/submit-0" "$cli job process $work/config.yaml")
 s10k=$(median submit10k "$work/submit-10000" "$cli job process $work/config.yaml")

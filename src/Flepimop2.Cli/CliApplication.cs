@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using System.Text;
 using Flepimop2.Cli.Commands;
 using Flepimop2.Cli.Output;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,10 @@ internal static class CliApplication
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(Verbosity.ToLogLevel(verbosity))
             .AddProvider(new StderrLoggerProvider(Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3)));
-        var context = new CliContext(Console.Out, Console.Error, loggerFactory.CreateLogger("flepimop2"), verbosity, Environment.CurrentDirectory);
+        // Results are buffered and written at the end (Console.Out flushes every line, which a 100,000-line
+        // listing pays for); anything that hands the terminal to a child process flushes first.
+        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        var context = new CliContext(output, Console.Error, loggerFactory.CreateLogger("flepimop2"), verbosity, Environment.CurrentDirectory);
 
         using var interrupt = new CancellationTokenSource();
         var signal = 0;

@@ -33,6 +33,7 @@ internal static class JobCancelCommand
                     var status = after.TryGetValue(job.Key, out var r) ? r.Status : (JobStatus?)null;
                     var done = status is { } s && s.IsFinished() ? "cancelled" : "cancel requested";
                     context.Output.WriteLine($"{job.Key} {done} (status={status?.ToWireName() ?? "unknown"})");
+                    await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Flepimop2Exception ex)
                 {

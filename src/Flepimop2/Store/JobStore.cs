@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Store.Internal;
@@ -11,6 +12,8 @@ namespace Flepimop2.Store;
 /// </summary>
 public sealed class JobStore
 {
+    private const string JsonExtension = ".json";
+
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Opens (without creating) the store whose job directory is <paramref name="jobDirectory"/>.</summary>
@@ -204,9 +207,17 @@ public sealed class JobStore
             return keys;
         }
 
-        foreach (var path in Directory.EnumerateFiles(HandlesDirectory, "*.json"))
+        // Names only, no full paths: a large store has one file per job.
+        var names = new FileSystemEnumerable<string>(
+            HandlesDirectory,
+            (ref FileSystemEntry entry) => entry.FileName[..^JsonExtension.Length].ToString(),
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 })
         {
-            var name = Path.GetFileNameWithoutExtension(path);
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+                !entry.IsDirectory && entry.FileName.Length > JsonExtension.Length && entry.FileName.EndsWith(JsonExtension, StringComparison.Ordinal),
+        };
+        foreach (var name in names)
+        {
             if (JobKey.IsValidKey(name))
             {
                 keys.Add(name);

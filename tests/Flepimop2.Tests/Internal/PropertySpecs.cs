@@ -54,4 +54,31 @@ public sealed class PropertySpecs
         var normalized = IsoTime.Normalize(value);
         return IsoTime.TryParse(IsoTime.Format(normalized), out var back) && back == normalized && IsoTime.Format(back).EndsWith('Z');
     }
+
+    [Theory]
+    [InlineData("2026-11-25T00:13:36.846228Z", "2026-11-25T00:13:36.846228Z")]
+    [InlineData("2026-01-15T12:00:00Z", "2026-01-15T12:00:00Z")]
+    [InlineData("2026-01-15T12:00:00.5Z", "2026-01-15T12:00:00.500000Z")]
+    [InlineData("2026-01-15T14:00:00+02:00", "2026-01-15T12:00:00Z")]
+    [InlineData("2026-01-15T12:00:00", "2026-01-15T12:00:00Z")]
+    public void Timestamps_in_the_forms_python_writes_are_read_as_utc(string text, string normalized)
+    {
+        Assert.True(IsoTime.TryParse(text, out var value));
+        Assert.Equal(normalized, IsoTime.Format(value));
+    }
+
+    [Theory]
+    [InlineData("2026-02-30T12:00:00Z")]
+    [InlineData("2026-13-01T12:00:00Z")]
+    [InlineData("2026-01-01T24:00:00Z")]
+    [InlineData("yesterday")]
+    [InlineData("")]
+    public void Impossible_timestamps_are_refused(string text)
+    {
+        Assert.False(IsoTime.TryParse(text, out _));
+    }
+
+    [Property(MaxTest = 300)]
+    public bool The_seconds_form_matches_the_framework_formatter(DateTimeOffset value) =>
+        IsoTime.FormatSeconds(value) == value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }

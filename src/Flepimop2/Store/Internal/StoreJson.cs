@@ -236,21 +236,32 @@ internal static class StoreJson
         string? key = null, backend = null, jobId = null, submitted = null, status = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            // Names compared as UTF-8 and only the wanted values decoded: a large store has one entry per job.
+            var field = reader.ValueTextEquals("key"u8) ? 1
+                : reader.ValueTextEquals("backend"u8) ? 2
+                : reader.ValueTextEquals("job_id"u8) ? 3
+                : reader.ValueTextEquals("submitted_at"u8) ? 4
+                : reader.ValueTextEquals("status"u8) ? 5
+                : 0;
             reader.Read();
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 reader.Skip();
+                continue;
             }
 
-            switch (name)
+            if (reader.TokenType != JsonTokenType.String || field == 0)
             {
-                case "key": key = text; break;
-                case "backend": backend = text; break;
-                case "job_id": jobId = text; break;
-                case "submitted_at": submitted = text; break;
-                case "status": status = text; break;
+                continue;
+            }
+
+            switch (field)
+            {
+                case 1: key = reader.GetString(); break;
+                case 2: backend = reader.GetString(); break;
+                case 3: jobId = reader.GetString(); break;
+                case 4: submitted = reader.GetString(); break;
+                default: status = reader.GetString(); break;
             }
         }
 
