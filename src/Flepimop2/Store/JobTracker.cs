@@ -75,7 +75,7 @@ public sealed class JobTracker
             var batch = group.ToList();
             try
             {
-                var runner = JobRunners.Build(batch[0].JobConfig);
+                var runner = BuildRunner(batch);
                 var answers = await runner.StatusManyAsync([.. batch.Select(j => j.Handle)], cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -120,6 +120,28 @@ public sealed class JobTracker
         var result = await JobRunners.Build(job.JobConfig).StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
         Store.UpdateStatuses([result]);
         return result;
+    }
+
+    /// <summary>
+    /// A runner for a batch of one module's jobs. Status does not depend on per-job options, so the first
+    /// configuration that still builds serves them all (one job's outdated configuration does not block the rest).
+    /// </summary>
+    private static JobRunner BuildRunner(IReadOnlyList<StoredJob> batch)
+    {
+        Flepimop2ConfigurationException? first = null;
+        foreach (var config in batch.Select(j => j.JobConfig).DistinctBy(c => c.ToJsonString()))
+        {
+            try
+            {
+                return JobRunners.Build(config);
+            }
+            catch (Flepimop2ConfigurationException ex)
+            {
+                first ??= ex;
+            }
+        }
+
+        throw first!;
     }
 
     private static string ModuleOf(StoredJob job) =>
