@@ -100,11 +100,6 @@ public sealed class ConfigurationFile
         return new ConfigurationFile(displayPath, fullPath, map);
     }
 
-    /// <summary>Whether the file has a section with this name.</summary>
-    /// <param name="section">The section name.</param>
-    /// <returns><see langword="true"/> when present and not null.</returns>
-    public bool HasSection(string section) => _root.TryGetPropertyValue(section, out var node) && node is not null;
-
     /// <summary>The entries of a section, in file order.</summary>
     /// <param name="section">For example <c>jobs</c> or <c>process</c>.</param>
     /// <returns>The entries.</returns>

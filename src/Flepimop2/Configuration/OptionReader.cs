@@ -12,8 +12,6 @@ internal sealed class OptionReader(JsonObject values)
 {
     public JsonObject Values { get; } = values;
 
-    public bool Has(string field) => Values.TryGetPropertyValue(field, out var node) && node is not null;
-
     public string RequiredString(string field) =>
         OptionalString(field) ?? throw Error(field, "is required");
 

@@ -24,9 +24,4 @@ public sealed record JobStatusResult : JobHandle
     /// <summary>The handle line followed by <c>status={status}</c>.</summary>
     /// <returns>The line.</returns>
     public override string ToString() => $"{base.ToString()} status={Status.ToWireName()}";
-
-    /// <summary>The plain handle this result was made from.</summary>
-    /// <returns>A handle without status.</returns>
-    public JobHandle ToHandle() =>
-        new(JobId, Backend) { SubmittedAt = SubmittedAt, Metadata = Metadata };
 }
