@@ -13,14 +13,22 @@ namespace Flepimop2.Store;
 public sealed class JobStore
 {
     private const string JsonExtension = ".json";
+    private const string TemporaryExtension = ".tmp";
+
+    /// <summary>A writer finishes its temporary file in milliseconds; one older than this was left by a killed writer.</summary>
+    private static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromHours(1);
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
 
+    private readonly TimeProvider _clock;
+
     /// <summary>Opens (without creating) the store whose job directory is <paramref name="jobDirectory"/>.</summary>
     /// <param name="jobDirectory">The <c>.flepimop2_cache/job</c> directory.</param>
-    public JobStore(string jobDirectory)
+    /// <param name="clock">The clock that tells when a writer's leftover temporary file is old enough to remove; the system clock when null.</param>
+    public JobStore(string jobDirectory, TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobDirectory);
+        _clock = clock ?? TimeProvider.System;
         Root = Path.GetFullPath(jobDirectory);
         HandlesDirectory = Path.Combine(Root, "handles");
         SummaryPath = Path.Combine(Root, "summary.json");
@@ -104,7 +112,7 @@ public sealed class JobStore
     {
         var warnings = new List<string>();
         var summary = ReadSummary(warnings, retryLocked: true);
-        var keysOnDisk = HandleKeysOnDisk();
+        var keysOnDisk = HandleKeysOnDisk(sweepStaleTemporaries: true);
         var byKey = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
         foreach (var entry in summary)
         {
@@ -199,7 +207,7 @@ public sealed class JobStore
         return parseProblem is null;
     }
 
-    private HashSet<string> HandleKeysOnDisk()
+    private HashSet<string> HandleKeysOnDisk(bool sweepStaleTemporaries = false)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(HandlesDirectory))
@@ -207,24 +215,46 @@ public sealed class JobStore
             return keys;
         }
 
-        // Names only, no full paths: a large store has one file per job.
+        // Names only, no full paths: a large store has one file per job. A temporary file left by a writer
+        // killed before its rename comes back with a leading '/', which no file name has, to be removed.
+        var staleBefore = _clock.GetUtcNow() - StaleTemporaryAge;
         var names = new FileSystemEnumerable<string>(
             HandlesDirectory,
-            (ref FileSystemEntry entry) => entry.FileName[..^JsonExtension.Length].ToString(),
+            (ref FileSystemEntry entry) => entry.FileName.EndsWith(TemporaryExtension, StringComparison.Ordinal)
+                ? "/" + entry.FileName.ToString()
+                : entry.FileName[..^JsonExtension.Length].ToString(),
             new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 })
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                !entry.IsDirectory && entry.FileName.Length > JsonExtension.Length && entry.FileName.EndsWith(JsonExtension, StringComparison.Ordinal),
+                !entry.IsDirectory
+                && ((entry.FileName.Length > JsonExtension.Length && entry.FileName.EndsWith(JsonExtension, StringComparison.Ordinal))
+                    || (sweepStaleTemporaries && entry.FileName.EndsWith(TemporaryExtension, StringComparison.Ordinal) && entry.LastWriteTimeUtc < staleBefore)),
         };
         foreach (var name in names)
         {
-            if (JobKey.IsValidKey(name))
+            if (name[0] == '/')
+            {
+                TryDelete(Path.Combine(HandlesDirectory, name[1..]));
+            }
+            else if (JobKey.IsValidKey(name))
             {
                 keys.Add(name);
             }
         }
 
         return keys;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Another lister removed it first, or it is not ours to remove: either way readers ignore it.
+        }
     }
 
     private List<JobSummaryEntry> ReadSummary(List<string> warnings, bool retryLocked = false)

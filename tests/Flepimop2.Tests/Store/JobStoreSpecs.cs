@@ -200,6 +200,25 @@ public sealed class JobStoreSpecs : IDisposable
     }
 
     [Fact]
+    public void Temporary_files_left_by_killed_writers_are_ignored_and_removed_once_old()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new JobStore(_temp.Combine(".flepimop2_cache", "job"), clock);
+        store.Save(new JobHandle("a", "shell"), []);
+        var leftover = Path.Combine(store.HandlesDirectory, "shell-b.json.123.abc.tmp");
+        File.WriteAllText(leftover, "{\"key\": \"shell-b\", \"han");
+
+        var young = store.List();
+        clock.Advance(TimeSpan.FromHours(2));
+        var old = store.List();
+
+        Assert.Equal(["shell-a"], young.Jobs.Select(j => j.Key));
+        Assert.Empty(young.Warnings);
+        Assert.Equal(["shell-a"], old.Jobs.Select(j => j.Key));
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_in_several_processes_lose_nothing()
     {
         var root = _temp.Combine(".flepimop2_cache", "job");
