@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Store.Internal;
@@ -18,7 +19,11 @@ public sealed class JobStore
     /// <summary>A writer finishes its temporary file in milliseconds; one older than this was left by a killed writer.</summary>
     private static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromHours(1);
 
-    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>A handle file is a few kilobytes; anything this large was not written by a flepimop2.</summary>
+    private const long MaxHandleFileBytes = 16L << 20;
+
+    /// <summary>About 150 bytes an entry: room for millions of jobs, and a bound on what a hostile file can make a reader hold.</summary>
+    private const long MaxSummaryBytes = 2L << 30;
 
     private readonly TimeProvider _clock;
 
@@ -43,6 +48,9 @@ public sealed class JobStore
     /// <summary>The summary file.</summary>
     public string SummaryPath { get; }
 
+    /// <summary>How long a write waits for another process's lock on the store before it fails. 60 s unless set.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     private string LockPath => Path.Combine(Root, ".lock");
 
     /// <summary>The store of a project directory: <c>{directory}/.flepimop2_cache/job</c>.</summary>
@@ -50,21 +58,67 @@ public sealed class JobStore
     /// <returns>The store.</returns>
     public static JobStore ForDirectory(string directory) => new(Path.Combine(directory, ".flepimop2_cache", "job"));
 
+    /// <summary>
+    /// Checks that a job can be recorded here now, before anything is submitted: creates the directories, writes and removes
+    /// a probe file in each (a read-only or full disk fails here), takes and releases the lock (a store held by another process
+    /// fails here, after <see cref="LockTimeout"/>), and checks that <c>summary.json</c>, when there is one, is a regular file.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the lock.</param>
+    /// <exception cref="JobStoreException">A job could not be recorded; the message says why.</exception>
+    public void EnsureWritable(CancellationToken cancellationToken = default)
+    {
+        StoreOperation(Root, () =>
+        {
+            Directory.CreateDirectory(HandlesDirectory);
+            AtomicFile.Probe(Root);
+            AtomicFile.Probe(HandlesDirectory);
+        });
+        using (FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken))
+        {
+            StoreOperation(SummaryPath, () =>
+            {
+                try
+                {
+                    SafeFile.OpenForUpdate(SummaryPath).Dispose();
+                }
+                catch (FileNotFoundException)
+                {
+                    // A new store: the first save creates it.
+                }
+            });
+        }
+    }
+
     /// <summary>Records a submitted job: its handle file, then its summary entry.</summary>
     /// <param name="handle">The handle.</param>
     /// <param name="jobConfig">The configuration of the runner that submitted it.</param>
+    /// <param name="cancellationToken">Stops waiting for the store's lock; the handle file may already be written.</param>
     /// <returns>What was stored.</returns>
-    public StoredJob Save(JobHandle handle, System.Text.Json.Nodes.JsonObject jobConfig)
+    /// <exception cref="JobStoreException">
+    /// A file could not be written (<c>summary.json</c> is left as it was), or a job with the same key is already recorded
+    /// (it is never overwritten).
+    /// </exception>
+    public StoredJob Save(JobHandle handle, JsonObject jobConfig, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(jobConfig);
         var job = new StoredJob(handle.Key, handle, jobConfig);
-        Directory.CreateDirectory(HandlesDirectory);
-        AtomicFile.WriteAllBytes(HandlePath(job.Key), StoreJson.HandleFile(job));
-        var entry = new JobSummaryEntry(job.Key, handle.Backend, handle.JobId, handle.SubmittedAt, null);
-        using (FileLock.Acquire(LockPath, LockTimeout))
+        var handlePath = HandlePath(job.Key);
+        var created = false;
+        StoreOperation(handlePath, () =>
         {
-            SummaryFile.Append(SummaryPath, entry, () => ReadSummary([]));
+            Directory.CreateDirectory(HandlesDirectory);
+            created = AtomicFile.TryCreate(handlePath, StoreJson.HandleFile(job));
+        });
+        if (!created)
+        {
+            // Never overwrite another job's record: the original did (every blocking job was shell-0), and lost jobs.
+            throw new JobStoreException(handlePath, $"a job with key '{job.Key}' is already recorded in '{HandlesDirectory}'; this one was not recorded, and the other was left as it was");
+        }
+        var entry = new JobSummaryEntry(job.Key, handle.Backend, handle.JobId, handle.SubmittedAt, null);
+        using (FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken))
+        {
+            StoreOperation(SummaryPath, () => SummaryFile.Append(SummaryPath, entry, () => ReadSummary([]).Entries));
         }
 
         return job;
@@ -75,7 +129,9 @@ public sealed class JobStore
     /// A job the summary lacks (or a summary that could not be read) is written back whole.
     /// </summary>
     /// <param name="results">Fresh results.</param>
-    public void UpdateStatuses(IEnumerable<JobStatusResult> results)
+    /// <param name="cancellationToken">Stops waiting for the store's lock.</param>
+    /// <exception cref="JobStoreException">The summary could not be written (it is left as it was).</exception>
+    public void UpdateStatuses(IEnumerable<JobStatusResult> results, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(results);
         var fresh = results.ToList();
@@ -103,15 +159,19 @@ public sealed class JobStore
             }
 
             return changed;
-        });
+        }, cancellationToken);
     }
 
-    /// <summary>Lists every job, oldest first. Unreadable files are reported in the warnings and skipped.</summary>
+    /// <summary>
+    /// Lists every job, oldest first. Unreadable files (torn, foreign, a symbolic link, a FIFO) are reported in the warnings
+    /// and skipped; temporary files that killed writers left behind are removed once an hour old.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the store's lock (taken only to re-read a summary caught mid-write).</param>
     /// <returns>The jobs and the warnings.</returns>
-    public JobListing List()
+    public JobListing List(CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
-        var summary = ReadSummary(warnings, retryLocked: true);
+        var summary = ReadSummary(warnings, retryLocked: true, cancellationToken).Entries;
         var keysOnDisk = HandleKeysOnDisk(sweepStaleTemporaries: true);
         var byKey = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
         foreach (var entry in summary)
@@ -193,7 +253,13 @@ public sealed class JobStore
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = SafeFile.ReadAllBytes(path, followLinks: false, MaxHandleFileBytes);
+        }
+        catch (UnsafeFileException ex)
+        {
+            job = null!;
+            problem = $"{path}: skipped: it {ex.Problem}";
+            return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -203,6 +269,12 @@ public sealed class JobStore
         }
 
         job = StoreJson.ParseHandleFile(bytes, out var parseProblem);
+        if (parseProblem is null && (job.Key != key || job.Handle.Key != key))
+        {
+            // The file name is the key: a file naming another job inside must not make that job list twice.
+            parseProblem = $"the key inside ('{job.Key}', for job '{job.Handle.Backend}-{job.Handle.JobId}') does not match the file name";
+        }
+
         problem = parseProblem is null ? null : $"{path}: unreadable: {parseProblem}";
         return parseProblem is null;
     }
@@ -213,6 +285,11 @@ public sealed class JobStore
         if (!Directory.Exists(HandlesDirectory))
         {
             return keys;
+        }
+
+        if (sweepStaleTemporaries)
+        {
+            SweepStaleTemporaries(Root);
         }
 
         // Names only, no full paths: a large store has one file per job. A temporary file left by a writer
@@ -234,7 +311,10 @@ public sealed class JobStore
         {
             if (name[0] == '/')
             {
-                TryDelete(Path.Combine(HandlesDirectory, name[1..]));
+                if (AtomicFile.IsTemporaryName(name.AsSpan(1)))
+                {
+                    TryDelete(Path.Combine(HandlesDirectory, name[1..]));
+                }
             }
             else if (JobKey.IsValidKey(name))
             {
@@ -243,6 +323,29 @@ public sealed class JobStore
         }
 
         return keys;
+    }
+
+    /// <summary>Removes this directory's temporary files (as <see cref="AtomicFile"/> names them) that are over an hour old.</summary>
+    private void SweepStaleTemporaries(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var staleBefore = _clock.GetUtcNow() - StaleTemporaryAge;
+        var stale = new FileSystemEnumerable<string>(
+            directory,
+            (ref FileSystemEntry entry) => entry.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+                !entry.IsDirectory && AtomicFile.IsTemporaryName(entry.FileName) && entry.LastWriteTimeUtc < staleBefore,
+        };
+        foreach (var path in stale)
+        {
+            TryDelete(path);
+        }
     }
 
     private static void TryDelete(string path)
@@ -257,27 +360,32 @@ public sealed class JobStore
         }
     }
 
-    private List<JobSummaryEntry> ReadSummary(List<string> warnings, bool retryLocked = false)
+    private SummaryRead ReadSummary(List<string> warnings, bool retryLocked = false, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(SummaryPath))
+        if (!File.Exists(SummaryPath) && !IsLink(SummaryPath))
         {
             // The common case of a new store: answered without the cost of a first exception.
-            return [];
+            return new SummaryRead([], Damaged: false, Unsafe: false);
         }
 
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(SummaryPath);
+            bytes = SafeFile.ReadAllBytes(SummaryPath, followLinks: false, MaxSummaryBytes);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException)
         {
-            return [];
+            return new SummaryRead([], Damaged: false, Unsafe: false);
+        }
+        catch (UnsafeFileException ex)
+        {
+            warnings.Add($"{SummaryPath}: skipped: it {ex.Problem}; jobs are listed from their handle files (remove it, and the next status update writes a new summary)");
+            return new SummaryRead([], Damaged: true, Unsafe: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             warnings.Add($"{SummaryPath}: unreadable: {ex.Message}");
-            return [];
+            return new SummaryRead([], Damaged: true, Unsafe: false);
         }
 
         var problems = new List<string>();
@@ -285,34 +393,87 @@ public sealed class JobStore
         if (problems.Count > 0 && retryLocked)
         {
             // An append may have been under way while we read; once the writer is done, the file is whole.
-            using (FileLock.Acquire(LockPath, LockTimeout))
+            using (FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken))
             {
-                return ReadSummary(warnings, retryLocked: false);
+                return ReadSummary(warnings, retryLocked: false, cancellationToken);
+            }
+        }
+
+        // A key must be the one its backend and id give, or one job could be listed as another.
+        var kept = new List<JobSummaryEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (JobKey.IsValidKey(entry.Key) && entry.Key == JobKey.For(entry.Backend, entry.JobId))
+            {
+                kept.Add(entry);
+            }
+            else
+            {
+                problems.Add($"entry '{entry.Key}' skipped: its key is not the one its backend and job id give ('{JobKey.For(entry.Backend, entry.JobId)}')");
             }
         }
 
         warnings.AddRange(problems.Select(p => $"{SummaryPath}: {p}"));
-        return entries;
+        return new SummaryRead(kept, problems.Count > 0, Unsafe: false);
+    }
+
+    private static bool IsLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Runs a store write, turning a file-system failure into a <see cref="JobStoreException"/> that names the file.</summary>
+    private static void StoreOperation(string path, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (UnsafeFileException ex)
+        {
+            throw new JobStoreException(ex.Path, $"'{ex.Path}' {ex.Problem}; flepimop2 writes only regular files in its store, never through a link: remove it (job list rebuilds the summary from the handle files)", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new JobStoreException(path, $"cannot write the job store at '{path}': {ex.Message}", ex);
+        }
     }
 
     /// <summary>
     /// Read-modify-write of the summary under the store lock; written only when <paramref name="change"/> says
     /// it changed something. The change is told whether the summary was damaged, so it can write it back whole.
     /// </summary>
-    private void UpdateSummary(Func<Dictionary<string, JobSummaryEntry>, bool, bool> change)
+    private void UpdateSummary(Func<Dictionary<string, JobSummaryEntry>, bool, bool> change, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Root);
-        using var held = FileLock.Acquire(LockPath, LockTimeout);
+        StoreOperation(Root, () => Directory.CreateDirectory(Root));
+        using var held = FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken);
         var problems = new List<string>();
+        var read = ReadSummary(problems, cancellationToken: cancellationToken);
+        if (read.Unsafe)
+        {
+            throw new JobStoreException(SummaryPath, problems[0]);
+        }
+
         var entries = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
-        foreach (var entry in ReadSummary(problems))
+        foreach (var entry in read.Entries)
         {
             entries[entry.Key] = entry;
         }
 
-        if (change(entries, problems.Count > 0))
+        if (change(entries, read.Damaged))
         {
-            AtomicFile.WriteAllBytes(SummaryPath, StoreJson.Summary(entries.Values));
+            StoreOperation(SummaryPath, () => AtomicFile.WriteAllBytes(SummaryPath, StoreJson.Summary(entries.Values)));
         }
     }
+
+    /// <summary>What reading the summary gave: its entries, whether it was damaged (so a rewrite repairs it), and whether it
+    /// is a file the store must not write (a link, a FIFO).</summary>
+    private sealed record SummaryRead(List<JobSummaryEntry> Entries, bool Damaged, bool Unsafe);
 }

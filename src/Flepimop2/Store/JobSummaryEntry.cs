@@ -10,6 +10,10 @@ namespace Flepimop2.Store;
 /// <param name="Status">The last status seen, or <see langword="null"/> when never checked.</param>
 public sealed record JobSummaryEntry(string Key, string Backend, string JobId, DateTimeOffset SubmittedAt, JobStatus? Status)
 {
-    /// <summary>Whether the last status seen is terminal, so the backend need not be asked again.</summary>
-    public bool IsKnownFinished => Status is { } s && s.IsFinished();
+    /// <summary>
+    /// Whether the last status seen is final (successful or failed), so the backend need not be asked again.
+    /// <c>finished_unknown</c> is asked again: another program (the original, which cannot read exit codes) may have written
+    /// it for a job whose exit code is on record.
+    /// </summary>
+    public bool IsKnownFinished => Status is JobStatus.Successful or JobStatus.Failed;
 }

@@ -31,7 +31,7 @@ public sealed class JobTracker
     /// <returns>The jobs.</returns>
     public async Task<IReadOnlyList<TrackedJob>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var listing = Store.List();
+        var listing = Store.List(cancellationToken);
         foreach (var warning in listing.Warnings)
         {
             _logger.LogWarning("{Warning}", warning);
@@ -94,19 +94,7 @@ public sealed class JobTracker
             }
         }
 
-        try
-        {
-            Store.UpdateStatuses(results.Values);
-        }
-        catch (Flepimop2Exception ex)
-        {
-            _logger.LogWarning("could not record the statuses just seen: {Message}", ex.Message);
-        }
-        catch (IOException ex)
-        {
-            _logger.LogWarning("could not record the statuses just seen: {Message}", ex.Message);
-        }
-
+        Record(results.Values, cancellationToken);
         return results;
     }
 
@@ -118,8 +106,21 @@ public sealed class JobTracker
     {
         var job = Store.Find(keyOrId);
         var result = await JobRunners.Build(job.JobConfig).StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
-        Store.UpdateStatuses([result]);
+        Record([result], cancellationToken);
         return result;
+    }
+
+    /// <summary>Records statuses; a store that cannot take them (a full disk, a linked summary) is a warning, not a failure.</summary>
+    private void Record(IEnumerable<JobStatusResult> results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Store.UpdateStatuses(results, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Flepimop2Exception or IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("could not record the statuses just seen: {Message}", ex.Message);
+        }
     }
 
     /// <summary>

@@ -205,17 +205,29 @@ public sealed class JobStoreSpecs : IDisposable
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new JobStore(_temp.Combine(".flepimop2_cache", "job"), clock);
         store.Save(new JobHandle("a", "shell"), []);
-        var leftover = Path.Combine(store.HandlesDirectory, "shell-b.json.123.abc.tmp");
+        var leftover = Path.Combine(store.HandlesDirectory, "shell-b.json.123.0123456789abcdef0123456789abcdef.tmp");
         File.WriteAllText(leftover, "{\"key\": \"shell-b\", \"han");
+        var summaryLeftover = Path.Combine(store.Root, "summary.json.456.fedcba9876543210fedcba9876543210.tmp");
+        File.WriteAllText(summaryLeftover, "[\n  {\"key\"");
+        var notOurs = Path.Combine(store.Root, "notes.tmp");
+        File.WriteAllText(notOurs, "a user's file that happens to end in .tmp");
+        foreach (var file in new[] { leftover, summaryLeftover, notOurs })
+        {
+            File.SetLastWriteTimeUtc(file, clock.GetUtcNow().UtcDateTime);
+        }
 
         var young = store.List();
+        var keptWhileYoung = File.Exists(leftover) && File.Exists(summaryLeftover);
         clock.Advance(TimeSpan.FromHours(2));
         var old = store.List();
 
         Assert.Equal(["shell-a"], young.Jobs.Select(j => j.Key));
         Assert.Empty(young.Warnings);
+        Assert.True(keptWhileYoung);
         Assert.Equal(["shell-a"], old.Jobs.Select(j => j.Key));
         Assert.False(File.Exists(leftover));
+        Assert.False(File.Exists(summaryLeftover));
+        Assert.True(File.Exists(notOurs));
     }
 
     [Fact]

@@ -6,18 +6,22 @@ namespace Flepimop2.Store.Internal;
 /// <c>summary.json</c> kept complete and in the original's format at every instant, at a cost per save
 /// that does not grow with the store: a new entry is written over the closing <c>\n]</c> with one
 /// positioned write of <c>,\n  {entry}\n]</c>. One write system call is not interrupted half-way by a
-/// kill, so a crash leaves either the old array or the new one. Callers hold the store lock.
+/// kill, so a crash leaves either the old array or the new one; a write cut short by a full disk is undone
+/// (the old closing bytes written back and the file cut to its old length) before the error is reported.
+/// The file is never opened through a symbolic link, and never when it is not a regular file. Callers hold the store lock.
 /// </summary>
 internal static class SummaryFile
 {
     private const int TailProbe = 64;
 
     /// <summary>Appends an entry; falls back to a full rewrite when the file is missing, empty or not as expected.</summary>
+    /// <exception cref="UnsafeFileException">The summary is a symbolic link or not a regular file; nothing was written.</exception>
+    /// <exception cref="IOException">The write failed (a full disk, say); the file is as it was.</exception>
     public static void Append(string path, JobSummaryEntry entry, Func<List<JobSummaryEntry>> readAll)
     {
         using (var stream = OpenExisting(path))
         {
-            if (stream is not null && TryAppend(stream, entry))
+            if (stream is not null && TryAppend(stream, path, entry))
             {
                 return;
             }
@@ -33,7 +37,7 @@ internal static class SummaryFile
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+            return SafeFile.OpenForUpdate(path);
         }
         catch (FileNotFoundException)
         {
@@ -41,7 +45,7 @@ internal static class SummaryFile
         }
     }
 
-    private static bool TryAppend(FileStream stream, JobSummaryEntry entry)
+    private static bool TryAppend(FileStream stream, string path, JobSummaryEntry entry)
     {
         var length = stream.Length;
         if (length < 4)
@@ -50,13 +54,12 @@ internal static class SummaryFile
         }
 
         var probe = (int)Math.Min(TailProbe, length);
-        Span<byte> tail = stackalloc byte[TailProbe];
-        tail = tail[..probe];
+        var tail = new byte[probe];
         stream.Position = length - probe;
         stream.ReadExactly(tail);
 
         // Expect "...}" then optional white space, "\n]", optional white space: the end of a non-empty array.
-        var end = tail.TrimEnd(" \t\r\n"u8);
+        var end = tail.AsSpan().TrimEnd(" \t\r\n"u8);
         if (end.Length < 2 || end[^1] != (byte)']')
         {
             return false;
@@ -70,14 +73,42 @@ internal static class SummaryFile
 
         var writeAt = length - probe + beforeBracket.Length;
         var bytes = AppendedBytes(entry);
-        stream.Position = writeAt;
-        stream.Write(bytes);
-        if (writeAt + bytes.Length < length)
+        try
         {
-            stream.SetLength(writeAt + bytes.Length);
+            stream.Position = writeAt;
+            stream.Write(bytes);
+            if (writeAt + bytes.Length < length)
+            {
+                stream.SetLength(writeAt + bytes.Length);
+            }
+        }
+        catch (IOException ex)
+        {
+            Restore(stream, path, writeAt, tail.AsSpan(beforeBracket.Length), length, ex);
+            throw;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Undoes a write cut short: the bytes it overwrote go back and the file is cut to its old length. Neither needs a new
+    /// block of the disk, so this works on the full disk that stopped the write.
+    /// </summary>
+    private static void Restore(FileStream stream, string path, long writeAt, ReadOnlySpan<byte> overwritten, long length, IOException cause)
+    {
+        try
+        {
+            stream.Position = writeAt;
+            stream.Write(overwritten);
+            stream.SetLength(length);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException(
+                $"{cause.Message}; then the summary could not be restored ({ex.Message}): '{path}' may end mid-entry until 'flepimop2 job list' rebuilds it from the handle files",
+                cause);
+        }
     }
 
     /// <summary><c>,\n  {entry}\n]</c>, indented exactly as a whole-array write would indent it.</summary>
