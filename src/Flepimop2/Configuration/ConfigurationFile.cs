@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Configuration;
 
@@ -38,17 +38,75 @@ public sealed class ConfigurationFile
     public static string? FindDefault(string directory) =>
         DefaultNames.FirstOrDefault(name => File.Exists(Path.Combine(directory, name)));
 
+    /// <summary>The largest configuration file read; a real one is a few kilobytes.</summary>
+    public const long MaxFileBytes = 8L << 20;
+
     /// <summary>Reads and parses a configuration file.</summary>
-    /// <param name="path">The file.</param>
+    /// <param name="path">The file (a regular file, or a pipe such as <c>&lt;(generate-config)</c>).</param>
     /// <returns>The configuration.</returns>
-    /// <exception cref="Flepimop2ConfigurationException">The file is missing, unreadable, not YAML, or not a mapping.</exception>
+    /// <exception cref="Flepimop2ConfigurationException">The file is missing, unreadable, too large, not YAML, or not a mapping.</exception>
     public static ConfigurationFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
+        return Parse(ReadText(path), path, Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// Reads and parses a configuration file; cancelling stops waiting at once, even for a FIFO whose writer never
+    /// comes (the read is abandoned on a pool thread).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Stops waiting for the file.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">The file is missing, unreadable, too large, not YAML, or not a mapping.</exception>
+    public static async Task<ConfigurationFile> LoadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        var text = await Task.Run(() => ReadText(path), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Parse(text, path, fullPath);
+    }
+
+    /// <summary>Parses configuration text.</summary>
+    /// <param name="text">YAML text.</param>
+    /// <param name="displayPath">The file name to use in messages.</param>
+    /// <param name="fullPath">The absolute path of the file.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">Invalid YAML, a bound passed (depth, values, aliases), or not a mapping.</exception>
+    public static ConfigurationFile Parse(string text, string displayPath, string fullPath)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var root = YamlTree.Build(text, displayPath);
+        if (root is null)
+        {
+            throw new Flepimop2ConfigurationException("the configuration file is empty", displayPath);
+        }
+
+        if (root is not JsonObject map)
+        {
+            throw new Flepimop2ConfigurationException(
+                $"the top level must be a mapping with 'jobs' and 'process' sections, got {OptionReader.Describe(root)}", displayPath);
+        }
+
+        return new ConfigurationFile(displayPath, fullPath, map);
+    }
+
+    private static string ReadText(string path)
+    {
         try
         {
-            text = File.ReadAllText(path);
+            // Opened for reading as a user would with cat: a pipe works, a device or an endless file stops at the bound.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            var bytes = SafeFile.ReadToEnd(stream, path, MaxFileBytes);
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(StripBom(bytes));
+        }
+        catch (UnsafeFileException ex)
+        {
+            throw new Flepimop2ConfigurationException($"the configuration file {ex.Problem}", path);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new Flepimop2ConfigurationException("the configuration file is not UTF-8 text", path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -57,48 +115,10 @@ public sealed class ConfigurationFile
                 : $"cannot read the configuration file: {ex.Message}";
             throw new Flepimop2ConfigurationException(problem, path);
         }
-
-        return Parse(text, path, Path.GetFullPath(path));
     }
 
-    /// <summary>Parses configuration text.</summary>
-    /// <param name="text">YAML text.</param>
-    /// <param name="displayPath">The file name to use in messages.</param>
-    /// <param name="fullPath">The absolute path of the file.</param>
-    /// <returns>The configuration.</returns>
-    public static ConfigurationFile Parse(string text, string displayPath, string fullPath)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new Flepimop2ConfigurationException(
-                $"invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {FirstLine(ex.Message)}", displayPath);
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new Flepimop2ConfigurationException("the configuration file is empty", displayPath);
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            throw new Flepimop2ConfigurationException("the configuration file holds more than one YAML document", displayPath);
-        }
-
-        var root = stream.Documents[0].RootNode;
-        if (ToJson(root, displayPath) is not JsonObject map)
-        {
-            throw new Flepimop2ConfigurationException(
-                $"the top level must be a mapping with 'jobs' and 'process' sections (line {root.Start.Line})", displayPath);
-        }
-
-        return new ConfigurationFile(displayPath, fullPath, map);
-    }
+    private static ReadOnlySpan<byte> StripBom(byte[] bytes) =>
+        bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes.AsSpan(3) : bytes;
 
     /// <summary>The entries of a section, in file order.</summary>
     /// <param name="section">For example <c>jobs</c> or <c>process</c>.</param>
@@ -185,44 +205,4 @@ public sealed class ConfigurationFile
 
     private Flepimop2ConfigurationException Error(string section, string? name, string problem) =>
         new(problem, DisplayPath, name is null ? section : $"{section}.{name}");
-
-    private static string FirstLine(string message)
-    {
-        var index = message.IndexOf('\n', StringComparison.Ordinal);
-        var line = index < 0 ? message : message[..index];
-        var paren = line.IndexOf("): ", StringComparison.Ordinal);
-        return line.StartsWith("(Line:", StringComparison.Ordinal) && paren > 0 ? line[(paren + 3)..] : line;
-    }
-
-    private static JsonNode? ToJson(YamlNode node, string displayPath)
-    {
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                return YamlScalars.Resolve(scalar.Value ?? string.Empty, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Tag.IsEmpty);
-            case YamlSequenceNode sequence:
-                var array = new JsonArray();
-                foreach (var item in sequence.Children)
-                {
-                    array.Add(ToJson(item, displayPath));
-                }
-
-                return array;
-            case YamlMappingNode mapping:
-                var map = new JsonObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is not YamlScalarNode { Value: { } name })
-                    {
-                        throw new Flepimop2ConfigurationException($"a mapping key at line {key.Start.Line} is not a plain name", displayPath);
-                    }
-
-                    map[name] = ToJson(value, displayPath);
-                }
-
-                return map;
-            default:
-                throw new Flepimop2ConfigurationException($"unsupported YAML node at line {node.Start.Line}", displayPath);
-        }
-    }
 }

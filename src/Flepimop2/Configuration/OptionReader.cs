@@ -1,16 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Configuration;
 
 /// <summary>
 /// Typed reads of a module's configuration mapping. Each failure names the field and the value,
-/// so the caller only adds the file and entry.
+/// so the caller only adds the file and entry. A field is found by its dashed name (<c>cpus-per-task</c>, as
+/// configuration files write it) or its underscored twin (<c>cpus_per_task</c>, as the original stores it).
 /// </summary>
 internal sealed class OptionReader(JsonObject values)
 {
     public JsonObject Values { get; } = values;
+
+    /// <summary>The underscored twin of a dashed option name.</summary>
+    public static string Stored(string field) => field.Replace('-', '_');
 
     public string RequiredString(string field) =>
         OptionalString(field) ?? throw Error(field, "is required");
@@ -119,13 +124,13 @@ internal sealed class OptionReader(JsonObject values)
         return StringList(field) ?? [];
     }
 
-    /// <summary>The keys a module does not know, copied, so that they can be written back unchanged.</summary>
+    /// <summary>The keys a module does not know (in either spelling), copied, so that they can be written back unchanged.</summary>
     public static JsonObject UnknownKeys(JsonObject configuration, IReadOnlyCollection<string> known)
     {
         var extra = new JsonObject();
         foreach (var (key, value) in configuration)
         {
-            if (!known.Contains(key))
+            if (!known.Contains(key) && !known.Contains(key.Replace('_', '-')))
             {
                 extra[key] = value?.DeepClone();
             }
@@ -163,12 +168,25 @@ internal sealed class OptionReader(JsonObject values)
         null => "nothing",
         JsonObject => "a mapping",
         JsonArray => "a list",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"'{v.GetValue<string>()}'",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"'{Printable.Escape(v.GetValue<string>())}'",
         _ => $"'{node.ToJsonString()}'",
     };
 
     public static Flepimop2ConfigurationException Error(string field, string problem) =>
         new(problem, field: field);
 
-    private JsonNode? Get(string field) => Values.TryGetPropertyValue(field, out var node) ? node : null;
+    /// <summary>The value of a field under either spelling; both at once is an error, since one would silently win.</summary>
+    public JsonNode? Get(string field)
+    {
+        var stored = Stored(field);
+        var hasDashed = Values.TryGetPropertyValue(field, out var dashed);
+        if (stored == field || !Values.TryGetPropertyValue(stored, out var underscored))
+        {
+            return hasDashed ? dashed : null;
+        }
+
+        return hasDashed
+            ? throw Error(field, $"is given twice, as '{field}' and as '{stored}'; keep one")
+            : underscored;
+    }
 }

@@ -61,7 +61,7 @@ public sealed class ConfigurationFileSpecs : IDisposable
     [InlineData("", "the configuration file is empty")]
     [InlineData("jobs: [\n", "invalid YAML at line")]
     [InlineData("- a\n- b\n", "the top level must be a mapping")]
-    [InlineData("jobs:\n  a: 1\n  a: 2\n", "Duplicate key a")]
+    [InlineData("jobs:\n  a: 1\n  a: 2\n", "duplicate key 'a' at line 3")]
     public void Unreadable_yaml_is_one_line_naming_the_file(string yaml, string fragment)
     {
         var error = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(yaml));
