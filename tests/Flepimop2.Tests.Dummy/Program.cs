@@ -5,6 +5,7 @@ using System.Text;
 //   dummy process exit N            exit with code N
 //   dummy process sleep SECONDS     sleep, then exit 0
 //   dummy process spawn-sleep FILE SECONDS   start a child `sleep`, write its pid to FILE, then sleep
+//   dummy process ignore-term SECONDS   ignore SIGTERM (as a stubborn step does), sleep, then exit 0
 //   dummy process argv FILE ARGS... write the arguments, NUL-separated, to FILE, exit 0
 //   dummy process echo TEXT...      print TEXT to stdout and "err" to stderr, exit 0
 //   dummy process save-handles STORE PREFIX N   save N handles into the job store STORE through the library
@@ -21,6 +22,14 @@ switch (args[1])
         return int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture);
     case "sleep":
         Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)));
+        return 0;
+    case "ignore-term":
+        using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => c.Cancel = true))
+        {
+            Console.WriteLine("ignoring SIGTERM");
+            Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return 0;
     case "spawn-sleep":
         using (var child = System.Diagnostics.Process.Start("sleep", rest[1]))

@@ -1,6 +1,6 @@
 namespace Flepimop2.Commands;
 
-/// <summary><c>flepimop2 process CONFIG [--dry-run] [--target T] [-v...]</c>: runs one configured processing step.</summary>
+/// <summary><c>flepimop2 process CONFIG [--dry-run] [--target=T] [-v...]</c>: runs one configured processing step.</summary>
 public sealed record ProcessCommand : CliCommand
 {
     private readonly string _configPath;
@@ -49,8 +49,8 @@ public sealed record ProcessCommand : CliCommand
 
         if (ProcessTarget is not null)
         {
-            argv.Add("--target");
-            argv.Add(ProcessTarget);
+            // One token: a value such as "-vvv" or "@file" can then never be read as an option or a response file.
+            argv.Add("--target=" + ProcessTarget);
         }
 
         argv.AddRange(VerbosityToken(Verbosity));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
+using Flepimop2.Jobs;
 
 namespace Flepimop2.Commands;
 
@@ -30,6 +31,16 @@ public abstract class ProcessStep
     /// <returns>The command line it would run, shell-quoted.</returns>
     /// <exception cref="Flepimop2ConfigurationException">Something the step needs is missing.</exception>
     public abstract string Describe();
+
+    /// <summary>
+    /// Checks, before a job is submitted, that the step could start in the job's environment (for example that its program
+    /// is on the job's PATH). Steps that cannot tell do nothing.
+    /// </summary>
+    /// <param name="environment">The job's search path and working directory.</param>
+    /// <exception cref="Flepimop2ConfigurationException">The step could not start there; the message names the field.</exception>
+    public virtual void CheckRunnable(JobEnvironment environment)
+    {
+    }
 
     /// <summary>Runs the step.</summary>
     /// <param name="cancellationToken">Stops waiting; the step's process is signalled.</param>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
+using Flepimop2.Jobs;
 
 namespace Flepimop2.Commands;
 
@@ -29,6 +30,9 @@ public sealed class ShellProcessStep : ProcessStep
     /// <summary>The arguments, passed as they are.</summary>
     public IReadOnlyList<string> Args { get; }
 
+    /// <summary>How long a cancelled step has after SIGTERM before it is killed.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Builds the step from configuration.</summary>
     /// <param name="configuration">The mapping: <c>command</c> (required) and <c>args</c> (a list).</param>
     /// <returns>The step.</returns>
@@ -40,6 +44,16 @@ public sealed class ShellProcessStep : ProcessStep
 
     /// <inheritdoc/>
     public override string Describe() => ShellQuote.Join([Resolve(), .. Args]);
+
+    /// <inheritdoc/>
+    public override void CheckRunnable(JobEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (Executables.Find(Command, environment.SearchPath, environment.WorkingDirectory) is null)
+        {
+            throw NotFound(environment.SearchPath is null ? "(the job's environment has no PATH)" : "on the job's PATH");
+        }
+    }
 
     /// <inheritdoc/>
     public override async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -57,7 +71,8 @@ public sealed class ShellProcessStep : ProcessStep
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            // SIGTERM to the step and everything it started, SIGKILL to what is left after the grace period.
+            await ProcessTree.StopAsync(process, StopGracePeriod, TimeProvider.System).ConfigureAwait(false);
             throw;
         }
 
@@ -65,10 +80,12 @@ public sealed class ShellProcessStep : ProcessStep
     }
 
     private string Resolve() =>
-        Executables.Find(Command, Environment.GetEnvironmentVariable("PATH"))
-        ?? throw new Flepimop2ConfigurationException(
+        Executables.Find(Command, Environment.GetEnvironmentVariable("PATH")) ?? throw NotFound("on PATH");
+
+    private Flepimop2ConfigurationException NotFound(string where) =>
+        new(
             Command.Contains('/', StringComparison.Ordinal)
-                ? $"'{Command}' is not an executable file"
-                : $"command '{Command}' not found on PATH",
+                ? $"'{Printable.Escape(Command)}' is not an executable file"
+                : $"command '{Printable.Escape(Command)}' not found {where}",
             field: "command");
 }

@@ -1,32 +1,64 @@
 using System.Globalization;
 
-namespace Flepimop2.Jobs.Shell.Internal;
+namespace Flepimop2.Internal;
 
 /// <summary>
-/// What <c>/proc</c> says about a process: whether it exists, when it started (clock ticks since boot),
-/// and its state letter. A pid alone is not enough to recognise a job, because pids are reused.
+/// What <c>/proc</c> says about a process: whether it exists, when it started (clock ticks since boot), its state letter,
+/// its parent, process group and session. A pid alone is not enough to recognise a job, because pids are reused.
 /// </summary>
-internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char State, int ProcessGroup)
+internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char State, int ProcessGroup, int ParentPid = 0, int Session = 0)
 {
-    private static readonly Lazy<string> BootIdValue = new(() =>
+    /// <summary>Clock ticks per second of <c>/proc/PID/stat</c>'s start time; 100 on every Linux the project targets.</summary>
+    public const int ClockTicksPerSecond = 100;
+
+    private static readonly Lazy<string> BootIdValue = new(() => ReadOrEmpty("/proc/sys/kernel/random/boot_id").Trim());
+
+    private static readonly Lazy<DateTimeOffset?> BootTimeValue = new(() =>
     {
-        try
+        foreach (var line in ReadOrEmpty("/proc/stat").Split('\n'))
         {
-            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            if (line.StartsWith("btime ", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(6).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+            {
+                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+            }
         }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
+
+        return null;
     });
 
     public static string BootId => BootIdValue.Value;
 
+    /// <summary>When this machine booted (to the second), or null when <c>/proc/stat</c> does not say.</summary>
+    public static DateTimeOffset? BootTime => BootTimeValue.Value;
+
     /// <summary>A zombie or dead process has finished, even though its pid still shows.</summary>
     public bool IsAlive => Exists && State is not ('Z' or 'X' or 'x');
 
+    /// <summary>When the process started, to about a second (boot time is whole seconds), or null when unknown.</summary>
+    public DateTimeOffset? StartedAt => Exists && BootTime is { } boot
+        ? boot + TimeSpan.FromSeconds(StartTicks / (double)ClockTicksPerSecond)
+        : null;
+
+    public string StateName => State switch
+    {
+        'R' => "running",
+        'S' => "sleeping",
+        'D' => "disk-sleep",
+        'T' or 't' => "stopped",
+        'Z' => "zombie",
+        'X' or 'x' => "dead",
+        'I' => "idle",
+        _ => State.ToString(),
+    };
+
     public static ProcessProbe Read(int pid)
     {
+        if (pid <= 0)
+        {
+            return default;
+        }
+
         string text;
         try
         {
@@ -43,34 +75,60 @@ internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char 
     /// <summary>Parses <c>/proc/PID/stat</c>; the command name may hold spaces and parentheses, so fields are counted after the last ')'.</summary>
     public static ProcessProbe? Parse(string stat)
     {
+        ArgumentNullException.ThrowIfNull(stat);
         var close = stat.LastIndexOf(')');
         if (close < 0)
         {
             return null;
         }
 
-        // After ')' come fields 3 (state), 4 (ppid), 5 (pgrp), ... 22 (starttime).
+        // After ')' come fields 3 (state), 4 (ppid), 5 (pgrp), 6 (session), ... 22 (starttime).
         var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 20
             || fields[0].Length != 1
+            || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parent)
             || !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var group)
+            || !int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var session)
             || !long.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start))
         {
             return null;
         }
 
-        return new ProcessProbe(true, start, fields[0][0], group);
+        return new ProcessProbe(true, start, fields[0][0], group, parent, session);
     }
 
-    public string StateName => State switch
+    /// <summary>Every process now in <c>/proc</c>, with its probe.</summary>
+    public static IEnumerable<(int Pid, ProcessProbe Probe)> All()
     {
-        'R' => "running",
-        'S' => "sleeping",
-        'D' => "disk-sleep",
-        'T' or 't' => "stopped",
-        'Z' => "zombie",
-        'X' or 'x' => "dead",
-        'I' => "idle",
-        _ => State.ToString(),
-    };
+        IEnumerable<string> directories;
+        try
+        {
+            directories = Directory.EnumerateDirectories("/proc");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var directory in directories)
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Read(pid) is { Exists: true } probe)
+            {
+                yield return (pid, probe);
+            }
+        }
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
 }

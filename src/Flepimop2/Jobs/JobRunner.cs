@@ -19,14 +19,26 @@ public abstract class JobRunner
     /// <summary>Validates, then submits <paramref name="command"/>, or with <paramref name="dryRun"/> prepares everything and stops just before.</summary>
     /// <param name="command">The command to run as the job.</param>
     /// <param name="dryRun">Prepare but do not submit.</param>
-    /// <param name="cancellationToken">Cancels waiting (a blocking job keeps its process).</param>
+    /// <param name="cancellationToken">
+    /// Cancelled before the job starts, nothing is submitted. Cancelled while a runner waits for a job it runs itself (a
+    /// blocking shell job), the job is stopped and its handle is still returned, recording that it was cancelled, so the
+    /// caller can record it; the caller checks the token afterwards.
+    /// </param>
     /// <returns>A <see cref="JobHandle"/>, or a <see cref="JobDryRun"/> when <paramref name="dryRun"/> is set.</returns>
     public async Task<JobSubmission> SubmitAsync(CliCommand command, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         ThrowIfAny(ValidateSubmit());
+        cancellationToken.ThrowIfCancellationRequested();
         return await SubmitCoreAsync(command, dryRun, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Checks what a submission needs (executables, directories, options) without submitting anything, so a caller can
+    /// report every problem before it prepares anything else.
+    /// </summary>
+    /// <returns>The issues found; empty when a submission could go ahead.</returns>
+    public IReadOnlyList<ValidationIssue> ValidateSubmission() => ValidateSubmit();
 
     /// <summary>Validates, then asks the backend where a job stands.</summary>
     /// <param name="handle">The handle returned at submission.</param>
@@ -68,6 +80,13 @@ public abstract class JobRunner
         ThrowIfAny(ValidateStatus());
         await CancelCoreAsync(handle, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The search path and working directory the submitted command will run with, when the runner can tell before submitting
+    /// (a local process); null when it cannot (a cluster node, whose environment pre-commands may change).
+    /// </summary>
+    /// <returns>The environment, or null.</returns>
+    public virtual JobEnvironment? PredictEnvironment() => null;
 
     /// <summary>Files holding the job's output, for <c>job logs</c>; empty when the output was not kept.</summary>
     /// <param name="handle">The job.</param>

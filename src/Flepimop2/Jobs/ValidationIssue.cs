@@ -6,6 +6,9 @@ namespace Flepimop2.Jobs;
 /// <param name="Context">Optional facts that locate the problem (names, paths, values).</param>
 public sealed record ValidationIssue(string Message, string Kind, IReadOnlyDictionary<string, string>? Context = null)
 {
+    /// <summary>The configuration field the issue is about (for example <c>cwd</c> or <c>env.PATH</c>), when it is about one.</summary>
+    public string? Field { get; init; }
+
     /// <summary>Formats as <c>- [kind] message (k=v, k2=v2)</c>.</summary>
     /// <returns>The line.</returns>
     public override string ToString()

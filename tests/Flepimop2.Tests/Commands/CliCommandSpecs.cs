@@ -9,8 +9,8 @@ public sealed class CliCommandSpecs
     {
         var command = new ProcessCommand("/tmp/project/config.yaml") { DryRun = true, ProcessTarget = "sim 1", Verbosity = 2 };
 
-        Assert.Equal(["/tmp/project/config.yaml", "--dry-run", "--target", "sim 1", "-vv"], command.ToArgv());
-        Assert.Equal("flepimop2 process /tmp/project/config.yaml --dry-run --target 'sim 1' -vv", command.ToString());
+        Assert.Equal(["/tmp/project/config.yaml", "--dry-run", "--target=sim 1", "-vv"], command.ToArgv());
+        Assert.Equal("flepimop2 process /tmp/project/config.yaml --dry-run '--target=sim 1' -vv", command.ToString());
         Assert.Equal("process", command.CommandName);
         Assert.Equal("sim 1", command.Target);
     }

@@ -11,24 +11,16 @@ namespace Flepimop2.Jobs.Shell;
 /// <summary>
 /// Runs jobs as local processes: blocking (waits, records the return code) or detached (a new session,
 /// output to a log file, exit code recorded when the job ends). Processes are started from an argument
-/// list, never a shell command line.
+/// list, never a shell command line. A detached job's id is its pid, as the original program's is, so both
+/// programs can follow it; the pid is never trusted alone (see <see cref="ShellJobProcess"/>).
 /// </summary>
 public sealed class ShellJobRunner : JobRunner
 {
     /// <summary>The fully qualified module name.</summary>
     public const string ModuleName = "flepimop2.job.shell";
 
-    // Runs as `sh -c SCRIPT flepimop2-job EXIT_FILE LOG argv...`: the job's argv arrives as positional
-    // parameters, so no part of it is ever read by the shell. Trapping (not ignoring) the signals keeps
-    // this recorder alive while the job (which gets default dispositions back) dies, so the exit code is
-    // written even when the job is cancelled.
-    private const string RecorderScript =
-        "exit_file=$1; log=$2; shift 2\n" +
-        "exec </dev/null >>\"$log\" 2>&1\n" +
-        "trap 'caught=1' HUP INT TERM\n" +
-        "\"$@\"\n" +
-        "rc=$?\n" +
-        "printf '%s\\n' \"$rc\" >\"$exit_file.tmp\" && mv -f \"$exit_file.tmp\" \"$exit_file\"\n";
+    /// <summary>ENOSPC, as .NET reports it in <see cref="Exception.HResult"/> on Linux.</summary>
+    private const int NoSpaceLeft = 28;
 
     private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory"];
 
@@ -59,7 +51,12 @@ public sealed class ShellJobRunner : JobRunner
     /// <summary>How long cancel waits after SIGTERM before it sends SIGKILL.</summary>
     public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Builds a runner from its configuration mapping (keys <c>cwd</c>, <c>env</c>, <c>detach</c>, <c>executable</c>, <c>log-directory</c>).</summary>
+    private JsonNode? OptionsNode { get; init; }
+
+    /// <summary>
+    /// Builds a runner from its configuration mapping (keys <c>cwd</c>, <c>env</c>, <c>detach</c>, <c>executable</c>,
+    /// <c>log-directory</c>; <c>log_directory</c> is read too).
+    /// </summary>
     /// <param name="configuration">The mapping; unknown keys are kept and written back.</param>
     /// <returns>The runner.</returns>
     public static ShellJobRunner FromConfiguration(JsonObject configuration)
@@ -78,9 +75,8 @@ public sealed class ShellJobRunner : JobRunner
         return new ShellJobRunner(options, extra, clock: null) { OptionsNode = configuration["options"]?.DeepClone() };
     }
 
-    private JsonNode? OptionsNode { get; init; }
-
-    /// <inheritdoc/>
+    /// <summary>The configuration as the original writes it (<c>module</c>, <c>options</c>, <c>cwd</c>, <c>env</c>, <c>detach</c>), plus <c>executable</c> and <c>log_directory</c>.</summary>
+    /// <returns>A new JSON object.</returns>
     public override JsonObject ToConfiguration()
     {
         var config = new JsonObject
@@ -91,7 +87,7 @@ public sealed class ShellJobRunner : JobRunner
             ["env"] = Options.Env is null ? null : new JsonObject(Options.Env.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["detach"] = Options.Detach,
             ["executable"] = Options.Executable,
-            ["log-directory"] = Options.LogDirectory,
+            [OptionReader.Stored("log-directory")] = Options.LogDirectory,
         };
         return OptionReader.WithUnknownKeys(config, _extra);
     }
@@ -103,30 +99,53 @@ public sealed class ShellJobRunner : JobRunner
         return handle.MetadataText("log") is { } log ? [log] : [];
     }
 
+    /// <summary>The job's PATH (from <c>env</c> when set) and its working directory.</summary>
+    /// <returns>The environment.</returns>
+    public override JobEnvironment? PredictEnvironment() =>
+        new(SearchPath(), Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory));
+
     /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
     {
         var issues = new List<ValidationIssue>();
         if (Options.Cwd is { } cwd && !Directory.Exists(cwd))
         {
-            issues.Add(new ValidationIssue($"working directory '{cwd}' does not exist", "missing_directory", new Dictionary<string, string> { ["cwd"] = cwd }));
+            issues.Add(Issue($"working directory '{cwd}' does not exist", "missing_directory", "cwd", cwd));
         }
 
         if (Options.Executable is { } exe && ResolveExecutable(exe) is null)
         {
-            issues.Add(new ValidationIssue(
+            issues.Add(Issue(
                 exe.Contains('/', StringComparison.Ordinal) ? $"'{exe}' is not an executable file" : $"'{exe}' was not found on PATH",
                 "missing_executable",
-                new Dictionary<string, string> { ["executable"] = exe }));
+                "executable",
+                exe));
+        }
+
+        foreach (var (key, value) in Options.Env ?? new Dictionary<string, string>())
+        {
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
+            {
+                issues.Add(Issue($"'{key}' cannot be an environment variable name (it must be non-empty, without '=' or NUL)", "invalid_environment", $"env.{key}", key));
+            }
+            else if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                issues.Add(Issue("an environment value cannot hold a NUL character", "invalid_environment", $"env.{key}", key));
+            }
         }
 
         if (Options.Detach)
         {
-            foreach (var tool in new[] { "setsid", "sh" })
+            if (LogDirectoryProblem() is { } problem)
             {
-                if (Executables.Find(tool, Environment.GetEnvironmentVariable("PATH")) is null)
+                issues.Add(Issue(problem, "unwritable_directory", "log-directory", LogRoot()));
+            }
+
+            foreach (var tool in new[] { "setsid", "sh", "mv" })
+            {
+                if (FindTool(tool) is null)
                 {
-                    issues.Add(new ValidationIssue($"'{tool}' is needed to start detached jobs and was not found on PATH", "missing_executable", new Dictionary<string, string> { ["executable"] = tool }));
+                    issues.Add(Issue($"'{tool}' is needed to start detached jobs and was not found on PATH", "missing_executable", null, tool));
                 }
             }
         }
@@ -140,7 +159,6 @@ public sealed class ShellJobRunner : JobRunner
         IReadOnlyList<string> prefix = Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
         string[] argv = [.. prefix, command.CommandName, .. command.ToArgv()];
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
-        var id = JobIds.New();
 
         if (dryRun)
         {
@@ -152,57 +170,100 @@ public sealed class ShellJobRunner : JobRunner
             };
             if (Options.Detach)
             {
-                details["log"] = RunPaths(id).Log;
+                details["log"] = Path.Combine(LogRoot(), "shell-PID", ShellRecorder.LogFileName);
             }
 
             return new JobDryRun(ShellQuote.Join(argv), details);
         }
 
         return Options.Detach
-            ? StartDetached(id, argv, cwd)
-            : await RunBlockingAsync(id, argv, cwd, cancellationToken).ConfigureAwait(false);
+            ? StartDetached(argv, cwd)
+            : await RunBlockingAsync(argv, cwd, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
         Task.FromResult(Status(handle));
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Stops a detached job: SIGTERM to its process group, then SIGKILL after <see cref="CancelGracePeriod"/> (at once when
+    /// the wait is cancelled), and waits until it is gone. Never signals a process that cannot be the job.
+    /// </summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cuts the grace period short: the job is killed at once, then the cancellation is thrown.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="JobBackendException">The handle names a process that cannot be the job; nothing was signalled.</exception>
     protected override async Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken)
     {
-        if (handle.MetadataText("mode") != "detached" || Status(handle).Status.IsFinished())
+        if (handle.MetadataText("mode") == "blocking" || ReadExitCode(handle.MetadataText("exit_file")) is not null)
         {
             return;
         }
 
-        var pid = (int)JsonText.Int64(handle.Metadata.GetValueOrDefault("pid"))!.Value;
+        var check = Judge(handle);
+        switch (check.Verdict)
+        {
+            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
+                throw new JobBackendException($"cannot cancel {handle.Key}: {check.Reason}; nothing was signalled");
+            case ShellProcessVerdict.NotTheJob or ShellProcessVerdict.Ended:
+                return;
+        }
+
         var exitFile = handle.MetadataText("exit_file");
         if (exitFile is not null)
         {
-            await File.WriteAllTextAsync(CancelledMarker(exitFile), IsoTime.Format(_clock.GetUtcNow()) + "\n", cancellationToken).ConfigureAwait(false);
+            AtomicFile.WriteAllText(CancelledMarker(exitFile), IsoTime.Format(_clock.GetUtcNow()) + "\n");
         }
 
-        Posix.SignalGroup(pid, Posix.SigTerm);
-        var deadline = _clock.GetUtcNow() + CancelGracePeriod;
-        while (IsOurProcessAlive(handle, pid) && _clock.GetUtcNow() < deadline)
+        var pid = check.Pid;
+        var group = check.Probe.ProcessGroup == pid;
+        Signal(pid, group, Posix.SigTerm);
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _clock, cancellationToken).ConfigureAwait(false);
+            var deadline = _clock.GetTimestamp();
+            while (Judge(handle).Verdict == ShellProcessVerdict.Running && _clock.GetElapsedTime(deadline) < CancelGracePeriod)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop waiting: the job must not be left running, so it is killed now rather than after the grace.
+            await KillAsync(handle, pid, group, exitFile).ConfigureAwait(false);
+            throw;
         }
 
-        if (IsOurProcessAlive(handle, pid) || Posix.SignalGroup(pid, 0))
+        if (Judge(handle).Verdict == ShellProcessVerdict.Running)
         {
-            // Whatever is left of the group, including the job's own children, goes now.
-            Posix.SignalGroup(pid, Posix.SigKill);
+            await KillAsync(handle, pid, group, exitFile).ConfigureAwait(false);
         }
-
-        if (exitFile is not null && !File.Exists(exitFile) && !IsOurProcessAlive(handle, pid))
+        else if (group)
         {
-            // The recorder was killed too: write the record it could not, as a shell would report SIGKILL.
-            AtomicFile.WriteAllText(exitFile, "137\n");
+            // The job ended on SIGTERM; children it started into its group that ignored it go now.
+            Signal(pid, group: true, Posix.SigKill);
         }
     }
 
     private static string CancelledMarker(string exitFile) => exitFile + ".cancelled";
+
+    private static ShellProcessCheck Judge(JobHandle handle)
+    {
+        var pid = ShellJobProcess.RecordedPid(handle);
+        var probe = pid is > 1 and <= int.MaxValue ? ProcessProbe.Read((int)pid.Value) : default;
+        return ShellJobProcess.Judge(handle, probe, (Environment.ProcessId, Posix.ProcessGroup(), Posix.Session()), ProcessProbe.BootId);
+    }
+
+    private static void Signal(int pid, bool group, int signal)
+    {
+        if (group)
+        {
+            Posix.SignalGroup(pid, signal);
+        }
+        else
+        {
+            Posix.SignalProcess(pid, signal);
+        }
+    }
 
     private static JobStatusResult Status(JobHandle handle)
     {
@@ -215,59 +276,69 @@ public sealed class ShellJobRunner : JobRunner
                 return new JobStatusResult(handle, JobStatus.FinishedUnknown) { Detail = Detail(("reason", "the handle has no return code")) };
             }
 
+            var cancelled = handle.Metadata.GetValueOrDefault("cancelled") is JsonValue flag && flag.TryGetValue<bool>(out var yes) && yes;
             return new JobStatusResult(handle, code == 0 ? JobStatus.Successful : JobStatus.Failed)
             {
-                Detail = Detail(("returncode", code.Value), ("pid", handle.Metadata.GetValueOrDefault("pid")?.DeepClone()), ("state", "exited")),
+                Detail = Detail(
+                    ("returncode", code.Value),
+                    ("pid", handle.Metadata.GetValueOrDefault("pid")?.DeepClone()),
+                    ("state", "exited"),
+                    ("cancelled", cancelled && code != 0 ? true : null),
+                    ("signal", cancelled && code > 128 ? code - 128 : null)),
             };
         }
 
-        var pid = JsonText.Int64(handle.Metadata.GetValueOrDefault("pid"))
-            ?? (long.TryParse(handle.JobId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var legacyPid) ? legacyPid : null);
         var exitFile = handle.MetadataText("exit_file");
         if (ReadExitCode(exitFile) is { } recorded)
         {
-            return Finished(handle, pid, recorded, exitFile!);
+            return Finished(handle, recorded, exitFile!);
         }
 
-        if (pid is null or <= 0 or > int.MaxValue)
+        var check = Judge(handle);
+        if (check.Verdict == ShellProcessVerdict.Running)
         {
-            return new JobStatusResult(handle, JobStatus.FinishedUnknown) { Detail = Detail(("reason", "the handle records no process id")) };
-        }
-
-        var probe = ProcessProbe.Read((int)pid.Value);
-        if (IsOurProcess(handle, probe) && probe.IsAlive)
-        {
-            return new JobStatusResult(handle, JobStatus.Running) { Detail = Detail(("pid", pid.Value), ("state", probe.StateName)) };
+            return new JobStatusResult(handle, JobStatus.Running) { Detail = Detail(("pid", check.Pid), ("state", check.Probe.StateName)) };
         }
 
         // The process ended between the first look at the exit file and the probe: look again.
         if (ReadExitCode(exitFile) is { } late)
         {
-            return Finished(handle, pid, late, exitFile!);
+            return Finished(handle, late, exitFile!);
         }
 
-        var reason = exitFile is null
-            ? "the process has ended and this handle has no exit-code record (written by a runner that kept none)"
-            : probe.Exists && !IsOurProcess(handle, probe)
-                ? "the process has ended without recording its exit code; its pid now belongs to another process"
-                : "the process has ended without recording its exit code (its recorder was killed)";
+        var reason = check.Verdict switch
+        {
+            ShellProcessVerdict.NoPid or ShellProcessVerdict.Refused => check.Reason!,
+            _ when exitFile is null => check.Verdict == ShellProcessVerdict.NotTheJob
+                ? $"the job has ended; {check.Reason}; it was started by a program that keeps no exit-code record (the original flepimop2)"
+                : "the job has ended; it was started by a program that keeps no exit-code record (the original flepimop2)",
+            ShellProcessVerdict.NotTheJob => $"the process has ended without recording its exit code; {check.Reason}",
+            _ => "the process has ended without recording its exit code (its recorder was killed)",
+        };
         return new JobStatusResult(handle, JobStatus.FinishedUnknown)
         {
-            Detail = Detail(("pid", pid.Value), ("state", probe.IsAlive ? "pid reused" : "gone"), ("reason", reason)),
+            Detail = Detail(
+                ("pid", check.Pid > 0 ? check.Pid : null),
+                ("state", check.Verdict switch
+                {
+                    ShellProcessVerdict.NotTheJob => "pid reused",
+                    ShellProcessVerdict.Ended => check.Probe.Exists ? check.Probe.StateName : "gone",
+                    _ => null,
+                }),
+                ("reason", reason)),
         };
     }
 
-    private static JobStatusResult Finished(JobHandle handle, long? pid, int code, string exitFile)
+    private static JobStatusResult Finished(JobHandle handle, int code, string exitFile)
     {
-        var detail = new Dictionary<string, JsonNode?>
-        {
-            ["returncode"] = code,
-            ["pid"] = pid,
-            ["state"] = "exited",
-        };
-        if (File.Exists(CancelledMarker(exitFile)))
+        var detail = Detail(("returncode", code), ("pid", ShellJobProcess.RecordedPid(handle)), ("state", "exited"));
+        if (code != 0 && File.Exists(CancelledMarker(exitFile)))
         {
             detail["cancelled"] = true;
+            if (code > 128)
+            {
+                detail["signal"] = code - 128;
+            }
         }
 
         return new JobStatusResult(handle, code == 0 ? JobStatus.Successful : JobStatus.Failed) { Detail = detail };
@@ -285,7 +356,8 @@ public sealed class ShellJobRunner : JobRunner
 
         try
         {
-            return int.TryParse(File.ReadAllText(exitFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+            var text = System.Text.Encoding.UTF8.GetString(SafeFile.ReadAllBytes(exitFile, followLinks: false, maxBytes: 64));
+            return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -293,47 +365,77 @@ public sealed class ShellJobRunner : JobRunner
         }
     }
 
-    /// <summary>The pid is the job's only when the process started at the recorded instant of the same boot.</summary>
-    private static bool IsOurProcess(JobHandle handle, ProcessProbe probe)
+    private static string? FindTool(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+
+    private static ValidationIssue Issue(string message, string kind, string? field, string value) =>
+        new(message, kind, new Dictionary<string, string> { [field ?? "executable"] = value }) { Field = field };
+
+    /// <summary>Kills what is left of the job and, once it is gone, writes the exit record its killed recorder could not.</summary>
+    private async Task KillAsync(JobHandle handle, int pid, bool group, string? exitFile)
     {
-        if (!probe.Exists)
+        Signal(pid, group, Posix.SigKill);
+        var started = _clock.GetTimestamp();
+        while (Judge(handle).Verdict == ShellProcessVerdict.Running && _clock.GetElapsedTime(started) < TimeSpan.FromSeconds(5))
         {
-            return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _clock, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var start = JsonText.Int64(handle.Metadata.GetValueOrDefault("start_time"));
-        var boot = handle.MetadataText("boot_id");
-        return (start is null || start == probe.StartTicks) && (boot is null || boot == ProcessProbe.BootId);
+        if (exitFile is not null && ReadExitCode(exitFile) is null && Judge(handle).Verdict != ShellProcessVerdict.Running)
+        {
+            // What a shell reports for a process killed by SIGKILL.
+            AtomicFile.WriteAllText(exitFile, "137\n");
+        }
     }
 
-    private static bool IsOurProcessAlive(JobHandle handle, int pid)
+    private string? SearchPath() => Options.Env is { } env ? env.GetValueOrDefault("PATH") : Environment.GetEnvironmentVariable("PATH");
+
+    private string? ResolveExecutable(string exe) =>
+        Executables.Find(exe, SearchPath(), Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory));
+
+    private string LogRoot() => Path.GetFullPath(Options.LogDirectory ?? Path.Combine(".flepimop2_cache", "job", "logs"));
+
+    /// <summary>Why detached jobs could not keep their output under the log directory, or null when they can.</summary>
+    private string? LogDirectoryProblem()
     {
+        var root = LogRoot();
+        var existing = root;
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+            {
+                return $"'{existing}' is a file, so the log directory '{root}' cannot be created";
+            }
+
+            existing = Path.GetDirectoryName(existing);
+            if (existing is null)
+            {
+                return $"the log directory '{root}' cannot be created";
+            }
+        }
+
+        try
+        {
+            AtomicFile.Probe(existing);
+            return null;
+        }
+        catch (IOException ex) when (ex.HResult == NoSpaceLeft)
+        {
+            // A full disk is not a mistake in the configuration; the store's own check before submitting reports it.
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the log directory '{root}' cannot be written: {ex.Message}";
+        }
+    }
+
+    /// <summary>Waits (briefly) until <c>setsid</c> has made the job its own process group, so that a cancel right after
+    /// submission signals the job's group and nothing else.</summary>
+    private ProcessProbe WaitForOwnSession(int pid)
+    {
+        var started = _clock.GetTimestamp();
         var probe = ProcessProbe.Read(pid);
-        return IsOurProcess(handle, probe) && probe.IsAlive;
-    }
-
-    private string? ResolveExecutable(string exe)
-    {
-        var path = Options.Env is { } env ? env.GetValueOrDefault("PATH") : Environment.GetEnvironmentVariable("PATH");
-        return Executables.Find(exe, path);
-    }
-
-    private (string Directory, string Log, string ExitFile) RunPaths(string id)
-    {
-        var root = Path.GetFullPath(Options.LogDirectory ?? Path.Combine(".flepimop2_cache", "job", "logs"));
-        var dir = Path.Combine(root, JobKey.For("shell", id));
-        return (dir, Path.Combine(dir, "output.log"), Path.Combine(dir, "exit_code"));
-    }
-
-    /// <summary>
-    /// Waits (briefly) until <c>setsid</c> has made the job its own process group, so that a cancel right
-    /// after submission signals the job's group and nothing else.
-    /// </summary>
-    private static ProcessProbe WaitForOwnSession(int pid)
-    {
-        var deadline = Environment.TickCount64 + 2000;
-        var probe = ProcessProbe.Read(pid);
-        while (probe.Exists && probe.ProcessGroup != pid && Environment.TickCount64 < deadline)
+        while (probe.Exists && probe.ProcessGroup != pid && _clock.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
         {
             Thread.Sleep(1);
             probe = ProcessProbe.Read(pid);
@@ -342,10 +444,10 @@ public sealed class ShellJobRunner : JobRunner
         return probe;
     }
 
-    private ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, string cwd)
+    private ProcessStartInfo StartInfo(IReadOnlyList<string> argv, string cwd)
     {
-        var start = new ProcessStartInfo(fileName) { UseShellExecute = false, WorkingDirectory = cwd };
-        foreach (var arg in args)
+        var start = new ProcessStartInfo(argv[0]) { UseShellExecute = false, WorkingDirectory = cwd };
+        foreach (var arg in argv.Skip(1))
         {
             start.ArgumentList.Add(arg);
         }
@@ -362,43 +464,89 @@ public sealed class ShellJobRunner : JobRunner
         return start;
     }
 
-    private async Task<JobHandle> RunBlockingAsync(string id, string[] argv, string cwd, CancellationToken cancellationToken)
+    private async Task<JobHandle> RunBlockingAsync(string[] argv, string cwd, CancellationToken cancellationToken)
     {
         var submittedAt = IsoTime.Now(_clock);
-        using var process = Process.Start(StartInfo(argv[0], argv.Skip(1), cwd))
+        using var process = Process.Start(StartInfo(argv, cwd))
             ?? throw new JobBackendException($"could not start '{argv[0]}'", ShellQuote.Join(argv));
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return new JobHandle(id, "shell")
+        var cancelled = false;
+        try
         {
-            SubmittedAt = submittedAt,
-            Metadata = new Dictionary<string, JsonNode?>
-            {
-                ["mode"] = "blocking",
-                ["returncode"] = process.ExitCode,
-                ["pid"] = process.Id,
-            },
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The job runs in this program's process group: without this, it would go on alone, unrecorded.
+            cancelled = true;
+            await ProcessTree.StopAsync(process, CancelGracePeriod, _clock).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["mode"] = "blocking",
+            ["returncode"] = process.ExitCode,
+            ["pid"] = process.Id,
         };
+        if (cancelled)
+        {
+            metadata["cancelled"] = true;
+        }
+
+        return new JobHandle(JobIds.New(), "shell") { SubmittedAt = submittedAt, Metadata = metadata };
     }
 
-    private JobHandle StartDetached(string id, string[] argv, string cwd)
+    private JobHandle StartDetached(string[] argv, string cwd)
     {
-        var paths = RunPaths(id);
-        Directory.CreateDirectory(paths.Directory);
-        var setsid = Executables.Find("setsid", Environment.GetEnvironmentVariable("PATH"))!;
-        var sh = Executables.Find("sh", Environment.GetEnvironmentVariable("PATH"))!;
+        var logRoot = LogRoot();
+        Directory.CreateDirectory(logRoot);
+        var recorder = ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, argv);
+        var start = StartInfo(recorder, cwd);
+        start.RedirectStandardInput = true;
         var submittedAt = IsoTime.Now(_clock);
-        using var process = Process.Start(StartInfo(setsid, [sh, "-c", RecorderScript, "flepimop2-job", paths.ExitFile, paths.Log, .. argv], cwd))
+        using var process = Process.Start(start)
             ?? throw new JobBackendException($"could not start '{argv[0]}'", ShellQuote.Join(argv));
+        using var names = process.StandardInput;
         var probe = WaitForOwnSession(process.Id);
+        var (id, directory) = ClaimRunDirectory(logRoot, process.Id);
+
+        // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
+        names.Write(Path.GetFileName(directory) + "\n");
+        names.Close();
         var metadata = new Dictionary<string, JsonNode?>
         {
             ["mode"] = "detached",
             ["pid"] = process.Id,
             ["start_time"] = probe.Exists ? probe.StartTicks : -1,
             ["boot_id"] = ProcessProbe.BootId,
-            ["log"] = paths.Log,
-            ["exit_file"] = paths.ExitFile,
+            ["log"] = Path.Combine(directory, ShellRecorder.LogFileName),
+            ["exit_file"] = Path.Combine(directory, ShellRecorder.ExitFileName),
         };
         return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>
+    /// Claims the job's directory <c>shell-{pid}</c> (the job id is the pid, as the original's is); a pid that an earlier job
+    /// in this log directory had gets a suffix (<c>{pid}.2</c>), so no job's record is ever overwritten.
+    /// </summary>
+    internal static (string Id, string Directory) ClaimRunDirectory(string logRoot, int pid)
+    {
+        for (var n = 1; n < 10_000; n++)
+        {
+            var id = n == 1 ? pid.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{pid}.{n}");
+            var directory = Path.Combine(logRoot, JobKey.For("shell", id));
+            var errno = Posix.MakeDirectory(directory);
+            if (errno == 0)
+            {
+                return (id, directory);
+            }
+
+            if (errno != Posix.Eexist)
+            {
+                throw new JobStoreException(directory, $"cannot create the job's log directory '{directory}': {Posix.Describe(errno)}");
+            }
+        }
+
+        throw new JobStoreException(logRoot, $"every name for job {pid} is taken in '{logRoot}'");
     }
 }

@@ -1,7 +1,8 @@
 using System.Text;
+using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
-using Flepimop2.Jobs.Shell.Internal;
+using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 using FsCheck.Fluent;
 
@@ -120,24 +121,27 @@ public sealed class ShellJobRunnerSpecs : IDisposable
     public async Task A_pid_reused_by_another_process_is_not_taken_for_the_job()
     {
         var runner = Runner(detach: true);
-        var ours = ProcessProbe.Read(Environment.ProcessId);
+        using var other = Decoy.Start();
+        var probe = ProcessProbe.Read(other.Pid);
         var handle = new JobHandle("reused", "shell")
         {
             Metadata = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
             {
                 ["mode"] = "detached",
-                ["pid"] = Environment.ProcessId,
-                ["start_time"] = ours.StartTicks + 1,
+                ["pid"] = other.Pid,
+                ["start_time"] = probe.StartTicks + 1,
                 ["boot_id"] = ProcessProbe.BootId,
                 ["exit_file"] = _temp.Combine("never-written"),
             },
         };
 
         var status = await runner.StatusAsync(handle);
+        await runner.CancelAsync(handle);
 
-        Assert.True(ours.IsAlive);
+        Assert.True(probe.IsAlive);
         Assert.Equal(JobStatus.FinishedUnknown, status.Status);
         Assert.Contains("another process", status.Detail["reason"]!.ToString(), StringComparison.Ordinal);
+        Assert.True(other.IsAlive, "cancel signalled a process that was not the job");
     }
 
     [Fact]
