@@ -98,26 +98,35 @@ public sealed class SlurmJobRunner : JobRunner
         return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, ProcessRunner.Instance, FindOnPath);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The configuration as the original's Slurm runner stores it (its <c>model_dump()</c>: field names with underscores,
+    /// <c>cpus_per_task</c>, <c>pre_commands</c>, <c>sbatch_options</c>, ...), plus <c>executable</c> and any unknown keys.
+    /// A flag option is written as an empty value, and an unset <c>chdir</c> is left out, as the original reads both.
+    /// </summary>
+    /// <returns>A new JSON object.</returns>
     public override JsonObject ToConfiguration()
     {
         var config = new JsonObject
         {
             ["module"] = ModuleName,
             ["options"] = _optionsNode?.DeepClone(),
-            ["cpus-per-task"] = Options.CpusPerTask,
+            [OptionReader.Stored("cpus-per-task")] = Options.CpusPerTask,
             ["memory"] = Options.Memory,
             ["nodes"] = Options.Nodes,
             ["ntasks"] = Options.Ntasks,
             ["time"] = Options.Time,
-            ["chdir"] = Options.Chdir,
-            ["debug"] = Options.Debug,
-            ["pre-commands"] = new JsonArray([.. Options.PreCommands.Select(l => (JsonNode?)l)]),
-            ["post-commands"] = new JsonArray([.. Options.PostCommands.Select(l => (JsonNode?)l)]),
-            ["sbatch-options"] = new JsonObject(Options.SbatchOptions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-            ["sbatch-directory"] = Options.SbatchDirectory,
-            ["executable"] = Options.Executable,
         };
+        if (Options.Chdir is not null)
+        {
+            config["chdir"] = Options.Chdir;
+        }
+
+        config["debug"] = Options.Debug;
+        config[OptionReader.Stored("pre-commands")] = new JsonArray([.. Options.PreCommands.Select(l => (JsonNode?)l)]);
+        config[OptionReader.Stored("post-commands")] = new JsonArray([.. Options.PostCommands.Select(l => (JsonNode?)l)]);
+        config[OptionReader.Stored("sbatch-options")] = new JsonObject(Options.SbatchOptions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)(kv.Value ?? string.Empty))));
+        config[OptionReader.Stored("sbatch-directory")] = Options.SbatchDirectory;
+        config["executable"] = Options.Executable;
         return OptionReader.WithUnknownKeys(config, _extra);
     }
 
@@ -271,7 +280,7 @@ public sealed class SlurmJobRunner : JobRunner
     /// <summary>A scalar option given as text or a number (<c>memory: 1024</c>, <c>time: 30</c>), as text.</summary>
     private static string? ScalarOption(JsonObject configuration, string field, string expected)
     {
-        var node = configuration[field];
+        var node = new OptionReader(configuration).Get(field);
         return node switch
         {
             null => null,
@@ -283,7 +292,7 @@ public sealed class SlurmJobRunner : JobRunner
     private static Dictionary<string, string?> ReadSbatchOptions(JsonObject configuration)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        switch (configuration["sbatch-options"])
+        switch (new OptionReader(configuration).Get("sbatch-options"))
         {
             case null:
                 return result;
@@ -292,9 +301,10 @@ public sealed class SlurmJobRunner : JobRunner
                 {
                     result[key] = value switch
                     {
-                        // A flag: `exclusive: true` or `exclusive:` becomes `--exclusive`.
+                        // A flag: `exclusive: true`, `exclusive:` or (as stored for the original) `exclusive: ""` becomes `--exclusive`.
                         null => null,
                         JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
                         JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
                         JsonValue v when v.GetValueKind() == JsonValueKind.False => throw new Flepimop2ConfigurationException(
                             $"false is not an sbatch value; leave '{key}' out, or use its no- form (for example no-requeue: true)",

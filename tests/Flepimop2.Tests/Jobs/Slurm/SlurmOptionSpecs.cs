@@ -276,9 +276,49 @@ public sealed class SlurmOptionSpecs
         Assert.Equal(expectedKeys, written.Select(kv => kv.Key).Order(StringComparer.Ordinal));
         Assert.Equal("1024M", (string?)written["memory"]);
         Assert.Equal("0-01:00:00", (string?)written["time"]);
-        Assert.Equal("debug", (string?)written["sbatch-options"]!["partition"]);
+        Assert.Equal("debug", (string?)written["sbatch_options"]!["partition"]);
         Assert.Equal("kept", (string?)written["site-note"]);
         Assert.True(JsonNode.DeepEquals(written, JobRunners.Build(written).ToConfiguration()));
+    }
+
+    [Fact]
+    public void The_stored_configuration_is_in_the_shape_the_original_slurm_runner_reads()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(
+            ("cpus-per-task", 2),
+            ("memory", "4G"),
+            ("nodes", 1),
+            ("ntasks", 1),
+            ("time", "1:00:00"),
+            ("pre-commands", new JsonArray("module load r")),
+            ("sbatch-options", new JsonObject { ["exclusive"] = true, ["partition"] = "debug" })));
+
+        var stored = runner.ToConfiguration();
+
+        // Underscored names as the original's model_dump() writes them; a flag as an empty value, never null or true;
+        // no null chdir (the original refuses null, and takes a missing one as the current directory).
+        Assert.Equal(
+            ["cpus_per_task", "debug", "executable", "memory", "module", "nodes", "ntasks", "options", "post_commands", "pre_commands", "sbatch_directory", "sbatch_options", "time"],
+            stored.Select(kv => kv.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(string.Empty, (string?)stored["sbatch_options"]!["exclusive"]);
+        Assert.Equal("0-01:00:00", (string?)stored["time"]);
+        Assert.Equal(2, (int?)stored["cpus_per_task"]);
+        Assert.Null(SlurmJobRunner.FromConfiguration(stored).Options.SbatchOptions["exclusive"]);
+        Assert.Equal(runner.Options.PreCommands, SlurmJobRunner.FromConfiguration(stored).Options.PreCommands);
+    }
+
+    [Fact]
+    public void Dashed_and_underscored_names_are_both_read_but_not_both_at_once()
+    {
+        var dashed = SlurmJobRunner.FromConfiguration(Config(("cpus-per-task", 3), ("sbatch-directory", "/tmp/s")));
+        var underscored = SlurmJobRunner.FromConfiguration(Config(("cpus_per_task", 3), ("sbatch_directory", "/tmp/s")));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(Config(("cpus-per-task", 3), ("cpus_per_task", 4))));
+
+        Assert.Equal(dashed.Options, underscored.Options with { SbatchOptions = dashed.Options.SbatchOptions, PreCommands = dashed.Options.PreCommands, PostCommands = dashed.Options.PostCommands });
+        Assert.Equal(3, underscored.Options.CpusPerTask);
+        Assert.Equal("/tmp/s", underscored.Options.SbatchDirectory);
+        Assert.Contains("given twice, as 'cpus-per-task' and as 'cpus_per_task'", error.Message, StringComparison.Ordinal);
+        Assert.False(underscored.ToConfiguration().ContainsKey("cpus-per-task"));
     }
 
     [Fact]
