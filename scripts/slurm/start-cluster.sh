@@ -6,10 +6,10 @@
 # service scripts are blocked by policy-rc.d, so every daemon is started
 # directly. Idempotent: daemons already running are left alone, and when the
 # whole cluster is up the script only confirms it and exits.
-# See /work/shared/SLURM-NOTES.md for the observations behind the choices here.
+# The choices below follow what a single-node cluster needs in an unprivileged container (no cgroups).
 #
 # Environment overrides: CLUSTER_NAME (flepimop2), PARTITION (debug),
-# DECLARED_CPUS (16), DEF_MEM_PER_CPU (100, MiB), READY_TIMEOUT (60, seconds).
+# DECLARED_CPUS (16), DEF_MEM_PER_CPU (100, MiB), READY_TIMEOUT (180, seconds).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +20,7 @@ CLUSTER_NAME=${CLUSTER_NAME:-flepimop2}
 PARTITION=${PARTITION:-debug}
 DECLARED_CPUS=${DECLARED_CPUS:-16}
 DEF_MEM_PER_CPU=${DEF_MEM_PER_CPU:-100}
-READY_TIMEOUT=${READY_TIMEOUT:-60}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
 DB_NAME=slurm_acct_db
 DB_USER=slurm
 
@@ -235,26 +235,53 @@ if ! is_running slurmd "$SLURMD_PID"; then
 fi
 
 # ---------------------------------------------------------------- ready?
-# Ready = the node is usable: idle, or mix/alloc when jobs survived a restart.
-# A trailing '*' (not responding) or down/drain is not ready.
-node_ready() {
-    local state
-    state=$(timeout 5 sinfo -h -n "$host" -o %t 2>/dev/null | head -n1)
-    [[ $state =~ ^(idle|mix|alloc|comp)$ ]]
-}
+# Ready = the controller answers and the node is usable: idle, or mix/alloc when jobs survived a restart. A trailing
+# '*' means slurmctld has not heard from slurmd yet (after a controller restart it waits for slurmd's next contact,
+# which a loaded machine can delay for minutes); down/drain is not ready either. What is waited on is printed as it
+# changes, so a slow start says why.
+node_state() { timeout 5 sinfo -h -n "$host" -o %t 2>/dev/null | head -n1 || true; }
+node_ready() { [[ $(node_state) =~ ^(idle|mix|alloc|comp)$ ]]; }
 deadline=$((SECONDS + READY_TIMEOUT))
 resumed=0
+restarted=0
+last=""
+unresponsive_since=""
 until node_ready; do
+    if ! timeout 5 scontrol ping >/dev/null 2>&1; then
+        state="(slurmctld does not answer scontrol ping)"
+    else
+        state=$(node_state)
+    fi
+    if [[ $state != "$last" ]]; then
+        log "waiting for node $host: sinfo says '${state:-nothing}' (want idle, mix, alloc or comp; $((deadline - SECONDS)) s left)"
+        last=$state
+    fi
     if ((SECONDS >= deadline)); then
         sinfo >&2 || true
-        fail "node $host not idle within ${READY_TIMEOUT} s"
+        scontrol show node "$host" >&2 || true
+        fail "node $host not ready within ${READY_TIMEOUT} s (last state: '${state:-nothing}')"
     fi
     # A node left down/drained by an earlier run is put back once.
-    state=$(timeout 5 sinfo -h -n "$host" -o %t 2>/dev/null | head -n1 || true)
     if ((!resumed)) && [[ $state =~ ^(down|drain|drng)$ ]]; then
         log "node is '$state'; resuming it"
         scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
         resumed=1
+    fi
+    # Not responding for 30 s: slurmd registers again when it starts, so restart it once rather than wait for a ping.
+    if [[ $state == *'*' ]]; then
+        unresponsive_since=${unresponsive_since:-$SECONDS}
+        if ((!restarted && SECONDS - unresponsive_since >= 30)); then
+            log "node $host has not responded for 30 s; restarting slurmd so that it registers again"
+            pid=$(pid_of slurmd "$SLURMD_PID")
+            if [[ -n $pid ]]; then
+                kill -TERM "$pid" 2>/dev/null || true
+                wait_for 30 "slurmd exit" gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
+            fi
+            slurmd </dev/null >/dev/null 2>&1 || fail "slurmd failed to start again"
+            restarted=1
+        fi
+    else
+        unresponsive_since=""
     fi
     sleep 0.5
 done

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Flepimop2.Cli.Commands;
@@ -10,51 +12,94 @@ namespace Flepimop2.Cli;
 /// <summary>Parses the command line, runs the command, and turns every outcome into one exit code.</summary>
 internal static class CliApplication
 {
+    /// <summary>
+    /// How long a command has, after SIGINT or SIGTERM, to stop what it started and record it (a blocking job gets SIGTERM,
+    /// then SIGKILL after 10 s). A second signal ends the wait at once.
+    /// </summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(20);
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var (verbosity, rest) = Verbosity.Extract(args);
-        using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(Verbosity.ToLogLevel(verbosity))
-            .AddProvider(new StderrLoggerProvider(Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3)));
-        // Results are buffered and written at the end (Console.Out flushes every line, which a 100,000-line
-        // listing pays for); anything that hands the terminal to a child process flushes first.
-        await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
-        var context = new CliContext(output, Console.Error, loggerFactory.CreateLogger("flepimop2"), verbosity, Environment.CurrentDirectory);
-
+        var error = new TerminalWriter(Console.Error);
         using var interrupt = new CancellationTokenSource();
-        var signal = 0;
+        var signalled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext c)
         {
             c.Cancel = true;
-            signal = c.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+            var code = c.Signal == PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
+            if (!signalled.TrySetResult(code))
+            {
+                // A second signal: the user does not want to wait for the command to wind down.
+                Console.Error.WriteLine("interrupted again; exiting now");
+                Environment.Exit(code);
+            }
+
             interrupt.Cancel();
         }
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
+        string directory;
+        try
+        {
+            directory = Environment.CurrentDirectory;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine("error: the current directory no longer exists or cannot be read (was it deleted?); change to an existing directory and run flepimop2 again");
+            return ExitCodes.Error;
+        }
+
+        if (LockTimeout(error) is not { } lockTimeout)
+        {
+            return ExitCodes.Usage;
+        }
+
+        // Results are buffered and written at the end (Console.Out flushes every line, which a 100,000-line
+        // listing pays for); anything that hands the terminal to a child process flushes first.
+        await using var output = new TerminalWriter(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false });
+        var context = new CliContext(output, error, directory) { LockTimeout = lockTimeout };
         var root = BuildRoot(context);
-        var parsed = root.Parse(rest);
+        var (verbosity, rest) = Verbosity.Extract(args, ValuedOptionNames(root));
+        using var loggerFactory = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(Verbosity.ToLogLevel(verbosity))
+            .AddProvider(new StderrLoggerProvider(error, Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3)));
+        context.Verbosity = verbosity;
+        context.Logger = loggerFactory.CreateLogger("flepimop2");
+
+        // No response files: an argument such as a target named "@pick" is a value, never a file to expand.
+        var parsed = root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
+            foreach (var parseError in parsed.Errors)
             {
-                context.Error.WriteLine($"error: {error.Message}");
+                error.WriteLine($"error: {parseError.Message}");
             }
 
-            context.Error.WriteLine($"Run '{string.Join(' ', ["flepimop2", .. CommandPath(parsed)])} --help' for usage.");
+            error.WriteLine($"Run '{string.Join(' ', ["flepimop2", .. CommandPath(parsed)])} --help' for usage.");
             return ExitCodes.Usage;
+        }
+
+        // The command runs on the pool, so that this thread can answer a signal even while the command is busy in code
+        // that cannot be interrupted (a read that blocks, a parse that takes long).
+        var work = Task.Run(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token));
+        if (await Task.WhenAny(work, signalled.Task).ConfigureAwait(false) != work
+            && await Task.WhenAny(work, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != work)
+        {
+            error.WriteLine($"interrupted; the command did not stop within {ShutdownGrace.TotalSeconds:0} s and was left behind");
+            return signalled.Task.Result;
         }
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token)
-                .ConfigureAwait(false);
+            var code = await work.ConfigureAwait(false);
+            return signalled.Task.IsCompleted ? signalled.Task.Result : code;
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            context.Error.WriteLine("interrupted");
-            return signal;
+            error.WriteLine("interrupted");
+            return signalled.Task.Result;
         }
         catch (Flepimop2ConfigurationException ex)
         {
@@ -75,10 +120,10 @@ internal static class CliApplication
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug, not a reported problem: still one line, with the trace at -vvv.
-            context.Error.WriteLine($"error: internal error ({ex.GetType().Name}): {ex.Message}; run with -vvv for the stack trace");
+            error.WriteLine($"error: internal error ({ex.GetType().Name}): {ex.Message}; run with -vvv for the stack trace");
             if (context.Verbosity >= 3)
             {
-                context.Error.WriteLine(ex.ToString());
+                error.WriteLine(ex.ToString());
             }
 
             return ExitCodes.Error;
@@ -105,10 +150,52 @@ internal static class CliApplication
         return root;
     }
 
+    /// <summary>Every option name (aliases included) that takes a value, anywhere in the tree.</summary>
+    private static HashSet<string> ValuedOptionNames(Command command)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<Command>([command]);
+        while (pending.Count > 0)
+        {
+            var next = pending.Pop();
+            foreach (var option in next.Options.Where(o => o.ValueType != typeof(bool) && o.Arity.MaximumNumberOfValues > 0))
+            {
+                names.Add(option.Name);
+                names.UnionWith(option.Aliases);
+            }
+
+            foreach (var sub in next.Subcommands)
+            {
+                pending.Push(sub);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary><c>FLEPIMOP2_LOCK_TIMEOUT</c> (seconds), or 60 s; null (after saying why) when it is not a number of seconds.</summary>
+    private static TimeSpan? LockTimeout(TextWriter error)
+    {
+        const double Max = 86_400;
+        var text = Environment.GetEnvironmentVariable("FLEPIMOP2_LOCK_TIMEOUT");
+        if (string.IsNullOrEmpty(text))
+        {
+            return TimeSpan.FromSeconds(60);
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds is >= 0 and <= Max)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        error.WriteLine($"error: FLEPIMOP2_LOCK_TIMEOUT must be a number of seconds from 0 to {Max} (one day), got '{text}'");
+        return null;
+    }
+
     private static List<string> CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
-        for (var result = parsed.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        for (var result = parsed.CommandResult; result is not null && result.Command is not RootCommand; result = result.Parent as CommandResult)
         {
             names.Insert(0, result.Command.Name);
         }

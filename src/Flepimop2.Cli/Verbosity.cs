@@ -15,19 +15,30 @@ internal static class Verbosity
         Recursive = true,
     };
 
-    public static (int Level, string[] Remaining) Extract(string[] args)
+    /// <summary>
+    /// Counts and removes the verbosity flags. The value of an option that takes one is never a flag, whatever it looks like
+    /// (a target named <c>-vvv</c>): it is joined to its option as one token, <c>--target=-vvv</c>.
+    /// </summary>
+    public static (int Level, string[] Remaining) Extract(string[] args, IReadOnlySet<string> valuedOptions)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(valuedOptions);
         var level = 0;
         var rest = new List<string>(args.Length);
         var literal = false;
-        foreach (var arg in args)
+        for (var i = 0; i < args.Length; i++)
         {
+            var arg = args[i];
             if (!literal && arg == "--")
             {
                 literal = true;
             }
 
-            if (!literal && arg == "--verbose")
+            if (!literal && valuedOptions.Contains(arg) && i + 1 < args.Length)
+            {
+                rest.Add($"{arg}={args[++i]}");
+            }
+            else if (!literal && arg == "--verbose")
             {
                 level++;
             }

@@ -15,8 +15,8 @@ public sealed class BadInputSpecs
         { "unknown process target", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "-t", "nope"], 3, "config.yaml: process: no target 'nope'; targets: ok" },
         { "wrong value type", "jobs:\n  a:\n    module: shell\n    detach: maybe\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.detach: expected true or false, got 'maybe'" },
         { "env not a mapping", "jobs:\n  a:\n    module: shell\n    env: [1]\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.env: expected a mapping, got a list" },
-        { "cwd that does not exist", "jobs:\n  a:\n    module: shell\n    cwd: /no/such/dir\n" + Process, ["job", "process"], 3, "missing_directory" },
-        { "executable that does not exist", "jobs:\n  a:\n    module: shell\n    executable: /no/such/flepimop2\n" + Process, ["job", "process"], 3, "[missing_executable] '/no/such/flepimop2' is not an executable file" },
+        { "cwd that does not exist", "jobs:\n  a:\n    module: shell\n    cwd: /no/such/dir\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.cwd: working directory '/no/such/dir' does not exist [missing_directory]" },
+        { "executable that does not exist", "jobs:\n  a:\n    module: shell\n    executable: /no/such/flepimop2\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.executable: '/no/such/flepimop2' is not an executable file [missing_executable]" },
         { "process command missing", "jobs:\n  a: {module: shell}\nprocess:\n  p:\n    module: shell\n", ["job", "process"], 3, "config.yaml: process.p.command: is required" },
         { "process command not found", "process:\n  p:\n    module: shell\n    command: no-such-cmd-xyz\n", ["process"], 3, "config.yaml: process.p.command: command 'no-such-cmd-xyz' not found on PATH" },
         { "missing config", "jobs: {}\n", ["job", "process", "absent.yaml"], 3, "absent.yaml: configuration file not found" },
@@ -36,6 +36,18 @@ public sealed class BadInputSpecs
         { "missing job argument", Process, ["job", "status"], 2, "error:" },
         { "bad status filter", Process, ["job", "list", "--status", "done"], 2, "--status must be one of pending, running, successful, failed, finished_unknown, unknown; got 'done'" },
         { "negative wait timeout", Process, ["job", "wait", "x", "--timeout", "-1"], 2, "--timeout must be a positive number" },
+        { "text as wait timeout", Process, ["job", "wait", "x", "--timeout", "abc"], 2, "--timeout must be a positive number of seconds, at most 31536000 (a year); got 'abc'" },
+        { "nan as wait timeout", Process, ["job", "wait", "x", "--timeout", "nan"], 2, "got 'nan'" },
+        { "huge wait timeout", Process, ["job", "wait", "x", "--timeout", "1e308"], 2, "got '1e308'" },
+        { "infinite wait timeout", Process, ["job", "wait", "x", "--timeout", "Infinity"], 2, "got 'Infinity'" },
+        { "bad lock timeout", Process, ["job", "list"], 2, "FLEPIMOP2_LOCK_TIMEOUT must be a number of seconds" },
+        { "nul in an argument", "jobs:\n  a: {module: shell}\nprocess:\n  ok:\n    module: shell\n    command: echo\n    args: [\"a\\0b\"]\n", ["job", "process"], 3, "config.yaml: process.ok.args[0]: the value at line 7 holds a NUL character" },
+        { "nul in an env value", "jobs:\n  a:\n    module: shell\n    env: {X: \"a\\0b\"}\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.env.X: the value at line 4 holds a NUL character" },
+        { "equals sign in an env name", "jobs:\n  a:\n    module: shell\n    env: {\"A=B\": x, PATH: /usr/bin:/bin}\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.env.A=B: 'A=B' cannot be an environment variable name (it must be non-empty, without '=' or NUL) [invalid_environment]" },
+        { "step command not found", "jobs:\n  a: {module: shell}\nprocess:\n  p:\n    module: shell\n    command: no-such-program-xyz\n", ["job", "process"], 3, "config.yaml: process.p.command: command 'no-such-program-xyz' not found on the job's PATH" },
+        { "step command not on the job's own PATH", "jobs:\n  a:\n    module: shell\n    env: {PATH: /nowhere}\n" + Process, ["job", "process"], 3, "config.yaml: process.ok.command: command 'true' not found on the job's PATH" },
+        { "log directory that is a file", "jobs:\n  a:\n    module: shell\n    log-directory: config.yaml/logs\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.log-directory: '" },
+        { "config that is a directory", Process, ["job", "process", "."], 3, ".: cannot read the configuration file: " },
     };
 
     private static string Slurm(string option) => $"jobs:\n  hpc:\n    module: slurm\n    {option}\n" + Process;
@@ -46,7 +58,9 @@ public sealed class BadInputSpecs
     {
         using var project = new TempProject(config);
 
-        var result = await project.Run(args);
+        var result = name == "bad lock timeout"
+            ? await CliRunner.RunAsync(project.Path, new Dictionary<string, string?> { ["FLEPIMOP2_LOCK_TIMEOUT"] = "soon" }, args)
+            : await project.Run(args);
 
         Assert.True(result.ExitCode == exitCode, $"{name}: {result}");
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
@@ -75,6 +89,44 @@ public sealed class BadInputSpecs
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("job id '42' is ambiguous: shell-42, slurm-42", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nested aliases", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\na2: &a2 [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\na3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\na4: &a4 [*a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3, *a3]\na5: &a5 [*a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4, *a4]\na6: &a6 [*a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5, *a5]\na7: &a7 [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\na8: &a8 [*a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7, *a7]\n", "values once aliases are expanded")]
+    [InlineData("a self-referencing alias", "a: &a [*a]\n", "refers to a node that contains it")]
+    [InlineData("deep nesting", "deep", "nests deeper than 64 levels")]
+    public async Task Yaml_that_expands_or_nests_without_bound_is_one_configuration_error_in_little_memory(string name, string yaml, string message)
+    {
+        using var project = new TempProject(yaml == "deep" ? "a: " + new string('[', 100_000) + new string(']', 100_000) + "\n" : yaml);
+
+        // A heap of 128 MiB: an expansion without bound fails here, on its own, rather than take the machine's memory.
+        var result = await CliRunner.RunAsync(project.Path, new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x8000000" }, "job", "process");
+
+        Assert.True(result.ExitCode == 3, $"{name}: {result}");
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: config.yaml: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Running_from_a_deleted_directory_is_a_plain_error()
+    {
+        using var project = new TempProject(Process);
+        var gone = System.IO.Path.Combine(project.Path, "gone");
+
+        using var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "sh", ["-c", "mkdir \"$1\" && cd \"$1\" && rmdir \"$1\" && exec \"$2\" job list", "sh", gone, CliRunner.Executable])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stderr = await shell.StandardError.ReadToEndAsync();
+        await shell.WaitForExitAsync();
+
+        Assert.Equal(1, shell.ExitCode);
+        Assert.Contains("the current directory no longer exists", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

@@ -6,6 +6,9 @@ namespace Flepimop2.Cli.Tests;
 /// <summary>Runs the built flepimop2 as a real process in a working directory and captures what it says.</summary>
 public static class CliRunner
 {
+    /// <summary>No single call may take longer; one that does fails its test with its arguments and what it printed so far.</summary>
+    public static readonly TimeSpan CallLimit = TimeSpan.FromMinutes(2);
+
     public static string Executable => Built("Flepimop2.Cli", "flepimop2");
 
     public static string Dummy => Built("Flepimop2.Tests.Dummy", "dummy");
@@ -14,7 +17,35 @@ public static class CliRunner
 
     public static string Examples => Path.Combine(AppContext.BaseDirectory, "Examples");
 
-    public static async Task<CliResult> RunAsync(string directory, params string[] args)
+    public static Task<CliResult> RunAsync(string directory, params string[] args) => RunAsync(directory, null, args);
+
+    /// <summary>Runs flepimop2 with extra environment variables (a null value removes one).</summary>
+    public static async Task<CliResult> RunAsync(string directory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        using var process = Start(directory, environment, args);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(CallLimit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException(
+                $"flepimop2 {string.Join(' ', args.Select(a => $"'{a}'"))} (in '{directory}', pid {process.Id}) ran {clock.Elapsed.TotalSeconds:0.0} s, " +
+                $"past the {CallLimit.TotalSeconds:0} s limit, and was killed.\n--- stdout so far\n{await stdout}\n--- stderr so far\n{await stderr}");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts flepimop2 without waiting for it (for tests that signal it), output redirected.</summary>
+    public static Process Start(string directory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(Executable, args)
         {
@@ -25,13 +56,19 @@ public static class CliRunner
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        return Process.Start(start)!;
     }
 
     private static string Built(string project, string file)

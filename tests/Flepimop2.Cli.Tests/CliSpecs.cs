@@ -121,6 +121,42 @@ public sealed partial class CliSpecs
         Assert.Contains("already finished", again.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("local")]
+    [InlineData("bg")]
+    public async Task Targets_that_look_like_options_or_response_files_run_exactly_the_step_named(string runner)
+    {
+        using var project = new TempProject("""
+            jobs:
+              local: {module: shell, detach: false}
+              bg: {module: shell, detach: true}
+            process:
+              pick: {module: shell, command: echo, args: ["the pick step"]}
+              "@pick": {module: shell, command: echo, args: ["the @pick step"]}
+              "-vvv": {module: shell, command: echo, args: ["the -vvv step"]}
+              "--help": {module: shell, command: echo, args: ["the --help step"]}
+            """);
+        await File.WriteAllTextAsync(project.Combine("pick"), "-t\npick\n");
+
+        foreach (var target in new[] { "@pick", "-vvv", "--help" })
+        {
+            var submit = await project.Run("job", "process", "-j", runner, "-t", target);
+            var key = KeyOf(submit);
+            var output = runner == "local" ? submit.Stdout : (await WaitAndLog(project, key));
+
+            Assert.True(submit.ExitCode == 0, submit.ToString());
+            Assert.Contains($"the {target} step", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("debug:", submit.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<string> WaitAndLog(TempProject project, string key)
+    {
+        var wait = await project.Run("job", "wait", key, "--timeout", "60");
+        Assert.True(wait.ExitCode == 0, wait.ToString());
+        return (await project.Run("job", "logs", key)).Stdout;
+    }
+
     [Fact]
     public async Task The_process_command_exits_with_the_steps_exit_code()
     {
@@ -143,7 +179,7 @@ public sealed partial class CliSpecs
         var process = await project.Run("process", "-t", "fail", "--dry-run");
 
         Assert.Equal(0, submit.ExitCode);
-        Assert.StartsWith($"would submit: {CliRunner.Executable} process '{project.Combine("config.yaml")}' --target fail", submit.StdoutLines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"would submit: {CliRunner.Executable} process '{project.Combine("config.yaml")}' --target=fail", submit.StdoutLines[0], StringComparison.Ordinal);
         Assert.Contains("  mode: detached", submit.StdoutLines);
         Assert.Equal(0, process.ExitCode);
         Assert.Equal("would run: /usr/bin/sh -c 'echo failing on purpose >&2; exit 7'", process.StdoutLines[0].Replace("/bin/sh", "/usr/bin/sh", StringComparison.Ordinal).Replace("/usr/usr", "/usr", StringComparison.Ordinal));

@@ -146,11 +146,14 @@ public sealed class SlurmCluster : IDisposable
         }
     }
 
-    /// <summary>Runs scripts/slurm/start-cluster.sh (idempotent) and fails with its output when it does not bring the cluster up.</summary>
+    /// <summary>
+    /// Runs scripts/slurm/start-cluster.sh (idempotent), which waits up to 180 s for the node to be ready and prints what it
+    /// waits on; fails with that output when the cluster does not come up.
+    /// </summary>
     public static async Task StartAsync()
     {
         var script = Path.Combine(RepositoryRoot, "scripts", "slurm", "start-cluster.sh");
-        var result = await Tool(script, TimeSpan.FromSeconds(120));
+        var result = await Tool(script, TimeSpan.FromSeconds(300));
         Assert.True(result.ExitCode == 0, $"{script} failed; the cluster may be down for the tests after this one:\n{result}");
     }
 

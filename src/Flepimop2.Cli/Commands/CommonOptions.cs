@@ -33,12 +33,32 @@ internal static class CommonOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
-    /// <summary>Loads the given configuration, or the default one in the current directory.</summary>
-    public static ConfigurationFile LoadConfig(string? given, CliContext context)
+    /// <summary>The longest wait a seconds option takes: a year.</summary>
+    public const double MaxSeconds = 365 * 24 * 3600;
+
+    /// <summary>
+    /// Parses a number of seconds: finite, above zero, at most <see cref="MaxSeconds"/>. Anything else (<c>abc</c>, <c>nan</c>,
+    /// <c>Infinity</c>, <c>1e308</c>, <c>-1</c>) is a usage error naming the option and the value.
+    /// </summary>
+    public static Func<System.CommandLine.Parsing.ArgumentResult, TimeSpan?> ParseSeconds(string option) => result =>
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && double.IsFinite(seconds) && seconds > 0 && seconds <= MaxSeconds)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        result.AddError($"{option} must be a positive number of seconds, at most {MaxSeconds:0} (a year); got '{text}'");
+        return null;
+    };
+
+    /// <summary>Loads the given configuration, or the default one in the current directory; a signal stops the wait for it.</summary>
+    public static Task<ConfigurationFile> LoadConfigAsync(string? given, CliContext context, CancellationToken cancellationToken)
     {
         var path = given ?? ConfigurationFile.FindDefault(context.Directory)
             ?? throw new Flepimop2ConfigurationException(
                 $"no configuration file given, and none of {string.Join(", ", ConfigurationFile.DefaultNames)} exists in {context.Directory}");
-        return ConfigurationFile.Load(path);
+        return ConfigurationFile.LoadAsync(path, cancellationToken);
     }
 }

@@ -23,6 +23,12 @@ internal static class JobCancelCommand
                     var before = await runner.StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
                     if (before.Status.IsFinished())
                     {
+                        // finished_unknown may mean the handle names no process that can be the job: the runner says why.
+                        if (before.Status == JobStatus.FinishedUnknown)
+                        {
+                            await runner.CancelAsync(job.Handle, cancellationToken).ConfigureAwait(false);
+                        }
+
                         context.Output.WriteLine($"{job.Key} already finished: {before.Status.ToWireName()}");
                         continue;
                     }

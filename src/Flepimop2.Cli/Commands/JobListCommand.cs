@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class JobListCommand
 
             foreach (var job in jobs)
             {
-                context.Output.WriteLine(job.ToString());
+                context.Output.WriteLine(Printable.Escape(job.ToString()));
             }
 
             return ExitCodes.Ok;

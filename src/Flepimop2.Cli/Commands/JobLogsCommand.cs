@@ -1,9 +1,10 @@
 using System.CommandLine;
+using Flepimop2.Internal;
 using Flepimop2.Jobs;
 
 namespace Flepimop2.Cli.Commands;
 
-/// <summary><c>flepimop2 job logs JOB</c>: prints the job's output file.</summary>
+/// <summary><c>flepimop2 job logs JOB</c>: prints the job's output file, as the job wrote it.</summary>
 internal static class JobLogsCommand
 {
     public static Command Create(CliContext context)
@@ -16,22 +17,33 @@ internal static class JobLogsCommand
             var files = JobRunners.Build(stored.JobConfig).GetLogFiles(stored.Handle);
             if (files.Count == 0)
             {
-                throw new Flepimop2Exception($"job {stored.Key} kept no output file: a blocking job's output went to the terminal that submitted it");
+                throw new Flepimop2Exception(stored.Handle.MetadataText("mode") == "blocking"
+                    ? $"job {stored.Key} kept no output file: a blocking job's output went to the terminal that submitted it"
+                    : $"job {stored.Key} kept no output file: it was started by a program that does not keep a detached job's output (the original flepimop2)");
             }
 
             foreach (var file in files)
             {
-                if (!File.Exists(file))
+                FileStream stream;
+                try
+                {
+                    // Never blocks on a FIFO, never follows a link: a handle names the file, and a handle may be hostile.
+                    stream = SafeFile.OpenRead(file, followLinks: false);
+                }
+                catch (FileNotFoundException)
                 {
                     context.Error.WriteLine($"{stored.Key}: no output yet ({file} does not exist)");
                     continue;
                 }
 
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var stdout = Console.OpenStandardOutput();
-                await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                await stream.CopyToAsync(stdout, cancellationToken).ConfigureAwait(false);
-                await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    // The output itself is printed as the job wrote it, colours included, like cat would.
+                    var stdout = Console.OpenStandardOutput();
+                    await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await stream.CopyToAsync(stdout, cancellationToken).ConfigureAwait(false);
+                    await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return ExitCodes.Ok;

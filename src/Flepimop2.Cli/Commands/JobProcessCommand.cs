@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
 using Flepimop2.Commands;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -9,6 +10,7 @@ namespace Flepimop2.Cli.Commands;
 /// <summary>
 /// <c>flepimop2 job process [CONFIG] [-j JOB_TARGET] [--no-cache] [-t TARGET] [--dry-run]</c>: checks the
 /// step, submits <c>flepimop2 process ...</c> to the chosen runner, prints the handle line and records it.
+/// Nothing is submitted that could not be recorded.
 /// </summary>
 internal static class JobProcessCommand
 {
@@ -23,45 +25,70 @@ internal static class JobProcessCommand
         var command = new Command("process", "Submit a processing step as a job.") { config, jobTarget, noCache, target, dryRun, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var file = CommonOptions.LoadConfig(parsed.GetValue(config), context);
+            var file = await CommonOptions.LoadConfigAsync(parsed.GetValue(config), context, cancellationToken).ConfigureAwait(false);
             var processTarget = parsed.GetValue(target);
 
             // Check what the job will need now, so a mistake is an error here rather than a failed job later.
-            ProcessCliCommand.BuildStep(file, processTarget);
-
+            var (_, step) = ProcessCliCommand.BuildStep(file, processTarget);
             var entry = file.Select("jobs", parsed.GetValue(jobTarget));
-            JobRunner runner;
-            try
+            var runner = ProcessCliCommand.Locate(file, entry, () => JobRunners.Build(entry.Values));
+            if (runner.ValidateSubmission() is { Count: > 0 } issues)
             {
-                runner = JobRunners.Build(entry.Values);
+                return Report(context, file, entry, issues);
             }
-            catch (Flepimop2ConfigurationException ex)
+
+            if (runner.PredictEnvironment() is { } environment)
             {
-                throw file.Locate(ex, entry);
+                ProcessCliCommand.Locate(file, file.Select("process", processTarget), () =>
+                {
+                    step.CheckRunnable(environment);
+                    return true;
+                });
+            }
+
+            var dry = parsed.GetValue(dryRun);
+            var record = !dry && !parsed.GetValue(noCache);
+            var store = context.Store;
+            if (record)
+            {
+                // A job that ran but could not be recorded is a job lost: find out before it starts.
+                try
+                {
+                    store.EnsureWritable(cancellationToken);
+                }
+                catch (JobStoreException ex)
+                {
+                    throw new JobStoreException(ex.Path, $"{ex.Message}; nothing was submitted", ex);
+                }
             }
 
             var inner = new ProcessCommand(file.FullPath) { ProcessTarget = processTarget, Verbosity = context.Verbosity };
             context.Logger.LogInformation("submitting '{Command}' to {Module} (jobs.{Target})", inner, runner.Module, entry.Name);
-            var submission = await runner.SubmitAsync(inner, parsed.GetValue(dryRun), cancellationToken).ConfigureAwait(false);
+            JobSubmission submission;
+            try
+            {
+                submission = await runner.SubmitAsync(inner, dry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Flepimop2ValidationException ex)
+            {
+                return Report(context, file, entry, ex.Issues);
+            }
+
             switch (submission)
             {
-                case JobDryRun dry when parsed.GetValue(json):
-                    JsonOutput.WriteDryRun(context.Output, dry);
+                case JobDryRun dryRunResult when parsed.GetValue(json):
+                    JsonOutput.WriteDryRun(context.Output, dryRunResult);
                     return ExitCodes.Ok;
-                case JobDryRun dry:
-                    context.Output.WriteLine($"would submit: {dry.Command}");
-                    foreach (var (key, value) in dry.Details)
+                case JobDryRun dryRunResult:
+                    context.Output.WriteLine($"would submit: {dryRunResult.Command}");
+                    foreach (var (key, value) in dryRunResult.Details)
                     {
                         context.Output.WriteLine($"  {key}: {value}");
                     }
 
                     return ExitCodes.Ok;
                 case JobHandle handle:
-                    if (!parsed.GetValue(noCache))
-                    {
-                        context.Store.Save(handle, runner.ToConfiguration());
-                    }
-
+                    var recorded = !record || Record(context, store, handle, runner);
                     if (parsed.GetValue(json))
                     {
                         JsonOutput.WriteHandle(context.Output, handle);
@@ -71,11 +98,43 @@ internal static class JobProcessCommand
                         context.Output.WriteLine(handle.ToString());
                     }
 
-                    return ExitCodes.Ok;
+                    // A blocking job stopped by a signal has been recorded as cancelled; now the signal is answered.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return recorded ? ExitCodes.Ok : ExitCodes.Error;
                 default:
                     throw new Flepimop2Exception($"the {runner.Module} runner returned neither a handle nor a dry run");
             }
         });
         return command;
+    }
+
+    /// <summary>Records a submitted job; when that fails after all, says so plainly (the handle line still prints).</summary>
+    private static bool Record(CliContext context, Store.JobStore store, JobHandle handle, JobRunner runner)
+    {
+        try
+        {
+            // Not cancellable: the job exists now, and its record is worth the wait for the lock.
+            store.Save(handle, runner.ToConfiguration(), CancellationToken.None);
+            return true;
+        }
+        catch (JobStoreException ex)
+        {
+            context.Error.WriteLine(
+                $"error: job {handle.Key} was submitted, but it was not fully recorded in {store.Root}: {ex.Message}. " +
+                "Keep the handle line printed below to follow it.");
+            return false;
+        }
+    }
+
+    /// <summary>One line per validation issue: file, entry and field, then the problem and its kind.</summary>
+    private static int Report(CliContext context, ConfigurationFile file, ModuleEntry entry, IReadOnlyList<ValidationIssue> issues)
+    {
+        foreach (var issue in issues)
+        {
+            var where = issue.Field is null ? entry.Location : $"{entry.Location}.{issue.Field}";
+            context.Error.WriteLine($"error: {file.DisplayPath}: {where}: {issue.Message} [{issue.Kind}]");
+        }
+
+        return ExitCodes.Configuration;
     }
 }

@@ -21,10 +21,10 @@ internal static class JobStatusCommand
                 return ExitCodes.Ok;
             }
 
-            context.Output.WriteLine(result.ToString());
+            context.Output.WriteLine(Printable.Escape(result.ToString()));
             foreach (var (name, value) in result.Detail)
             {
-                context.Output.WriteLine($"  {name}: {JsonText.Display(value)}");
+                context.Output.WriteLine($"  {Printable.Escape(name)}: {Printable.Escape(JsonText.Display(value))}");
             }
 
             return ExitCodes.Ok;

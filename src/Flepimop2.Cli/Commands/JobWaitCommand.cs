@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 
@@ -14,20 +15,17 @@ internal static class JobWaitCommand
     public static Command Create(CliContext context)
     {
         var jobs = CommonOptions.JobsArgument();
-        var timeout = new Option<double?>("--timeout") { Description = "Give up after this many seconds (exit 1)." };
-        timeout.Validators.Add(r =>
+        var timeout = new Option<TimeSpan?>("--timeout")
         {
-            if (r.GetValueOrDefault<double?>() is <= 0)
-            {
-                r.AddError("--timeout must be a positive number of seconds");
-            }
-        });
+            Description = "Give up after this many seconds (exit 1).",
+            CustomParser = CommonOptions.ParseSeconds("--timeout"),
+        };
         var command = new Command("wait", "Wait until jobs finish; exit 0 only if all succeeded.") { jobs, timeout };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var stored = parsed.GetValue(jobs)!.Select(context.Store.Find).DistinctBy(j => j.Key).ToList();
             var tracker = new JobTracker(context.Store, context.Logger);
-            var limit = parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            var limit = parsed.GetValue(timeout);
             var clock = Stopwatch.StartNew();
             var progress = !Console.IsErrorRedirected;
             var delay = TimeSpan.FromMilliseconds(200);
@@ -43,7 +41,8 @@ internal static class JobWaitCommand
                 var unfinished = stored.Where(j => !(latest.TryGetValue(j.Key, out var r) && r.Status.IsFinished())).ToList();
                 if (progress)
                 {
-                    context.Error.Write($"\rwaiting: {Counts(stored, latest)} ({clock.Elapsed.TotalSeconds:0}s)\u001b[K");
+                    // Straight to the terminal: this line moves the cursor on purpose.
+                    Console.Error.Write($"\rwaiting: {Counts(stored, latest)} ({clock.Elapsed.TotalSeconds:0}s)\u001b[K");
                 }
 
                 if (unfinished.Count == 0 || (limit is { } l && clock.Elapsed >= l))
@@ -55,7 +54,7 @@ internal static class JobWaitCommand
 
                     foreach (var job in stored)
                     {
-                        context.Output.WriteLine(latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown");
+                        context.Output.WriteLine(Printable.Escape(latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown"));
                     }
 
                     if (unfinished.Count > 0)

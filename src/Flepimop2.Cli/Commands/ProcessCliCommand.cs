@@ -16,7 +16,7 @@ internal static class ProcessCliCommand
         var command = new Command("process", "Run one configured processing step; exits with the step's exit code.") { config, target, dryRun };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var file = CommonOptions.LoadConfig(parsed.GetValue(config), context);
+            var file = await CommonOptions.LoadConfigAsync(parsed.GetValue(config), context, cancellationToken).ConfigureAwait(false);
             var (entry, step) = BuildStep(file, parsed.GetValue(target));
             context.Logger.LogInformation("process target {Target} from {File}", entry.Name, file.DisplayPath);
             var line = Locate(file, entry, step.Describe);
@@ -39,7 +39,8 @@ internal static class ProcessCliCommand
         return (entry, Locate(file, entry, () => ProcessStep.Build(entry.Values)));
     }
 
-    private static T Locate<T>(ConfigurationFile file, ModuleEntry entry, Func<T> action)
+    /// <summary>Runs a step or runner action, locating a configuration error it raises in the file and entry.</summary>
+    public static T Locate<T>(ConfigurationFile file, ModuleEntry entry, Func<T> action)
     {
         try
         {

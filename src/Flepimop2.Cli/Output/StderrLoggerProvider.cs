@@ -1,3 +1,4 @@
+using Flepimop2.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Flepimop2.Cli.Output;
@@ -6,15 +7,15 @@ namespace Flepimop2.Cli.Output;
 /// Writes log records to stderr as single plain lines (<c>warning: ...</c>), synchronously, so a
 /// warning is never lost when the tool exits and never lands in stdout with the results.
 /// </summary>
-internal sealed class StderrLoggerProvider(LogLevel minimum, bool withStackTraces) : ILoggerProvider
+internal sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum, bool withStackTraces) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new StderrLogger(minimum, withStackTraces);
+    public ILogger CreateLogger(string categoryName) => new StderrLogger(error, minimum, withStackTraces);
 
     public void Dispose()
     {
     }
 
-    private sealed class StderrLogger(LogLevel minimum, bool withStackTraces) : ILogger
+    private sealed class StderrLogger(TextWriter error, LogLevel minimum, bool withStackTraces) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -36,13 +37,14 @@ internal sealed class StderrLoggerProvider(LogLevel minimum, bool withStackTrace
                 LogLevel.Warning => "warning",
                 _ => "error",
             };
-            var line = $"{prefix}: {formatter(state, exception)}";
+            // One record, one line: a value from a file cannot start a line of its own.
+            var line = $"{prefix}: {Printable.Escape(formatter(state, exception))}";
             if (exception is not null && withStackTraces)
             {
                 line += Environment.NewLine + exception;
             }
 
-            Console.Error.WriteLine(line);
+            error.WriteLine(line);
         }
     }
 }
