@@ -28,6 +28,21 @@ internal static class JobKey
         return builder.ToString();
     }
 
+    /// <summary>Whether <paramref name="key"/> is the key of the job; without allocating when the names are already safe, as
+    /// nearly all are (a listing checks one per job).</summary>
+    public static bool Matches(string key, string backend, string jobId)
+    {
+        if (backend.All(IsSafe) && jobId.All(IsSafe))
+        {
+            return key.Length == backend.Length + 1 + jobId.Length
+                && key.StartsWith(backend, StringComparison.Ordinal)
+                && key[backend.Length] == '-'
+                && key.EndsWith(jobId, StringComparison.Ordinal);
+        }
+
+        return key == For(backend, jobId);
+    }
+
     /// <summary>Whether text can name a file in the store: only safe characters, and not <c>.</c> or <c>..</c>.</summary>
     public static bool IsValidKey(string text) =>
         text.Length > 0 && text.Length <= 200 && text != "." && text != ".." && text.All(IsSafe);

@@ -403,7 +403,7 @@ public sealed class JobStore
         var kept = new List<JobSummaryEntry>(entries.Count);
         foreach (var entry in entries)
         {
-            if (JobKey.IsValidKey(entry.Key) && entry.Key == JobKey.For(entry.Backend, entry.JobId))
+            if (JobKey.IsValidKey(entry.Key) && JobKey.Matches(entry.Key, entry.Backend, entry.JobId))
             {
                 kept.Add(entry);
             }

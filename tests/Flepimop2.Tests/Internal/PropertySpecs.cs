@@ -24,6 +24,12 @@ public sealed class PropertySpecs
                 && key.Length <= raw.Length;
         });
 
+    [Property(MaxTest = 500)]
+    public Property A_key_matches_its_job_exactly_when_it_is_the_key_the_job_gives() =>
+        Prop.ForAll(Tokens(), Tokens(), Tokens(), (backend, jobId, other) =>
+            JobKey.Matches(JobKey.For(backend, jobId), backend, jobId)
+            && JobKey.Matches(other, backend, jobId) == (other == JobKey.For(backend, jobId)));
+
     [Property(MaxTest = 200)]
     public Property A_safe_name_is_its_own_key() =>
         Prop.ForAll(Gen.Elements("abcXYZ019._-".ToCharArray()).NonEmptyListOf().Select(l => new string([.. l])).ToArbitrary(), safe => JobKey.Sanitize(safe) == safe);
