@@ -68,6 +68,7 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
         base.Dispose(disposing);
     }
 
+    /// <summary>What this writer escapes: <see cref="Printable.Unsafe"/> but line breaks and tabs.</summary>
     private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Where(c => c is not '\n' and not '\t').Select(c => (char)c),
          .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),

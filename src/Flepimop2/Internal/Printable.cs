@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -10,9 +11,16 @@ namespace Flepimop2.Internal;
 /// </summary>
 internal static class Printable
 {
+    /// <summary>Every character <see cref="Escape"/> rewrites: C0 and C1 controls, DEL, and the bidirectional marks.</summary>
+    public static readonly SearchValues<char> Unsafe = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c),
+         .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
+         '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
+
     public static string Escape(string? text)
     {
-        if (string.IsNullOrEmpty(text) || !text.Any(NeedsEscape))
+        // One vectorised scan: a listing escapes one line per job, and nearly none needs it.
+        if (string.IsNullOrEmpty(text) || !text.AsSpan().ContainsAny(Unsafe))
         {
             return text ?? string.Empty;
         }
@@ -35,6 +43,5 @@ internal static class Printable
     }
 
     /// <summary>Whether a character is escaped by <see cref="Escape"/>.</summary>
-    public static bool NeedsEscape(char c) =>
-        char.IsControl(c) || c is (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') or '\u200e' or '\u200f';
+    public static bool NeedsEscape(char c) => Unsafe.Contains(c);
 }

@@ -32,6 +32,28 @@ internal static class SafeFile
     public static byte[] ReadAllBytes(string path, bool followLinks, long maxBytes)
     {
         using var stream = OpenRead(path, followLinks);
+
+        // A regular file says its length: one buffer of that size, then a check that nothing was appended meanwhile.
+        var length = stream.Length;
+        if (length > maxBytes)
+        {
+            throw new UnsafeFileException(path, $"is larger than {Sizes.Describe(maxBytes)}");
+        }
+
+        var bytes = new byte[length];
+        var read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        if (read < bytes.Length)
+        {
+            return bytes[..read];
+        }
+
+        Span<byte> probe = stackalloc byte[1];
+        if (stream.Read(probe) == 0)
+        {
+            return bytes;
+        }
+
+        stream.Position = 0;
         return ReadToEnd(stream, path, maxBytes);
     }
 
