@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Commands;
 
@@ -33,6 +33,9 @@ public sealed class ShellProcessStep : ProcessStep
     /// <summary>How long a cancelled step has after SIGTERM before it is killed.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The clock the grace period is measured on; the system clock unless set.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Builds the step from configuration.</summary>
     /// <param name="configuration">The mapping: <c>command</c> (required) and <c>args</c> (a list).</param>
     /// <returns>The step.</returns>
@@ -58,13 +61,7 @@ public sealed class ShellProcessStep : ProcessStep
     /// <inheritdoc/>
     public override async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Resolve()) { UseShellExecute = false };
-        foreach (var arg in Args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new Flepimop2Exception($"could not start '{Command}'");
+        using var process = ProcessLauncher.Start(new ProcessSpec([Resolve(), .. Args]));
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +69,7 @@ public sealed class ShellProcessStep : ProcessStep
         catch (OperationCanceledException)
         {
             // SIGTERM to the step and everything it started, SIGKILL to what is left after the grace period.
-            await ProcessTree.StopAsync(process, StopGracePeriod, TimeProvider.System).ConfigureAwait(false);
+            await ProcessTree.StopAsync(process, StopGracePeriod, Clock).ConfigureAwait(false);
             throw;
         }
 

@@ -5,6 +5,7 @@ using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs.Slurm;
 
@@ -27,6 +28,9 @@ public sealed class SlurmJobRunner : JobRunner
         "pre-commands", "post-commands", "sbatch-options", "sbatch-directory", "executable",
     ];
 
+    /// <summary>The Slurm tools, with the question a timeout raises first.</summary>
+    private static readonly ProcessRunner SlurmProcesses = new(TimeProvider.System, "is the Slurm controller up?");
+
     private readonly JsonObject _extra;
     private readonly JsonNode? _optionsNode;
     private readonly TimeProvider _clock;
@@ -38,7 +42,7 @@ public sealed class SlurmJobRunner : JobRunner
     /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
     /// <exception cref="Flepimop2ConfigurationException">An option is invalid; the exception names the field and the value.</exception>
     public SlurmJobRunner(SlurmJobOptions? options = null, TimeProvider? clock = null)
-        : this(options ?? new SlurmJobOptions(), [], null, clock ?? TimeProvider.System, ProcessRunner.Instance, FindOnPath)
+        : this(options ?? new SlurmJobOptions(), [], null, clock ?? TimeProvider.System, SlurmProcesses, FindOnPath)
     {
     }
 
@@ -95,7 +99,7 @@ public sealed class SlurmJobRunner : JobRunner
             Executable = reader.OptionalString("executable"),
         };
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
-        return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, ProcessRunner.Instance, FindOnPath);
+        return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, SlurmProcesses, FindOnPath);
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Shell.Internal;
+using Flepimop2.Processes;
 using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 
@@ -199,8 +199,8 @@ public sealed class ShellHardeningSpecs : IDisposable
         Directory.CreateDirectory(Path.Combine(logs, "shell-4242"));
         Directory.CreateDirectory(Path.Combine(logs, "shell-4242.2"));
 
-        var (id, directory) = ShellJobRunner.ClaimRunDirectory(logs, 4242);
-        var (fresh, _) = ShellJobRunner.ClaimRunDirectory(logs, 4343);
+        var (id, directory) = ShellRunDirectory.Claim(logs, 4242);
+        var (fresh, _) = ShellRunDirectory.Claim(logs, 4343);
 
         Assert.Equal("4242.3", id);
         Assert.Equal(Path.Combine(logs, "shell-4242.3"), directory);

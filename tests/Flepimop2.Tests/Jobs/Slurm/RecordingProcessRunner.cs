@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
 

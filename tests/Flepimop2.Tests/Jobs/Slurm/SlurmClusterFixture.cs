@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Processes;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.Slurm;

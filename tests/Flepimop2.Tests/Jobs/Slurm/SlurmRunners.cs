@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
 

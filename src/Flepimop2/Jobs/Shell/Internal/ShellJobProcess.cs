@@ -1,5 +1,6 @@
 using System.Globalization;
 using Flepimop2.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs.Shell.Internal;
 

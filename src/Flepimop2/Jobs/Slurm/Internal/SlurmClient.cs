@@ -1,4 +1,5 @@
 using Flepimop2.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
@@ -9,14 +10,12 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// </summary>
 internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, TimeSpan commandTimeout)
 {
-    /// <summary>Waits before the retries of a transient error: three retries, doubling.</summary>
-    public static readonly IReadOnlyList<TimeSpan> Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
-
     /// <summary>
-    /// No retry starts after this long: a Slurm client already spends about 9 s on a controller that does not
-    /// answer before it gives up, so three full retries would keep a user waiting three quarters of a minute.
+    /// Three retries of a transient error, doubling from 1 s; none starts after 15 s: a Slurm client already spends about
+    /// 9 s on a controller that does not answer before it gives up, so three full retries would keep a user waiting three
+    /// quarters of a minute.
     /// </summary>
-    public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(15);
+    public static readonly RetryPolicy Retries = new([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], TimeSpan.FromSeconds(15));
 
     public async Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken)
     {
@@ -97,19 +96,10 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
 
     private async Task<ProcessResult> RunAsync(string[] argv, CancellationToken cancellationToken)
     {
-        var started = clock.GetUtcNow();
-        for (var attempt = 0; ; attempt++)
-        {
-            var result = await processes.RunAsync(argv, commandTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode == 0
-                || attempt >= Backoff.Count
-                || !SlurmErrors.IsTransient(result.Stderr)
-                || clock.GetUtcNow() - started + Backoff[attempt] > RetryBudget)
-            {
-                return result;
-            }
-
-            await Task.Delay(Backoff[attempt], clock, cancellationToken).ConfigureAwait(false);
-        }
+        return await Retries.RunAsync(
+            token => processes.RunAsync(argv, commandTimeout, token),
+            result => result.ExitCode != 0 && SlurmErrors.IsTransient(result.Stderr),
+            clock,
+            cancellationToken).ConfigureAwait(false);
     }
 }

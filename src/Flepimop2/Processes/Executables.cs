@@ -1,4 +1,4 @@
-namespace Flepimop2.Internal;
+namespace Flepimop2.Processes;
 
 /// <summary>Finds programs the way a shell would, without running a shell.</summary>
 internal static class Executables

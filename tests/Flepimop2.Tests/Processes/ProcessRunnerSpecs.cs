@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Processes;
 
-namespace Flepimop2.Tests.Jobs.Slurm;
+namespace Flepimop2.Tests.Processes;
 
-/// <summary>The thin process layer under the Slurm runner, with real processes.</summary>
-public sealed class SlurmProcessRunnerSpecs
+/// <summary>The process layer every runner uses, with real processes.</summary>
+public sealed class ProcessRunnerSpecs
 {
     [Fact]
     public async Task A_command_runs_from_an_argument_list_and_its_exit_code_and_both_outputs_are_captured()

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Flepimop2.Internal;
+namespace Flepimop2.Processes;
 
 /// <summary>
 /// What <c>/proc</c> says about a process: whether it exists, when it started (clock ticks since boot), its state letter,

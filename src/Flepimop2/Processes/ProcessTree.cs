@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Flepimop2.Internal;
 
-namespace Flepimop2.Internal;
+namespace Flepimop2.Processes;
 
 /// <summary>
 /// Stops a process together with every process it started: SIGTERM to all of them, a grace period for them to end, then

@@ -1,14 +1,15 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using Flepimop2.Internal;
 
-namespace Flepimop2.Jobs.Slurm.Internal;
+namespace Flepimop2.Processes;
 
-/// <summary>The real <see cref="IProcessRunner"/>: starts the program found on PATH, stdin closed, stdout and stderr captured.</summary>
-internal sealed class ProcessRunner : IProcessRunner
+/// <summary>
+/// The real <see cref="IProcessRunner"/>: starts the program found on PATH, stdin closed, stdout and stderr captured, and
+/// stops it at the timeout (measured on <paramref name="clock"/>), adding <paramref name="timeoutAdvice"/> to the error.
+/// </summary>
+internal sealed class ProcessRunner(TimeProvider clock, string? timeoutAdvice = null) : IProcessRunner
 {
-    public static readonly ProcessRunner Instance = new();
+    public static readonly ProcessRunner Instance = new(TimeProvider.System);
 
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -16,31 +17,10 @@ internal sealed class ProcessRunner : IProcessRunner
         var display = ShellQuote.Join(argv);
         var program = Executables.Find(argv[0], Environment.GetEnvironmentVariable("PATH"))
             ?? throw new JobBackendException($"'{argv[0]}' was not found on PATH", display);
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in argv.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new JobBackendException($"could not run '{argv[0]}': {ex.Message}", display, innerException: ex);
-        }
-
+        using var process = ProcessLauncher.Start(new ProcessSpec([program, .. argv.Skip(1)]) { RedirectInput = true, CaptureOutput = true });
         process.StandardInput.Close();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timer = clock.CreateTimer(_ => Cancel(deadline), null, timeout, Timeout.InfiniteTimeSpan);
         var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
         var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
         try
@@ -53,12 +33,24 @@ internal sealed class ProcessRunner : IProcessRunner
             Kill(process);
             cancellationToken.ThrowIfCancellationRequested();
             throw new JobBackendException(
-                string.Create(CultureInfo.InvariantCulture, $"'{argv[0]}' did not answer within {timeout.TotalSeconds:0.#} s and was stopped; is the Slurm controller up?"),
+                string.Create(CultureInfo.InvariantCulture, $"'{argv[0]}' did not answer within {timeout.TotalSeconds:0.#} s and was stopped{(timeoutAdvice is null ? string.Empty : "; " + timeoutAdvice)}"),
                 display);
         }
     }
 
-    private static void Kill(Process process)
+    private static void Cancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended first.
+        }
+    }
+
+    private static void Kill(System.Diagnostics.Process process)
     {
         try
         {

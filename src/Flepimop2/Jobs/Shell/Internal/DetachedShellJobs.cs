@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+using Flepimop2.Processes;
+
+namespace Flepimop2.Jobs.Shell.Internal;
+
+/// <summary>
+/// Detached shell jobs: started under the recorder in a session of their own, followed through their exit record and the
+/// process check, and cancelled without ever signalling a process that cannot be the job.
+/// </summary>
+internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
+{
+    /// <summary>Starts the recorder, claims the job's directory for its pid, then tells the recorder to run the job.</summary>
+    public JobHandle Start(ProcessSpec recorder, string logRoot)
+    {
+        Directory.CreateDirectory(logRoot);
+        var submittedAt = IsoTime.Now(clock);
+        using var process = ProcessLauncher.Start(recorder);
+        using var names = process.StandardInput;
+        var probe = WaitForOwnSession(process.Id);
+        var (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+
+        // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
+        names.Write(Path.GetFileName(directory) + "\n");
+        names.Close();
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["mode"] = "detached",
+            ["pid"] = process.Id,
+            ["start_time"] = probe.Exists ? probe.StartTicks : -1,
+            ["boot_id"] = ProcessProbe.BootId,
+            ["log"] = Path.Combine(directory, ShellRecorder.LogFileName),
+            ["exit_file"] = Path.Combine(directory, ShellRecorder.ExitFileName),
+        };
+        return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    public static JobStatusResult Status(JobHandle handle)
+    {
+        var exitFile = handle.MetadataText("exit_file");
+        var code = ReadExitCode(exitFile);
+        var check = code is null ? Judge(handle) : default;
+
+        // The process may end between the first look at the exit record and the check: look again.
+        code ??= check.Verdict == ShellProcessVerdict.Running ? null : ReadExitCode(exitFile);
+        var cancelled = exitFile is not null && File.Exists(CancelledMarker(exitFile));
+        return ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null);
+    }
+
+    /// <summary>
+    /// SIGTERM to the job's process group, then SIGKILL after the grace period (at once when the wait is cancelled), and a
+    /// wait until it is gone.
+    /// </summary>
+    /// <exception cref="JobBackendException">The handle names a process that cannot be the job; nothing was signalled.</exception>
+    public async Task CancelAsync(JobHandle handle, CancellationToken cancellationToken)
+    {
+        var exitFile = handle.MetadataText("exit_file");
+        if (ReadExitCode(exitFile) is not null)
+        {
+            return;
+        }
+
+        var check = Judge(handle);
+        switch (check.Verdict)
+        {
+            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
+                throw new JobBackendException($"cannot cancel {handle.Key}: {check.Reason}; nothing was signalled");
+            case ShellProcessVerdict.NotTheJob or ShellProcessVerdict.Ended:
+                return;
+        }
+
+        if (exitFile is not null)
+        {
+            AtomicFile.WriteAllText(CancelledMarker(exitFile), IsoTime.Format(clock.GetUtcNow()) + "\n");
+        }
+
+        var pid = check.Pid;
+        var group = check.Probe.ProcessGroup == pid;
+        Signal(pid, group, Posix.SigTerm);
+        try
+        {
+            var started = clock.GetTimestamp();
+            while (Judge(handle).Verdict == ShellProcessVerdict.Running && clock.GetElapsedTime(started) < grace)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop waiting: the job must not be left running, so it is killed now rather than after the grace.
+            await KillAsync(handle, pid, group, exitFile).ConfigureAwait(false);
+            throw;
+        }
+
+        if (Judge(handle).Verdict == ShellProcessVerdict.Running)
+        {
+            await KillAsync(handle, pid, group, exitFile).ConfigureAwait(false);
+        }
+        else if (group)
+        {
+            // The job ended on SIGTERM; children it started into its group that ignored it go now.
+            Signal(pid, group: true, Posix.SigKill);
+        }
+    }
+
+    private static string CancelledMarker(string exitFile) => exitFile + ".cancelled";
+
+    private static ShellProcessCheck Judge(JobHandle handle)
+    {
+        var pid = ShellJobProcess.RecordedPid(handle);
+        var probe = pid is > 1 and <= int.MaxValue ? ProcessProbe.Read((int)pid.Value) : default;
+        return ShellJobProcess.Judge(handle, probe, (Environment.ProcessId, Posix.ProcessGroup(), Posix.Session()), ProcessProbe.BootId);
+    }
+
+    private static void Signal(int pid, bool group, int signal)
+    {
+        if (group)
+        {
+            Posix.SignalGroup(pid, signal);
+        }
+        else
+        {
+            Posix.SignalProcess(pid, signal);
+        }
+    }
+
+    private static int? ReadExitCode(string? exitFile)
+    {
+        if (exitFile is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(SafeFile.ReadAllBytes(exitFile, followLinks: false, maxBytes: 64));
+            return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Kills what is left of the job and, once it is gone, writes the exit record its killed recorder could not.</summary>
+    private async Task KillAsync(JobHandle handle, int pid, bool group, string? exitFile)
+    {
+        Signal(pid, group, Posix.SigKill);
+        var started = clock.GetTimestamp();
+        while (Judge(handle).Verdict == ShellProcessVerdict.Running && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (exitFile is not null && ReadExitCode(exitFile) is null && Judge(handle).Verdict != ShellProcessVerdict.Running)
+        {
+            // What a shell reports for a process killed by SIGKILL.
+            AtomicFile.WriteAllText(exitFile, "137\n");
+        }
+    }
+
+    /// <summary>Waits (briefly) until <c>setsid</c> has made the job its own process group, so that a cancel right after
+    /// submission signals the job's group and nothing else.</summary>
+    private ProcessProbe WaitForOwnSession(int pid)
+    {
+        var started = clock.GetTimestamp();
+        var probe = ProcessProbe.Read(pid);
+        while (probe.Exists && probe.ProcessGroup != pid && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
+        {
+            // Polled without a timer: setsid takes microseconds, and this runs before the handle exists.
+            Thread.Yield();
+            probe = ProcessProbe.Read(pid);
+        }
+
+        return probe;
+    }
+}
