@@ -67,7 +67,7 @@ internal static class JobProcessCommand
             JobSubmission submission;
             try
             {
-                submission = await runner.SubmitAsync(inner, dry, cancellationToken).ConfigureAwait(false);
+                submission = await runner.SubmitAsync(new JobRequest(inner) { DryRun = dry }, cancellationToken).ConfigureAwait(false);
             }
             catch (Flepimop2ValidationException ex)
             {

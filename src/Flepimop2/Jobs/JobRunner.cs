@@ -19,18 +19,28 @@ public abstract class JobRunner
     /// <summary>Validates, then submits <paramref name="command"/>, or with <paramref name="dryRun"/> prepares everything and stops just before.</summary>
     /// <param name="command">The command to run as the job.</param>
     /// <param name="dryRun">Prepare but do not submit.</param>
+    /// <param name="cancellationToken">As for <see cref="SubmitAsync(JobRequest, CancellationToken)"/>.</param>
+    /// <returns>A <see cref="JobHandle"/>, or a <see cref="JobDryRun"/> when <paramref name="dryRun"/> is set.</returns>
+    public Task<JobSubmission> SubmitAsync(CliCommand command, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return SubmitAsync(new JobRequest(command) { DryRun = dryRun }, cancellationToken);
+    }
+
+    /// <summary>Validates, then submits what <paramref name="request"/> asks for, or with <see cref="JobRequest.DryRun"/> prepares everything and stops just before.</summary>
+    /// <param name="request">The command and how to submit it.</param>
     /// <param name="cancellationToken">
     /// Cancelled before the job starts, nothing is submitted. Cancelled while a runner waits for a job it runs itself (a
     /// blocking shell job), the job is stopped and its handle is still returned, recording that it was cancelled, so the
     /// caller can record it; the caller checks the token afterwards.
     /// </param>
-    /// <returns>A <see cref="JobHandle"/>, or a <see cref="JobDryRun"/> when <paramref name="dryRun"/> is set.</returns>
-    public async Task<JobSubmission> SubmitAsync(CliCommand command, bool dryRun = false, CancellationToken cancellationToken = default)
+    /// <returns>A <see cref="JobHandle"/>, or a <see cref="JobDryRun"/> for a dry run.</returns>
+    public async Task<JobSubmission> SubmitAsync(JobRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(request);
         ThrowIfAny(ValidateSubmit());
         cancellationToken.ThrowIfCancellationRequested();
-        return await SubmitCoreAsync(command, dryRun, cancellationToken).ConfigureAwait(false);
+        return await SubmitCoreAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -106,11 +116,10 @@ public abstract class JobRunner
     protected virtual IReadOnlyList<ValidationIssue> ValidateStatus() => [];
 
     /// <summary>Backend-specific submission, called after validation passed.</summary>
-    /// <param name="command">The command to run.</param>
-    /// <param name="dryRun">Prepare but do not submit.</param>
+    /// <param name="request">The command to run and how to submit it.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A handle, or a dry run description.</returns>
-    protected abstract Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken);
+    protected abstract Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken);
 
     /// <summary>Backend-specific status query, called after validation passed.</summary>
     /// <param name="handle">The job.</param>

@@ -106,10 +106,10 @@ public sealed class JobRunnersSpecs
 
         protected override IReadOnlyList<ValidationIssue> ValidateStatus() => Issues;
 
-        protected override Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken)
+        protected override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
         {
             Submitted++;
-            return Task.FromResult<JobSubmission>(new JobHandle(string.Join(' ', [command.CommandName, .. command.ToArgv()]), Backend));
+            return Task.FromResult<JobSubmission>(new JobHandle(string.Join(' ', [request.Command.CommandName, .. request.Command.ToArgv()]), Backend));
         }
 
         protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>

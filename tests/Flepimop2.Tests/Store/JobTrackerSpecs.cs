@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Flepimop2.Commands;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 using Flepimop2.Tests.Support;
@@ -70,7 +69,7 @@ public sealed class JobTrackerSpecs : IDisposable
 
         public override JsonObject ToConfiguration() => (JsonObject)config.DeepClone();
 
-        protected override Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken) =>
+        protected override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>

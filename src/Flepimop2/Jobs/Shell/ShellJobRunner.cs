@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Shell.Internal;
@@ -150,13 +149,15 @@ public sealed class ShellJobRunner : JobRunner
     }
 
     /// <inheritdoc/>
-    protected override async Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken)
+    protected override async Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var command = request.Command;
         IReadOnlyList<string> prefix = Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
         string[] argv = [.. prefix, command.CommandName, .. command.ToArgv()];
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
 
-        if (dryRun)
+        if (request.DryRun)
         {
             var details = new Dictionary<string, string>
             {

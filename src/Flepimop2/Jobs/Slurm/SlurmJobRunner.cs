@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
@@ -162,8 +161,10 @@ public sealed class SlurmJobRunner : JobRunner
     protected override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools("squeue", "sacct", "scancel");
 
     /// <inheritdoc/>
-    protected override async Task<JobSubmission> SubmitCoreAsync(CliCommand command, bool dryRun, CancellationToken cancellationToken)
+    protected override async Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var command = request.Command;
         var chdir = Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory);
         var script = SlurmScriptRenderer.Render(Options, Program(), command, chdir);
         var directory = Options.SbatchDirectory is { } configured
@@ -172,7 +173,7 @@ public sealed class SlurmJobRunner : JobRunner
         var scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
 
-        if (dryRun)
+        if (request.DryRun)
         {
             var details = new Dictionary<string, string>
             {
