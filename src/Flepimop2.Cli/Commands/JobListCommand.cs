@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
-using Flepimop2.Internal;
 
 namespace Flepimop2.Cli.Commands;
 
@@ -40,7 +39,7 @@ internal static class JobListCommand
 
             foreach (var job in jobs)
             {
-                context.Output.WriteLine(Printable.Escape(job.ToString()));
+                context.Output.WriteLine(job.ToString());
             }
 
             return ExitCodes.Ok;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Flepimop2.Internal;
 using Flepimop2.Jobs;
 
 namespace Flepimop2.Cli.Commands;
@@ -24,11 +23,11 @@ internal static class JobLogsCommand
 
             foreach (var file in files)
             {
-                FileStream stream;
+                Stream stream;
                 try
                 {
                     // Never blocks on a FIFO, never follows a link: a handle names the file, and a handle may be hostile.
-                    stream = SafeFile.OpenRead(file, followLinks: false);
+                    stream = JobRunner.OpenLogFile(file);
                 }
                 catch (FileNotFoundException)
                 {

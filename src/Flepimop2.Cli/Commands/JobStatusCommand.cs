@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
-using Flepimop2.Internal;
 
 namespace Flepimop2.Cli.Commands;
 
@@ -21,10 +20,10 @@ internal static class JobStatusCommand
                 return ExitCodes.Ok;
             }
 
-            context.Output.WriteLine(Printable.Escape(result.ToString()));
-            foreach (var (name, value) in result.Detail)
+            context.Output.WriteLine(result.ToString());
+            foreach (var line in result.DetailLines())
             {
-                context.Output.WriteLine($"  {Printable.Escape(name)}: {Printable.Escape(JsonText.Display(value))}");
+                context.Output.WriteLine("  " + line);
             }
 
             return ExitCodes.Ok;

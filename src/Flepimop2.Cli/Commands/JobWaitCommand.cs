@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 
@@ -54,7 +53,7 @@ internal static class JobWaitCommand
 
                     foreach (var job in stored)
                     {
-                        context.Output.WriteLine(Printable.Escape(latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown"));
+                        context.Output.WriteLine(latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown");
                     }
 
                     if (unfinished.Count > 0)

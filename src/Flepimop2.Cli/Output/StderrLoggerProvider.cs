@@ -1,4 +1,3 @@
-using Flepimop2.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Flepimop2.Cli.Output;
@@ -38,7 +37,7 @@ internal sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum, b
                 _ => "error",
             };
             // One record, one line: a value from a file cannot start a line of its own.
-            var line = $"{prefix}: {Printable.Escape(formatter(state, exception))}";
+            var line = $"{prefix}: {TerminalWriter.OneLine(formatter(state, exception))}";
             if (exception is not null && withStackTraces)
             {
                 line += Environment.NewLine + exception;

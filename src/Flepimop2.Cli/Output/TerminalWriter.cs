@@ -1,27 +1,37 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text;
-using Flepimop2.Internal;
 
 namespace Flepimop2.Cli.Output;
 
 /// <summary>
 /// A writer for stdout or stderr that prints control characters (escape sequences, carriage returns, bidirectional
-/// overrides) as visible escapes, so nothing read from a file can move the cursor, recolour the terminal or hide a line.
-/// Line breaks and tabs pass, since the program's own output is made of lines; values that may hold a line break are
-/// escaped where they are printed (<see cref="Printable.Escape"/>).
+/// overrides) as visible escapes (<c>\x1b</c>, <c>\u202e</c>), so nothing read from a file can move the cursor, recolour
+/// the terminal or hide a line. Line breaks and tabs pass, since the program's own output is made of lines; the library's
+/// display lines already escape the line breaks of the values they hold.
 /// </summary>
 internal sealed class TerminalWriter(TextWriter inner) : TextWriter
 {
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Where(c => c is not '\n' and not '\t').Select(c => (char)c),
+         .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
+         '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
+
     public override Encoding Encoding => inner.Encoding;
+
+    /// <summary>Text as one line: line breaks and tabs escaped too (a log record).</summary>
+    public static string OneLine(string text) =>
+        text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
     public override void Write(char value)
     {
-        if (value is '\n' or '\t' || !Printable.NeedsEscape(value))
+        if (Unsafe.Contains(value))
         {
-            inner.Write(value);
+            inner.Write(Escape(value));
         }
         else
         {
-            inner.Write(Printable.Escape(value.ToString()));
+            inner.Write(value);
         }
     }
 
@@ -68,9 +78,10 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
         base.Dispose(disposing);
     }
 
-    /// <summary>What this writer escapes: <see cref="Printable.Unsafe"/> but line breaks and tabs.</summary>
-    private static readonly System.Buffers.SearchValues<char> Unsafe = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Where(c => c is not '\n' and not '\t').Select(c => (char)c),
-         .. Enumerable.Range(0x7f, 0x21).Select(c => (char)c),
-         '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069']);
+    private static string Escape(char c) => c switch
+    {
+        '\r' => "\\r",
+        < '\u0100' => "\\x" + ((int)c).ToString("x2", CultureInfo.InvariantCulture),
+        _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+    };
 }

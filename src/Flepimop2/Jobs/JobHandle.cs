@@ -36,10 +36,13 @@ public record JobHandle : JobSubmission
     /// <summary>The store key: <c>{backend}-{job_id}</c> with unsafe characters replaced.</summary>
     public string Key => JobKey.For(Backend, JobId);
 
-    /// <summary>One line for a terminal: <c>{backend}-{job_id} submitted_at={yyyy-MM-ddTHH:mm:ss}</c>.</summary>
+    /// <summary>
+    /// One line for a terminal: <c>{backend}-{job_id} submitted_at={yyyy-MM-ddTHH:mm:ss}</c>. Control characters in the
+    /// backend or id (a hostile record) are written as escapes (<c>\x1b</c>, <c>\n</c>), so it is always one plain line.
+    /// </summary>
     /// <returns>The line.</returns>
     public override string ToString() =>
-        $"{Backend}-{JobId} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
+        $"{Printable.Escape(Backend)}-{Printable.Escape(JobId)} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
 
     /// <summary>Gets a metadata value as a string, if present and a string or number.</summary>
     /// <param name="name">The metadata key.</param>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs;
 
@@ -102,6 +103,16 @@ public abstract class JobRunner
     /// <param name="handle">The job.</param>
     /// <returns>Absolute paths, possibly of files not written yet.</returns>
     public virtual IReadOnlyList<string> GetLogFiles(JobHandle handle) => [];
+
+    /// <summary>
+    /// Opens one of <see cref="GetLogFiles"/>' files for reading, guarded as the store's own files are: a symbolic link is
+    /// not followed, a FIFO never blocks the open, and anything but a regular file is refused (a handle may be hostile).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The open file.</returns>
+    /// <exception cref="FileNotFoundException">The job has written no output yet.</exception>
+    /// <exception cref="IOException">The file is a link, a FIFO or a device, or cannot be read.</exception>
+    public static Stream OpenLogFile(string path) => SafeFile.OpenRead(path, followLinks: false);
 
     /// <summary>The runner's full configuration, enough to rebuild it with <see cref="JobRunners.Build(JsonObject)"/>.</summary>
     /// <returns>A new JSON object; callers may change it.</returns>

@@ -24,4 +24,12 @@ public sealed record JobStatusResult : JobHandle
     /// <summary>The handle line followed by <c>status={status}</c>.</summary>
     /// <returns>The line.</returns>
     public override string ToString() => $"{base.ToString()} status={Status.ToWireName()}";
+
+    /// <summary>
+    /// The detail for a terminal, one <c>name: value</c> line each (text as it is, other values as compact JSON), with
+    /// control characters written as escapes.
+    /// </summary>
+    /// <returns>The lines, in the detail's order.</returns>
+    public IEnumerable<string> DetailLines() =>
+        Detail.Select(kv => $"{Printable.Escape(kv.Key)}: {Printable.Escape(JsonText.Display(kv.Value))}");
 }

@@ -12,8 +12,8 @@ public sealed record TrackedJob(JobSummaryEntry Entry, JobStatus? Status, JobSta
     /// <summary>The status's wire name, or <c>unknown</c>.</summary>
     public string StatusName => Status?.ToWireName() ?? "unknown";
 
-    /// <summary><c>{backend}-{job_id} submitted_at=... status=...</c>.</summary>
+    /// <summary><c>{backend}-{job_id} submitted_at=... status=...</c>, control characters written as escapes.</summary>
     /// <returns>The line.</returns>
     public override string ToString() =>
-        $"{Entry.Backend}-{Entry.JobId} submitted_at={IsoTime.FormatSeconds(Entry.SubmittedAt)} status={StatusName}";
+        $"{Printable.Escape(Entry.Backend)}-{Printable.Escape(Entry.JobId)} submitted_at={IsoTime.FormatSeconds(Entry.SubmittedAt)} status={StatusName}";
 }

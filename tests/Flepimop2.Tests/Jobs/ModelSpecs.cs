@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
-using Flepimop2.Store.Internal;
-using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs;
 
@@ -94,30 +91,6 @@ public sealed class ModelSpecs
     public void A_configuration_error_names_file_entry_and_field(string? file, string? entry, string? field, string message)
     {
         Assert.Equal(message, new Flepimop2ConfigurationException("bad", file, entry, field).Message);
-    }
-
-    [Fact]
-    public void A_status_result_written_as_json_matches_the_originals_file()
-    {
-        var original = File.ReadAllText(Path.Combine(TestPaths.Fixtures, "status_result.json")).Trim();
-        var node = JsonNode.Parse(original)!.AsObject();
-        var handle = StoreJson.ParseHandle(node)!;
-        var result = new JobStatusResult(handle, JobStatus.Successful) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 0 } };
-
-        Assert.Equal(original, Compact(writer => StoreJson.WriteStatusResult(writer, result)));
-    }
-
-    [Fact]
-    public void A_dry_run_written_as_json_matches_the_originals_file()
-    {
-        var original = File.ReadAllText(Path.Combine(TestPaths.Fixtures, "dry_run.json")).Trim();
-        var node = JsonNode.Parse(original)!.AsObject();
-        var dry = new JobDryRun(node["command"]!.GetValue<string>(), node["details"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()));
-
-        var written = Compact(writer => StoreJson.WriteDryRun(writer, dry));
-
-        Assert.Equal(original, written);
-        Assert.Equal("gpu", dry.Details["partition"]);
     }
 
     private static string Compact(Action<Utf8JsonWriter> write)

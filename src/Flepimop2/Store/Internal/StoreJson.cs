@@ -29,72 +29,15 @@ internal static class StoreJson
             writer.WriteStartObject();
             writer.WriteString("key", job.Key);
             writer.WritePropertyName("handle");
-            WriteHandle(writer, job.Handle);
+            writer.WriteStartObject();
+            JobRecordJson.WriteHandleFields(writer, job.Handle);
+            writer.WriteEndObject();
             writer.WritePropertyName("job_config");
             job.JobConfig.WriteTo(writer);
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    public static void WriteHandle(Utf8JsonWriter writer, JobHandle handle)
-    {
-        writer.WriteStartObject();
-        WriteHandleFields(writer, handle);
-        writer.WriteEndObject();
-    }
-
-    public static void WriteHandleFields(Utf8JsonWriter writer, JobHandle handle)
-    {
-        writer.WriteString("job_id", handle.JobId);
-        writer.WriteString("backend", handle.Backend);
-        writer.WriteString("submitted_at", IsoTime.Format(handle.SubmittedAt));
-        writer.WritePropertyName("metadata");
-        WriteMap(writer, handle.Metadata);
-    }
-
-    public static void WriteStatusResult(Utf8JsonWriter writer, JobStatusResult result)
-    {
-        writer.WriteStartObject();
-        WriteHandleFields(writer, result);
-        writer.WriteString("status", result.Status.ToWireName());
-        writer.WritePropertyName("detail");
-        WriteMap(writer, result.Detail);
-        writer.WriteEndObject();
-    }
-
-    public static void WriteDryRun(Utf8JsonWriter writer, JobDryRun dryRun)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("command", dryRun.Command);
-        writer.WriteStartObject("details");
-        foreach (var (key, value) in dryRun.Details)
-        {
-            writer.WriteString(key, value);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    public static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> map)
-    {
-        writer.WriteStartObject();
-        foreach (var (key, value) in map)
-        {
-            writer.WritePropertyName(key);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-
-        writer.WriteEndObject();
     }
 
     public static void WriteSummaryEntry(Utf8JsonWriter writer, JobSummaryEntry entry)
@@ -151,7 +94,7 @@ internal static class StoreJson
         if (root is not JsonObject obj
             || OptionText(obj, "key") is not { } key
             || obj["handle"] is not JsonObject handleNode
-            || ParseHandle(handleNode) is not { } handle)
+            || JobRecordJson.ReadHandle(handleNode) is not { } handle)
         {
             problem = "not a flepimop2 job handle file (expected 'key', 'handle' with job_id, backend, submitted_at)";
             return null!;
@@ -160,27 +103,6 @@ internal static class StoreJson
         var config = obj["job_config"] as JsonObject ?? [];
         obj.Remove("job_config");
         return new StoredJob(key, handle, config);
-    }
-
-    public static JobHandle? ParseHandle(JsonObject node)
-    {
-        if (OptionText(node, "job_id") is not { } jobId
-            || OptionText(node, "backend") is not { } backend
-            || !IsoTime.TryParse(OptionText(node, "submitted_at"), out var submittedAt))
-        {
-            return null;
-        }
-
-        var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (node["metadata"] is JsonObject meta)
-        {
-            foreach (var (k, v) in meta)
-            {
-                metadata[k] = v?.DeepClone();
-            }
-        }
-
-        return new JobHandle(jobId, backend) { SubmittedAt = submittedAt, Metadata = metadata };
     }
 
     /// <summary>Parses <c>summary.json</c>, skipping (and reporting) entries that are not well formed.</summary>

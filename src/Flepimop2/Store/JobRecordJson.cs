@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+using Flepimop2.Jobs;
+
+namespace Flepimop2.Store;
+
+/// <summary>
+/// The JSON of job records, with the original program's field names, written and read without reflection (Native AOT
+/// safe). A handle is <c>{"job_id", "backend", "submitted_at", "metadata"}</c> (as the original's pydantic model dumps it,
+/// <c>submitted_at</c> ISO 8601 UTC with <c>Z</c>); a status result adds <c>"status"</c> and <c>"detail"</c>; a dry run is
+/// <c>{"command", "details"}</c>. Whatever is written here reads back equal, so a program can keep handles as JSON and ask
+/// about the jobs later without a <see cref="JobStore"/>.
+/// </summary>
+public static class JobRecordJson
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonDocumentOptions ReaderOptions = new() { AllowTrailingCommas = false, MaxDepth = 256 };
+
+    /// <summary>Writes a handle as one JSON object.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="handle">The handle.</param>
+    /// <param name="withKey">Also write its store key first (<c>"key"</c>), as <c>job process --json</c> does.</param>
+    public static void Write(Utf8JsonWriter writer, JobHandle handle, bool withKey = false)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(handle);
+        writer.WriteStartObject();
+        if (withKey)
+        {
+            writer.WriteString("key", handle.Key);
+        }
+
+        WriteHandleFields(writer, handle);
+        if (handle is JobStatusResult result)
+        {
+            writer.WriteString("status", result.Status.ToWireName());
+            writer.WritePropertyName("detail");
+            WriteMap(writer, result.Detail);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a dry run as one JSON object: <c>{"command", "details"}</c>.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="dryRun">The dry run.</param>
+    public static void Write(Utf8JsonWriter writer, JobDryRun dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(dryRun);
+        writer.WriteStartObject();
+        writer.WriteString("command", dryRun.Command);
+        writer.WriteStartObject("details");
+        foreach (var (key, value) in dryRun.Details)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes one job of a listing: <c>{"key", "backend", "job_id", "submitted_at", "status"}</c>, the status being
+    /// <c>unknown</c> when it could not be found out, and <c>"detail"</c> when the backend was asked.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="job">The job as listed.</param>
+    public static void Write(Utf8JsonWriter writer, TrackedJob job)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(job);
+        writer.WriteStartObject();
+        writer.WriteString("key", job.Entry.Key);
+        writer.WriteString("backend", job.Entry.Backend);
+        writer.WriteString("job_id", job.Entry.JobId);
+        writer.WriteString("submitted_at", IsoTime.Format(job.Entry.SubmittedAt));
+        writer.WriteString("status", job.StatusName);
+        if (job.Result is { } result)
+        {
+            writer.WritePropertyName("detail");
+            WriteMap(writer, result.Detail);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A handle (or status result) as indented JSON.</summary>
+    /// <param name="handle">The handle.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(JobHandle handle) => Text(writer => Write(writer, handle));
+
+    /// <summary>A dry run as indented JSON.</summary>
+    /// <param name="dryRun">The dry run.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(JobDryRun dryRun) => Text(writer => Write(writer, dryRun));
+
+    /// <summary>Reads a handle written by <see cref="Write(Utf8JsonWriter, JobHandle, bool)"/> or by the original.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The handle.</returns>
+    /// <exception cref="JobRecordException">The text is not a handle; the message says what is missing.</exception>
+    public static JobHandle ReadHandle(string json) =>
+        ReadHandle(ParseObject(json, "a job handle")) ?? throw Missing("a job handle", "job_id, backend and submitted_at");
+
+    /// <summary>Reads a status result: a handle with <c>"status"</c> and <c>"detail"</c>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The status result.</returns>
+    /// <exception cref="JobRecordException">The text is not a status result.</exception>
+    public static JobStatusResult ReadStatusResult(string json)
+    {
+        var node = ParseObject(json, "a job status");
+        var handle = ReadHandle(node) ?? throw Missing("a job status", "job_id, backend and submitted_at");
+        if (!JobStatusExtensions.TryParseWireName(Text(node, "status"), out var status))
+        {
+            throw Missing("a job status", "a status (pending, running, successful, failed or finished_unknown)");
+        }
+
+        return new JobStatusResult(handle, status) { Detail = Map(node["detail"]) };
+    }
+
+    /// <summary>Reads a dry run: <c>{"command", "details"}</c>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The dry run.</returns>
+    /// <exception cref="JobRecordException">The text is not a dry run.</exception>
+    public static JobDryRun ReadDryRun(string json)
+    {
+        var node = ParseObject(json, "a dry run");
+        var command = Text(node, "command") ?? throw Missing("a dry run", "a command");
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node["details"] is JsonObject map)
+        {
+            foreach (var (key, value) in map)
+            {
+                details[key] = JsonText.Of(value) ?? throw Missing("a dry run", $"a text value for detail '{key}'");
+            }
+        }
+
+        return new JobDryRun(command, details);
+    }
+
+    /// <summary>The handle in a parsed object, or null when a required field is missing or of the wrong kind.</summary>
+    internal static JobHandle? ReadHandle(JsonObject node)
+    {
+        if (Text(node, "job_id") is not { } jobId
+            || Text(node, "backend") is not { } backend
+            || !IsoTime.TryParse(Text(node, "submitted_at"), out var submittedAt))
+        {
+            return null;
+        }
+
+        return new JobHandle(jobId, backend) { SubmittedAt = submittedAt, Metadata = Map(node["metadata"]) };
+    }
+
+    internal static void WriteHandleFields(Utf8JsonWriter writer, JobHandle handle)
+    {
+        writer.WriteString("job_id", handle.JobId);
+        writer.WriteString("backend", handle.Backend);
+        writer.WriteString("submitted_at", IsoTime.Format(handle.SubmittedAt));
+        writer.WritePropertyName("metadata");
+        WriteMap(writer, handle.Metadata);
+    }
+
+    internal static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> map)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in map)
+        {
+            writer.WritePropertyName(key);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static Dictionary<string, JsonNode?> Map(JsonNode? node)
+    {
+        var map = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (node is JsonObject values)
+        {
+            foreach (var (key, value) in values)
+            {
+                map[key] = value?.DeepClone();
+            }
+        }
+
+        return map;
+    }
+
+    private static JsonObject ParseObject(string json, string what)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: ReaderOptions) as JsonObject ?? throw Missing(what, "a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new JobRecordException($"not {what}: not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})", ex);
+        }
+    }
+
+    private static string? Text(JsonObject node, string name) =>
+        node[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static JobRecordException Missing(string what, string expected) => new($"not {what}: expected {expected}");
+
+    private static string Text(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, Indented))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
