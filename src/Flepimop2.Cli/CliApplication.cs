@@ -103,7 +103,13 @@ internal static class CliApplication
         }
         catch (Flepimop2ConfigurationException ex)
         {
-            return Fail(context, ex, ExitCodes.Configuration);
+            // Every problem of the file, one line each.
+            foreach (var problem in ex.Problems)
+            {
+                error.WriteLine($"error: {problem.Message}");
+            }
+
+            return Fail(context, ex, ExitCodes.Configuration, printMessage: false);
         }
         catch (Flepimop2ValidationException ex)
         {
@@ -203,9 +209,13 @@ internal static class CliApplication
         return names;
     }
 
-    private static int Fail(CliContext context, Exception ex, int code)
+    private static int Fail(CliContext context, Exception ex, int code, bool printMessage = true)
     {
-        context.Error.WriteLine($"error: {ex.Message}");
+        if (printMessage)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+        }
+
         if (context.Verbosity >= 3)
         {
             context.Error.WriteLine(ex.ToString());

@@ -109,6 +109,19 @@ public sealed class BadInputSpecs
     }
 
     [Fact]
+    public async Task Every_problem_of_a_file_is_one_line_of_the_error()
+    {
+        using var project = new TempProject("jobs: 5\n");
+
+        var result = await project.Run("job", "process");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            ["error: config.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "error: config.yaml: process: the file has no 'process' section"],
+            result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Running_from_a_deleted_directory_is_a_plain_error()
     {
         using var project = new TempProject(Process);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
 using Flepimop2.Commands;
-using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -29,19 +28,18 @@ internal static class JobProcessCommand
             var processTarget = parsed.GetValue(target);
 
             // Check what the job will need now, so a mistake is an error here rather than a failed job later.
-            var (_, step) = ProcessCliCommand.BuildStep(file, processTarget);
-            var entry = file.Select("jobs", parsed.GetValue(jobTarget));
-            var runner = ProcessCliCommand.Locate(file, entry, () => JobRunners.Build(entry.Values));
+            var job = file.BuildJob(parsed.GetValue(jobTarget), processTarget);
+            var (entry, runner) = (job.JobEntry, job.Runner);
             if (runner.ValidateSubmission() is { Count: > 0 } issues)
             {
-                return Report(context, file, entry, issues);
+                throw file.Locate(entry, issues);
             }
 
             if (runner.PredictEnvironment() is { } environment)
             {
-                ProcessCliCommand.Locate(file, file.Select("process", processTarget), () =>
+                file.Locate(job.StepEntry, () =>
                 {
-                    step.CheckRunnable(environment);
+                    job.Step.CheckRunnable(environment);
                     return true;
                 });
             }
@@ -71,7 +69,7 @@ internal static class JobProcessCommand
             }
             catch (Flepimop2ValidationException ex)
             {
-                return Report(context, file, entry, ex.Issues);
+                throw file.Locate(entry, ex.Issues);
             }
 
             switch (submission)
@@ -124,17 +122,5 @@ internal static class JobProcessCommand
                 "Keep the handle line printed below to follow it.");
             return false;
         }
-    }
-
-    /// <summary>One line per validation issue: file, entry and field, then the problem and its kind.</summary>
-    private static int Report(CliContext context, ConfigurationFile file, ModuleEntry entry, IReadOnlyList<ValidationIssue> issues)
-    {
-        foreach (var issue in issues)
-        {
-            var where = issue.Field is null ? entry.Location : $"{entry.Location}.{issue.Field}";
-            context.Error.WriteLine($"error: {file.DisplayPath}: {where}: {issue.Message} [{issue.Kind}]");
-        }
-
-        return ExitCodes.Configuration;
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Flepimop2.Commands;
-using Flepimop2.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Flepimop2.Cli.Commands;
@@ -17,9 +15,9 @@ internal static class ProcessCliCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var file = await CommonOptions.LoadConfigAsync(parsed.GetValue(config), context, cancellationToken).ConfigureAwait(false);
-            var (entry, step) = BuildStep(file, parsed.GetValue(target));
+            var (entry, step) = file.BuildStep(parsed.GetValue(target));
             context.Logger.LogInformation("process target {Target} from {File}", entry.Name, file.DisplayPath);
-            var line = Locate(file, entry, step.Describe);
+            var line = file.Locate(entry, step.Describe);
             if (parsed.GetValue(dryRun))
             {
                 context.Output.WriteLine($"would run: {line}");
@@ -30,25 +28,5 @@ internal static class ProcessCliCommand
             return await step.RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return command;
-    }
-
-    /// <summary>Selects and builds the process step, with any error located in the file and entry.</summary>
-    public static (ModuleEntry Entry, ProcessStep Step) BuildStep(ConfigurationFile file, string? target)
-    {
-        var entry = file.Select("process", target);
-        return (entry, Locate(file, entry, () => ProcessStep.Build(entry.Values)));
-    }
-
-    /// <summary>Runs a step or runner action, locating a configuration error it raises in the file and entry.</summary>
-    public static T Locate<T>(ConfigurationFile file, ModuleEntry entry, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Flepimop2ConfigurationException ex)
-        {
-            throw file.Locate(ex, entry);
-        }
     }
 }

@@ -17,13 +17,14 @@ public abstract class ProcessStep
     public static ProcessStep Build(JsonObject configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var module = new OptionReader(configuration).RequiredString("module");
-        var resolved = module.Contains('.', StringComparison.Ordinal) ? module : $"flepimop2.process.{module}";
+        var reader = new OptionReader(configuration);
+        var module = reader.RequiredString("module");
+        reader.ThrowIfAny();
+        var resolved = module!.Contains('.', StringComparison.Ordinal) ? module : $"flepimop2.process.{module}";
         return resolved switch
         {
             ShellProcessStep.ModuleName => ShellProcessStep.FromConfiguration(configuration),
-            _ => throw new Flepimop2ConfigurationException(
-                $"unknown process module '{module}'; known modules: {ShellProcessStep.ModuleName}", field: "module"),
+            _ => throw Flepimop2ConfigurationException.UnknownModule("process", module, [ShellProcessStep.ModuleName]),
         };
     }
 

@@ -42,7 +42,9 @@ public sealed class ShellProcessStep : ProcessStep
     public static ShellProcessStep FromConfiguration(JsonObject configuration)
     {
         var reader = new OptionReader(configuration);
-        return new ShellProcessStep(reader.RequiredString("command"), reader.StringList("args") ?? []);
+        var step = new ShellProcessStep(reader.RequiredString("command") ?? string.Empty, reader.StringList("args") ?? []);
+        reader.ThrowIfAny();
+        return step;
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Internal;
+using Flepimop2.Jobs;
 
 namespace Flepimop2.Configuration;
 
@@ -102,18 +104,18 @@ public sealed class ConfigurationFile
         }
         catch (UnsafeFileException ex)
         {
-            throw new Flepimop2ConfigurationException($"the configuration file {ex.Problem}", path);
+            throw Flepimop2ConfigurationException.Unreadable(path, $"the configuration file {ex.Problem}");
         }
         catch (DecoderFallbackException)
         {
-            throw new Flepimop2ConfigurationException("the configuration file is not UTF-8 text", path);
+            throw Flepimop2ConfigurationException.Unreadable(path, "the configuration file is not UTF-8 text");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             var problem = ex is FileNotFoundException or DirectoryNotFoundException
                 ? "configuration file not found"
                 : $"cannot read the configuration file: {ex.Message}";
-            throw new Flepimop2ConfigurationException(problem, path);
+            throw Flepimop2ConfigurationException.Unreadable(path, problem);
         }
     }
 
@@ -123,26 +125,28 @@ public sealed class ConfigurationFile
     /// <summary>The entries of a section, in file order.</summary>
     /// <param name="section">For example <c>jobs</c> or <c>process</c>.</param>
     /// <returns>The entries.</returns>
-    /// <exception cref="Flepimop2ConfigurationException">The section is missing, empty, or of the wrong type.</exception>
+    /// <exception cref="Flepimop2ConfigurationException">The section is missing, empty, of the wrong type, or holds entries
+    /// that are not module configurations (every one is reported).</exception>
     public IReadOnlyList<ModuleEntry> Entries(string section)
     {
         if (!_root.TryGetPropertyValue(section, out var node) || node is null)
         {
-            throw Error(section, null, $"the file has no '{section}' section");
+            throw Flepimop2ConfigurationException.MissingSection(DisplayPath, section);
         }
 
         var entries = new List<ModuleEntry>();
+        var problems = new List<Flepimop2ConfigurationException>();
         switch (node)
         {
             case JsonArray list when list.Count == 1:
-                entries.Add(Entry(section, "default", list[0]));
+                Collect(problems, () => entries.Add(Entry(section, "default", list[0])));
                 break;
             case JsonArray list when list.Count > 1:
                 throw Error(section, null, $"a list may hold only one entry (it is named 'default'); use a mapping from target name to module for {list.Count}");
             case JsonObject map:
                 foreach (var (name, value) in map)
                 {
-                    entries.Add(Entry(section, name, value));
+                    Collect(problems, () => entries.Add(Entry(section, name, value)));
                 }
 
                 break;
@@ -150,6 +154,11 @@ public sealed class ConfigurationFile
                 break;
             default:
                 throw Error(section, null, $"expected a mapping from target name to module configuration, got {OptionReader.Describe(node)}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new Flepimop2ConfigurationException(problems);
         }
 
         return entries.Count == 0 ? throw Error(section, null, "the section is empty") : entries;
@@ -169,18 +178,93 @@ public sealed class ConfigurationFile
         }
 
         return entries.FirstOrDefault(e => e.Name == name)
-            ?? throw Error(section, null, $"no target '{name}'; targets: {string.Join(", ", entries.Select(e => e.Name))}");
+            ?? throw Flepimop2ConfigurationException.UnknownTarget(DisplayPath, section, name, entries.Select(e => e.Name));
     }
 
-    /// <summary>Locates an error from building a module in this file and entry.</summary>
-    /// <param name="error">The error, usually naming a field.</param>
-    /// <param name="entry">The entry being built.</param>
-    /// <returns>The located error.</returns>
-    public Flepimop2ConfigurationException Locate(Flepimop2ConfigurationException error, ModuleEntry entry)
+    /// <summary>Builds the process step of a <c>process</c> target, with every problem located in this file and entry.</summary>
+    /// <param name="target">The target, or <see langword="null"/> for the first.</param>
+    /// <returns>The entry and its step.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">The section, the target or the step's options are not valid.</exception>
+    public (ModuleEntry Entry, ProcessStep Step) BuildStep(string? target)
     {
-        ArgumentNullException.ThrowIfNull(error);
+        var entry = Select("process", target);
+        return (entry, Locate(entry, () => ProcessStep.Build(entry.Values)));
+    }
+
+    /// <summary>Builds the runner of a <c>jobs</c> target, with every problem located in this file and entry.</summary>
+    /// <param name="target">The target, or <see langword="null"/> for the first.</param>
+    /// <returns>The entry and its runner.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">The section, the target or the runner's options are not valid.</exception>
+    public (ModuleEntry Entry, JobRunner Runner) BuildRunner(string? target)
+    {
+        var entry = Select("jobs", target);
+        return (entry, Locate(entry, () => JobRunners.Build(entry.Values)));
+    }
+
+    /// <summary>
+    /// Builds what <c>job process</c> needs, a runner and a step, and reports every problem of both at once (a file with
+    /// <c>jobs: 5</c> and no <c>process</c> section gets both lines, not just the first).
+    /// </summary>
+    /// <param name="jobTarget">The <c>jobs</c> target, or <see langword="null"/> for the first.</param>
+    /// <param name="processTarget">The <c>process</c> target, or <see langword="null"/> for the first.</param>
+    /// <returns>The runner and the step, with their entries.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">Every problem found, one line each.</exception>
+    public ConfiguredJob BuildJob(string? jobTarget, string? processTarget)
+    {
+        var problems = new List<Flepimop2ConfigurationException>();
+        (ModuleEntry Entry, JobRunner Runner)? runner = null;
+        (ModuleEntry Entry, ProcessStep Step)? step = null;
+        Collect(problems, () => runner = BuildRunner(jobTarget));
+        Collect(problems, () => step = BuildStep(processTarget));
+        if (problems.Count > 0)
+        {
+            throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);
+        }
+
+        return new ConfiguredJob(runner!.Value.Entry, runner.Value.Runner, step!.Value.Entry, step.Value.Step);
+    }
+
+    /// <summary>A runner's validation issues as one configuration error, each located in this file, entry and field.</summary>
+    /// <param name="entry">The runner's entry.</param>
+    /// <param name="issues">At least one issue.</param>
+    /// <returns>The error: one line per issue, <c>file: entry.field: message [kind]</c>.</returns>
+    public Flepimop2ConfigurationException Locate(ModuleEntry entry, IReadOnlyList<ValidationIssue> issues)
+    {
         ArgumentNullException.ThrowIfNull(entry);
-        return error.At(DisplayPath, entry.Location);
+        ArgumentNullException.ThrowIfNull(issues);
+        return new Flepimop2ConfigurationException(issues.Select(i => new Flepimop2ConfigurationException($"{i.Message} [{i.Kind}]", DisplayPath, entry.Location, i.Field)));
+    }
+
+    /// <summary>Runs an action on a module of this file (building it, checking it), locating what it reports in the entry.</summary>
+    /// <typeparam name="T">What the action gives.</typeparam>
+    /// <param name="entry">The module's entry.</param>
+    /// <param name="action">The action.</param>
+    /// <returns>What the action gave.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">The action's error, located in this file and entry.</exception>
+    public T Locate<T>(ModuleEntry entry, Func<T> action)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return action();
+        }
+        catch (Flepimop2ConfigurationException ex)
+        {
+            throw ex.At(DisplayPath, entry.Location);
+        }
+    }
+
+    private static void Collect(List<Flepimop2ConfigurationException> problems, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Flepimop2ConfigurationException ex)
+        {
+            problems.Add(ex);
+        }
     }
 
     private ModuleEntry Entry(string section, string name, JsonNode? node) => node switch

@@ -6,19 +6,46 @@ using Flepimop2.Internal;
 namespace Flepimop2.Configuration;
 
 /// <summary>
-/// Typed reads of a module's configuration mapping. Each failure names the field and the value,
-/// so the caller only adds the file and entry. A field is found by its dashed name (<c>cpus-per-task</c>, as
+/// Typed reads of a module's configuration mapping. A read that fails records the problem (naming the field and the value)
+/// and gives a fallback, so that one pass finds every problem of an entry; <see cref="ThrowIfAny"/> then reports them all at
+/// once, and the caller only adds the file and entry. A field is found by its dashed name (<c>cpus-per-task</c>, as
 /// configuration files write it) or its underscored twin (<c>cpus_per_task</c>, as the original stores it).
 /// </summary>
 internal sealed class OptionReader(JsonObject values)
 {
+    private readonly List<Flepimop2ConfigurationException> _problems = [];
+
     public JsonObject Values { get; } = values;
+
+    /// <summary>The problems recorded so far.</summary>
+    public IReadOnlyList<Flepimop2ConfigurationException> Problems => _problems;
 
     /// <summary>The underscored twin of a dashed option name.</summary>
     public static string Stored(string field) => field.Replace('-', '_');
 
-    public string RequiredString(string field) =>
-        OptionalString(field) ?? throw Error(field, "is required");
+    /// <summary>Throws every problem recorded, as one exception, if there is any.</summary>
+    /// <param name="more">Problems found elsewhere (a validator's), reported with these.</param>
+    public void ThrowIfAny(IEnumerable<Flepimop2ConfigurationException>? more = null)
+    {
+        var all = _problems.Concat(more ?? []).ToList();
+        if (all.Count > 0)
+        {
+            throw all.Count == 1 ? all[0] : new Flepimop2ConfigurationException(all);
+        }
+    }
+
+    /// <summary>Records a problem and gives a fallback for the value.</summary>
+    public T Fail<T>(Flepimop2ConfigurationException problem, T fallback)
+    {
+        _problems.Add(problem);
+        return fallback;
+    }
+
+    public string? RequiredString(string field)
+    {
+        var before = _problems.Count;
+        return OptionalString(field) ?? (_problems.Count == before ? Fail<string?>(Flepimop2ConfigurationException.Required(field), null) : null);
+    }
 
     public string? OptionalString(string field)
     {
@@ -31,10 +58,10 @@ internal sealed class OptionReader(JsonObject values)
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
             var text = v.GetValue<string>();
-            return text.Length == 0 ? throw Error(field, "must not be empty") : text;
+            return text.Length == 0 ? Fail<string?>(Flepimop2ConfigurationException.Empty(field), null) : text;
         }
 
-        throw Error(field, $"expected a string, got {Describe(node)}");
+        return Fail<string?>(Flepimop2ConfigurationException.WrongType(field, "a string", Describe(node)), null);
     }
 
     public bool Bool(string field, bool fallback)
@@ -45,7 +72,7 @@ internal sealed class OptionReader(JsonObject values)
             null => fallback,
             JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
             JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
-            _ => throw Error(field, $"expected true or false, got {Describe(node)}"),
+            _ => Fail(Flepimop2ConfigurationException.WrongType(field, "true or false", Describe(node)), fallback),
         };
     }
 
@@ -60,10 +87,10 @@ internal sealed class OptionReader(JsonObject values)
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
         {
-            return n is >= 1 and <= int.MaxValue ? (int)n : throw Error(field, $"must be a whole number of at least 1, got {n}");
+            return n is >= 1 and <= int.MaxValue ? (int)n : Fail<int?>(Error(field, $"must be a whole number of at least 1, got {n}"), null);
         }
 
-        throw Error(field, $"expected a whole number, got {Describe(node)}");
+        return Fail<int?>(Flepimop2ConfigurationException.WrongType(field, "a whole number", Describe(node)), null);
     }
 
     /// <summary>A mapping of names to scalar values, each rendered as text.</summary>
@@ -77,13 +104,20 @@ internal sealed class OptionReader(JsonObject values)
 
         if (node is not JsonObject map)
         {
-            throw Error(field, $"expected a mapping, got {Describe(node)}");
+            return Fail<IReadOnlyDictionary<string, string>?>(Flepimop2ConfigurationException.WrongType(field, "a mapping", Describe(node)), null);
         }
 
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in map)
         {
-            result[key] = ScalarText(value) ?? throw Error($"{field}.{key}", $"expected a single value, got {Describe(value)}");
+            if (ScalarText(value) is { } text)
+            {
+                result[key] = text;
+            }
+            else
+            {
+                Fail(Flepimop2ConfigurationException.WrongType($"{field}.{key}", "a single value", Describe(value)), 0);
+            }
         }
 
         return result;
@@ -100,13 +134,20 @@ internal sealed class OptionReader(JsonObject values)
 
         if (node is not JsonArray list)
         {
-            throw Error(field, $"expected a list, got {Describe(node)}");
+            return Fail<IReadOnlyList<string>?>(Flepimop2ConfigurationException.WrongType(field, "a list", Describe(node)), null);
         }
 
         var result = new List<string>(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
-            result.Add(ScalarText(list[i]) ?? throw Error($"{field}[{i}]", $"expected a single value, got {Describe(list[i])}"));
+            if (ScalarText(list[i]) is { } text)
+            {
+                result.Add(text);
+            }
+            else
+            {
+                Fail(Flepimop2ConfigurationException.WrongType($"{field}[{i}]", "a single value", Describe(list[i])), 0);
+            }
         }
 
         return result;
@@ -175,7 +216,7 @@ internal sealed class OptionReader(JsonObject values)
     public static Flepimop2ConfigurationException Error(string field, string problem) =>
         new(problem, field: field);
 
-    /// <summary>The value of a field under either spelling; both at once is an error, since one would silently win.</summary>
+    /// <summary>The value of a field under either spelling; both at once is recorded as a problem (one would silently win).</summary>
     public JsonNode? Get(string field)
     {
         var stored = Stored(field);
@@ -185,8 +226,11 @@ internal sealed class OptionReader(JsonObject values)
             return hasDashed ? dashed : null;
         }
 
-        return hasDashed
-            ? throw Error(field, $"is given twice, as '{field}' and as '{stored}'; keep one")
-            : underscored;
+        if (hasDashed && !_problems.Any(p => p.Field == field && p.Problem.StartsWith("is given twice", StringComparison.Ordinal)))
+        {
+            _problems.Add(Flepimop2ConfigurationException.GivenTwice(field, stored));
+        }
+
+        return hasDashed ? dashed : underscored;
     }
 }

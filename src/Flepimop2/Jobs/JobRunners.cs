@@ -54,12 +54,11 @@ public static class JobRunners
         var copy = (JsonObject)configuration.DeepClone();
         var reader = new OptionReader(copy);
         var module = reader.RequiredString("module");
-        var resolved = ResolveModuleName(module);
+        reader.ThrowIfAny();
+        var resolved = ResolveModuleName(module!);
         if (!Factories.TryGetValue(resolved, out var factory))
         {
-            throw new Flepimop2ConfigurationException(
-                $"unknown job module '{module}'; known modules: {string.Join(", ", RegisteredModules)}",
-                field: "module");
+            throw Flepimop2ConfigurationException.UnknownModule("job", module!, RegisteredModules);
         }
 
         copy["module"] = resolved;

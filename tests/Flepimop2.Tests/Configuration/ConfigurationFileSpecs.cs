@@ -117,19 +117,51 @@ public sealed class ConfigurationFileSpecs : IDisposable
         var file = Parse("jobs:\n  bg:\n    module: shell\n    detach: maybe\n");
         var entry = file.Select("jobs", "bg");
 
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() =>
-        {
-            try
-            {
-                Flepimop2.Jobs.JobRunners.Build(entry.Values);
-            }
-            catch (Flepimop2ConfigurationException ex)
-            {
-                throw file.Locate(ex, entry);
-            }
-        });
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildRunner("bg"));
 
         Assert.Equal("c.yaml: jobs.bg.detach: expected true or false, got 'maybe'", error.Message);
         Assert.Equal(System.Text.Json.JsonValueKind.String, entry.Values["detach"]!.GetValueKind());
     }
-}
+
+    [Fact]
+    public void Every_problem_of_a_file_is_reported_at_once()
+    {
+        var file = Parse("jobs: 5\n");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob(null, null));
+
+        Assert.Equal(
+            ["c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "c.yaml: process: the file has no 'process' section"],
+            error.Problems.Select(p => p.Message));
+        Assert.Equal(string.Join('\n', error.Problems.Select(p => p.Message)), error.Message);
+    }
+
+    [Fact]
+    public void Every_problem_of_an_entry_is_reported_at_once()
+    {
+        var file = Parse("jobs:\n  a:\n    module: shell\n    detach: maybe\n    cwd: 5\n    env: [x]\nprocess:\n  p:\n    module: shell\n    args: {}\n  q: 7\n");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob("a", "p"));
+
+        Assert.Equal(
+            [
+                "c.yaml: jobs.a.cwd: expected a string, got '5'",
+                "c.yaml: jobs.a.env: expected a mapping, got a list",
+                "c.yaml: jobs.a.detach: expected true or false, got 'maybe'",
+                "c.yaml: process.q: expected a mapping with a 'module' key, got '7'",
+            ],
+            error.Problems.Select(p => p.Message));
+    }
+
+    [Fact]
+    public void Every_problem_of_a_slurm_entry_is_reported_at_once()
+    {
+        var file = Parse("jobs:\n  hpc:\n    module: slurm\n    memory: 4X\n    time: soon\n    nodes: 0\n    sbatch-options: {job-name: x, partition: \"a\\nb\"}\nprocess:\n  p: {module: shell, command: \"true\"}\n");
+      
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildRunner("hpc"));
+
+                Assert.Equal(5, error.Problems.Count);
+                Assert.All(error.Problems, p => Assert.StartsWith("c.yaml: jobs.hpc.", p.Message, StringComparison.Ordinal));
+                Assert.Equal(["nodes", "sbatch-options.job-name", "sbatch-options.partition", "memory", "time"], error.Problems.Select(p => p.Field));
+            }
+        }

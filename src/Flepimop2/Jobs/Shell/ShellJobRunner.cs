@@ -66,6 +66,7 @@ public sealed class ShellJobRunner : JobRunner
             Executable = reader.OptionalString("executable"),
             LogDirectory = reader.OptionalString("log-directory"),
         };
+        reader.ThrowIfAny();
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
         return new ShellJobRunner(options, extra, clock: null) { OptionsNode = configuration["options"]?.DeepClone() };
     }

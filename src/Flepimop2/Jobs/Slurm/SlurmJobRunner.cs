@@ -85,18 +85,21 @@ public sealed class SlurmJobRunner : JobRunner
         var options = new SlurmJobOptions
         {
             CpusPerTask = reader.PositiveInt("cpus-per-task"),
-            Memory = ScalarOption(configuration, "memory", "a size like 4G, 500M or a number of megabytes"),
+            Memory = ScalarOption(reader, "memory", "a size like 4G, 500M or a number of megabytes"),
             Nodes = reader.PositiveInt("nodes"),
             Ntasks = reader.PositiveInt("ntasks"),
-            Time = ScalarOption(configuration, "time", "a Slurm time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
+            Time = ScalarOption(reader, "time", "a Slurm time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
             Chdir = reader.OptionalString("chdir"),
             Debug = reader.Bool("debug", fallback: false),
             PreCommands = reader.LinesOrBlock("pre-commands"),
             PostCommands = reader.LinesOrBlock("post-commands"),
-            SbatchOptions = ReadSbatchOptions(configuration),
+            SbatchOptions = ReadSbatchOptions(reader),
             SbatchDirectory = reader.OptionalString("sbatch-directory"),
             Executable = reader.OptionalString("executable"),
         };
+
+        // Every problem of the entry at once: what could not be read, and what was read but is not valid.
+        reader.ThrowIfAny(SlurmOptionsValidator.Problems(options));
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
         return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, SlurmProcesses, FindOnPath);
     }
@@ -283,21 +286,21 @@ public sealed class SlurmJobRunner : JobRunner
     private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
 
     /// <summary>A scalar option given as text or a number (<c>memory: 1024</c>, <c>time: 30</c>), as text.</summary>
-    private static string? ScalarOption(JsonObject configuration, string field, string expected)
+    private static string? ScalarOption(OptionReader reader, string field, string expected)
     {
-        var node = new OptionReader(configuration).Get(field);
+        var node = reader.Get(field);
         return node switch
         {
             null => null,
             JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-            _ => throw new Flepimop2ConfigurationException($"expected {expected}, got {OptionReader.Describe(node)}", field: field),
+            _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType(field, expected, OptionReader.Describe(node)), null),
         };
     }
 
-    private static Dictionary<string, string?> ReadSbatchOptions(JsonObject configuration)
+    private static Dictionary<string, string?> ReadSbatchOptions(OptionReader reader)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        switch (new OptionReader(configuration).Get("sbatch-options"))
+        switch (reader.Get("sbatch-options"))
         {
             case null:
                 return result;
@@ -311,18 +314,16 @@ public sealed class SlurmJobRunner : JobRunner
                         JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
                         JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
                         JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-                        JsonValue v when v.GetValueKind() == JsonValueKind.False => throw new Flepimop2ConfigurationException(
-                            $"false is not an sbatch value; leave '{key}' out, or use its no- form (for example no-requeue: true)",
-                            field: $"sbatch-options.{key}"),
-                        _ => throw new Flepimop2ConfigurationException(
-                            $"expected a single value, got {OptionReader.Describe(value)}",
-                            field: $"sbatch-options.{key}"),
+                        JsonValue v when v.GetValueKind() == JsonValueKind.False => reader.Fail<string?>(
+                            new($"false is not an sbatch value; leave '{key}' out, or use its no- form (for example no-requeue: true)", field: $"sbatch-options.{key}"),
+                            null),
+                        _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType($"sbatch-options.{key}", "a single value", OptionReader.Describe(value)), null),
                     };
                 }
 
                 return result;
             case var other:
-                throw new Flepimop2ConfigurationException($"expected a mapping of sbatch option names to values, got {OptionReader.Describe(other)}", field: "sbatch-options");
+                return reader.Fail(Flepimop2ConfigurationException.WrongType("sbatch-options", "a mapping of sbatch option names to values", OptionReader.Describe(other)), result);
         }
     }
 

@@ -1,6 +1,8 @@
+using Flepimop2.Internal;
+
 namespace Flepimop2.Jobs.Slurm.Internal;
 
-/// <summary>Checks and normalizes <see cref="SlurmJobOptions"/>; the first problem found is thrown, naming the field and value.</summary>
+/// <summary>Checks and normalizes <see cref="SlurmJobOptions"/>: every problem is gathered, each naming the field and the value.</summary>
 internal static class SlurmOptionsValidator
 {
     private static readonly Dictionary<string, string> ReservedAdvice = new(StringComparer.Ordinal)
@@ -15,60 +17,67 @@ internal static class SlurmOptionsValidator
         ["job-name"] = "flepimop2 writes it",
     };
 
-    /// <exception cref="Flepimop2ConfigurationException">An option is invalid.</exception>
-    public static SlurmJobOptions Normalize(SlurmJobOptions options)
+    /// <summary>Every problem of the options, in field order; empty when they are valid.</summary>
+    public static List<Flepimop2ConfigurationException> Problems(SlurmJobOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Count("cpus-per-task", options.CpusPerTask);
-        Count("nodes", options.Nodes);
-        Count("ntasks", options.Ntasks);
-        Text("chdir", options.Chdir);
-        Text("sbatch-directory", options.SbatchDirectory);
-        Text("executable", options.Executable);
+        var problems = new List<Flepimop2ConfigurationException>();
+        Count(problems, "cpus-per-task", options.CpusPerTask);
+        Count(problems, "nodes", options.Nodes);
+        Count(problems, "ntasks", options.Ntasks);
+        Text(problems, "chdir", options.Chdir);
+        Text(problems, "sbatch-directory", options.SbatchDirectory);
+        Text(problems, "executable", options.Executable);
         if (options.Executable is { } exe && !exe.Contains('/', StringComparison.Ordinal) && exe.Any(char.IsWhiteSpace))
         {
-            throw Error("executable", $"expected one program (a path, or a name on the compute node's PATH), got '{exe}'; for a command with arguments, put a wrapper script on PATH");
+            problems.Add(Error("executable", $"expected one program (a path, or a name on the compute node's PATH), got '{exe}'; for a command with arguments, put a wrapper script on PATH"));
         }
 
-        Commands("pre-commands", options.PreCommands);
-        Commands("post-commands", options.PostCommands);
-        SbatchOptions(options.SbatchOptions);
-
-        string? memory = null;
-        if (options.Memory is not null)
+        Commands(problems, "pre-commands", options.PreCommands);
+        Commands(problems, "post-commands", options.PostCommands);
+        SbatchOptions(problems, options.SbatchOptions);
+        if (options.Memory is not null && !SlurmMemory.TryParse(options.Memory, out _))
         {
-            memory = SlurmMemory.TryParse(options.Memory, out var parsed)
-                ? parsed.ToString()
-                : throw Error("memory", $"expected a size like 4G, 500M or a number of megabytes, got '{options.Memory}'");
+            problems.Add(Error("memory", $"expected a size like 4G, 500M or a number of megabytes, got '{Printable.Escape(options.Memory)}'"));
         }
 
-        string? time = null;
-        if (options.Time is not null)
+        if (options.Time is not null && !SlurmTime.TryParse(options.Time, out _))
         {
-            time = SlurmTime.TryParse(options.Time, out var parsed)
-                ? parsed.ToString()
-                : throw Error("time", $"expected a Slurm time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got '{options.Time}'");
+            problems.Add(Error("time", $"expected a Slurm time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got '{Printable.Escape(options.Time)}'"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The options with memory and time in their normal forms.</summary>
+    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; every problem is in the exception, one line each.</exception>
+    public static SlurmJobOptions Normalize(SlurmJobOptions options)
+    {
+        var problems = Problems(options);
+        if (problems.Count > 0)
+        {
+            throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);
         }
 
         return options with
         {
-            Memory = memory,
-            Time = time,
+            Memory = options.Memory is null ? null : SlurmMemory.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
+            Time = options.Time is null ? null : SlurmTime.TryParse(options.Time, out var time) ? time.ToString() : null,
             PreCommands = [.. options.PreCommands ?? []],
             PostCommands = [.. options.PostCommands ?? []],
             SbatchOptions = new Dictionary<string, string?>(options.SbatchOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),
         };
     }
 
-    private static void Count(string field, int? value)
+    private static void Count(List<Flepimop2ConfigurationException> problems, string field, int? value)
     {
         if (value is < 1)
         {
-            throw Error(field, $"must be a whole number of at least 1, got {value}");
+            problems.Add(Error(field, $"must be a whole number of at least 1, got {value}"));
         }
     }
 
-    private static void Text(string field, string? value)
+    private static void Text(List<Flepimop2ConfigurationException> problems, string field, string? value)
     {
         if (value is null)
         {
@@ -77,56 +86,51 @@ internal static class SlurmOptionsValidator
 
         if (value.Length == 0)
         {
-            throw Error(field, "must not be empty");
+            problems.Add(Error(field, "must not be empty"));
         }
-
-        if (value.Any(char.IsControl))
+        else if (value.Any(char.IsControl))
         {
-            throw Error(field, $"must not contain a newline or other control character, got '{value.ReplaceLineEndings("\\n")}'");
+            problems.Add(Error(field, $"must not contain a newline or other control character, got '{Printable.Escape(value)}'"));
         }
     }
 
-    private static void Commands(string field, IReadOnlyList<string>? lines)
+    private static void Commands(List<Flepimop2ConfigurationException> problems, string field, IReadOnlyList<string>? lines)
     {
         foreach (var (entry, index) in (lines ?? []).Select((l, i) => (l, i)))
         {
             if (entry is null || entry.Contains('\0', StringComparison.Ordinal))
             {
-                throw Error($"{field}[{index}]", "must be a line of shell text");
+                problems.Add(Error($"{field}[{index}]", "must be a line of shell text"));
             }
-
-            // A directive here would be read by sbatch (it reads directives until the first command) and bypass the checks below.
-            if (entry.Split('\n').Any(l => l.TrimStart().StartsWith("#SBATCH", StringComparison.Ordinal)))
+            else if (entry.Split('\n').Any(l => l.TrimStart().StartsWith("#SBATCH", StringComparison.Ordinal)))
             {
-                throw Error($"{field}[{index}]", $"must not hold #SBATCH directives; put sbatch options under 'sbatch-options', got '{entry.ReplaceLineEndings("\\n")}'");
+                // A directive here would be read by sbatch (it reads directives until the first command) and bypass the checks below.
+                problems.Add(Error($"{field}[{index}]", $"must not hold #SBATCH directives; put sbatch options under 'sbatch-options', got '{Printable.Escape(entry)}'"));
             }
         }
     }
 
-    private static void SbatchOptions(IReadOnlyDictionary<string, string?>? options)
+    private static void SbatchOptions(List<Flepimop2ConfigurationException> problems, IReadOnlyDictionary<string, string?>? options)
     {
         foreach (var (key, value) in options ?? new Dictionary<string, string?>())
         {
             if (key.StartsWith('-'))
             {
-                throw Error("sbatch-options", $"write option names without dashes ('{key.TrimStart('-')}', not '{key}')");
+                problems.Add(Error("sbatch-options", $"write option names without dashes ('{Printable.Escape(key.TrimStart('-'))}', not '{Printable.Escape(key)}')"));
             }
-
-            if (!SbatchDirectives.IsOptionName(key))
+            else if (!SbatchDirectives.IsOptionName(key))
             {
-                throw Error("sbatch-options", $"'{key.ReplaceLineEndings("\\n")}' is not an sbatch option name (letters, digits and dashes, like 'partition' or 'mail-type')");
+                problems.Add(Error("sbatch-options", $"'{Printable.Escape(key)}' is not an sbatch option name (letters, digits and dashes, like 'partition' or 'mail-type')"));
             }
-
-            if (SbatchDirectives.Reserved.Contains(key))
+            else if (SbatchDirectives.Reserved.Contains(key))
             {
-                throw Error(
+                problems.Add(Error(
                     $"sbatch-options.{key}",
-                    $"'{key}' is reserved ({ReservedAdvice[key]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}");
+                    $"'{key}' is reserved ({ReservedAdvice[key]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}"));
             }
-
-            if (value is not null && SbatchDirectives.ValueProblem(value) is { } problem)
+            else if (value is not null && SbatchDirectives.ValueProblem(value) is { } problem)
             {
-                throw Error($"sbatch-options.{key}", $"the value {problem}, got '{value.ReplaceLineEndings("\\n")}'");
+                problems.Add(Error($"sbatch-options.{key}", $"the value {problem}, got '{Printable.Escape(value)}'"));
             }
         }
     }
