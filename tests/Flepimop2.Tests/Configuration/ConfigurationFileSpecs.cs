@@ -157,11 +157,11 @@ public sealed class ConfigurationFileSpecs : IDisposable
     public void Every_problem_of_a_slurm_entry_is_reported_at_once()
     {
         var file = Parse("jobs:\n  hpc:\n    module: slurm\n    memory: 4X\n    time: soon\n    nodes: 0\n    sbatch-options: {job-name: x, partition: \"a\\nb\"}\nprocess:\n  p: {module: shell, command: \"true\"}\n");
-      
+
         var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildRunner("hpc"));
 
-                Assert.Equal(5, error.Problems.Count);
-                Assert.All(error.Problems, p => Assert.StartsWith("c.yaml: jobs.hpc.", p.Message, StringComparison.Ordinal));
-                Assert.Equal(["nodes", "sbatch-options.job-name", "sbatch-options.partition", "memory", "time"], error.Problems.Select(p => p.Field));
-            }
-        }
+        Assert.Equal(5, error.Problems.Count);
+        Assert.All(error.Problems, p => Assert.StartsWith("c.yaml: jobs.hpc.", p.Message, StringComparison.Ordinal));
+        Assert.Equal(["nodes", "sbatch-options.job-name", "sbatch-options.partition", "memory", "time"], error.Problems.Select(p => p.Field));
+    }
+}
