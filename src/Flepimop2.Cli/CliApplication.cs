@@ -85,7 +85,7 @@ internal static class CliApplication
         // that cannot be interrupted (a read that blocks, a parse that takes long).
         var work = Task.Run(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token));
         if (await Task.WhenAny(work, signalled.Task).ConfigureAwait(false) != work
-            && await Task.WhenAny(work, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != work)
+            && await Task.WhenAny(work, Task.Delay(ShutdownGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false) != work)
         {
             error.WriteLine($"interrupted; the command did not stop within {ShutdownGrace.TotalSeconds:0} s and was left behind");
             return signalled.Task.Result;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using Flepimop2.Jobs;
 using Flepimop2.Store;
 
 namespace Flepimop2.Cli.Commands;
@@ -23,59 +21,39 @@ internal static class JobWaitCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var stored = parsed.GetValue(jobs)!.Select(context.Store.Find).DistinctBy(j => j.Key).ToList();
-            var tracker = new JobTracker(context.Store, context.Logger);
             var limit = parsed.GetValue(timeout);
-            var clock = Stopwatch.StartNew();
-            var progress = !Console.IsErrorRedirected;
-            var delay = TimeSpan.FromMilliseconds(200);
-            var latest = new Dictionary<string, JobStatusResult>(StringComparer.Ordinal);
-            while (true)
+
+            // Straight to the terminal, and only there: this line moves the cursor on purpose.
+            var terminal = !Console.IsErrorRedirected;
+            var progress = terminal ? new Progress(p => Console.Error.Write($"\rwaiting: {Counts(p)} ({p.Elapsed.TotalSeconds:0}s)\u001b[K")) : null;
+            var end = await context.Tracker.WaitAsync(stored, limit, progress, cancellationToken).ConfigureAwait(false);
+            if (terminal)
             {
-                var pending = stored.Where(j => !(latest.TryGetValue(j.Key, out var r) && r.Status.IsFinished())).ToList();
-                foreach (var (key, result) in await tracker.RefreshAsync(pending, cancellationToken).ConfigureAwait(false))
-                {
-                    latest[key] = result;
-                }
-
-                var unfinished = stored.Where(j => !(latest.TryGetValue(j.Key, out var r) && r.Status.IsFinished())).ToList();
-                if (progress)
-                {
-                    // Straight to the terminal: this line moves the cursor on purpose.
-                    Console.Error.Write($"\rwaiting: {Counts(stored, latest)} ({clock.Elapsed.TotalSeconds:0}s)\u001b[K");
-                }
-
-                if (unfinished.Count == 0 || (limit is { } l && clock.Elapsed >= l))
-                {
-                    if (progress)
-                    {
-                        context.Error.WriteLine();
-                    }
-
-                    foreach (var job in stored)
-                    {
-                        context.Output.WriteLine(latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown");
-                    }
-
-                    if (unfinished.Count > 0)
-                    {
-                        context.Error.WriteLine($"error: timed out after {limit!.Value.TotalSeconds:0.###} s; not finished: {string.Join(", ", unfinished.Select(j => j.Key))}");
-                        return ExitCodes.Error;
-                    }
-
-                    return stored.All(j => latest[j.Key].Status == JobStatus.Successful) ? ExitCodes.Ok : ExitCodes.Error;
-                }
-
-                var wait = limit is { } max && max - clock.Elapsed < delay ? max - clock.Elapsed : delay;
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 2000));
+                context.Error.WriteLine();
             }
+
+            foreach (var job in stored)
+            {
+                context.Output.WriteLine(end.Latest.TryGetValue(job.Key, out var r) ? r.ToString() : $"{job.Handle} status=unknown");
+            }
+
+            if (end.Unfinished.Count > 0)
+            {
+                context.Error.WriteLine($"error: timed out after {limit!.Value.TotalSeconds:0.###} s; not finished: {string.Join(", ", end.Unfinished.Select(j => j.Key))}");
+                return ExitCodes.Error;
+            }
+
+            return end.AllSucceeded ? ExitCodes.Ok : ExitCodes.Error;
         });
         return command;
     }
 
-    private static string Counts(IReadOnlyList<StoredJob> jobs, Dictionary<string, JobStatusResult> latest) =>
-        string.Join(", ", jobs
-            .GroupBy(j => latest.TryGetValue(j.Key, out var r) ? r.Status.ToWireName() : "unknown")
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{g.Count()} {g.Key}"));
+    private static string Counts(JobWaitProgress progress) =>
+        string.Join(", ", progress.Counts().Select(c => $"{c.Count} {c.Status}"));
+
+    /// <summary>Reports on the thread that reports, so the progress line is written before the wait goes on.</summary>
+    private sealed class Progress(Action<JobWaitProgress> report) : IProgress<JobWaitProgress>
+    {
+        public void Report(JobWaitProgress value) => report(value);
+    }
 }

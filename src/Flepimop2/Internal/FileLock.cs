@@ -47,8 +47,8 @@ internal sealed class FileLock : IDisposable
                         string.Create(CultureInfo.InvariantCulture, $"the job store is locked by another process{Holder(fd)}: waited {timeout.TotalSeconds:0.#} s for '{path}'; try again when it is done, or set FLEPIMOP2_LOCK_TIMEOUT (seconds) to wait longer"));
                 }
 
-                cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(delay, (delay * 2) + 1));
-                cancellationToken.ThrowIfCancellationRequested();
+                // The store's API is synchronous; the wait still ends at once when the caller's token is cancelled.
+                Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(delay, (delay * 2) + 1)), clock, cancellationToken).GetAwaiter().GetResult();
                 delay = Math.Min(delay * 2, 50);
             }
 

@@ -114,7 +114,7 @@ public abstract class JobRunner
     /// <exception cref="IOException">The file is a link, a FIFO or a device, or cannot be read.</exception>
     public static Stream OpenLogFile(string path) => SafeFile.OpenRead(path, followLinks: false);
 
-    /// <summary>The runner's full configuration, enough to rebuild it with <see cref="JobRunners.Build(JsonObject)"/>.</summary>
+    /// <summary>The runner's full configuration, enough to rebuild it with <see cref="JobRunners.Build(JsonObject, TimeProvider)"/>.</summary>
     /// <returns>A new JSON object; callers may change it.</returns>
     public abstract JsonObject ToConfiguration();
 

@@ -8,14 +8,14 @@ namespace Flepimop2.Jobs;
 
 /// <summary>
 /// Builds runners from configuration and keeps the registry of job modules by name.
-/// <c>shell</c> and <c>slurm</c> are registered from the start; register your own with <see cref="Register"/>.
+/// <c>shell</c> and <c>slurm</c> are registered from the start; register your own with <see cref="Register(string, Func{JsonObject, JobRunner})"/>.
 /// </summary>
 public static class JobRunners
 {
     /// <summary>The namespace a short module name is resolved in.</summary>
     public const string Namespace = "flepimop2.job";
 
-    private static readonly ConcurrentDictionary<string, Func<JsonObject, JobRunner>> Factories = new(StringComparer.Ordinal)
+    private static readonly ConcurrentDictionary<string, Func<JsonObject, TimeProvider, JobRunner>> Factories = new(StringComparer.Ordinal)
     {
         [ShellJobRunner.ModuleName] = ShellJobRunner.FromConfiguration,
         [SlurmJobRunner.ModuleName] = SlurmJobRunner.FromConfiguration,
@@ -29,6 +29,16 @@ public static class JobRunners
     /// <param name="factory">Builds the runner from its configuration; <c>module</c> in it is already fully qualified.
     /// It should throw <see cref="Flepimop2ConfigurationException"/> naming the field for bad values.</param>
     public static void Register(string module, Func<JsonObject, JobRunner> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Register(module, (configuration, _) => factory(configuration));
+    }
+
+    /// <summary>Registers (or replaces) a job module whose runner takes the clock it is built with (for waits and timestamps).</summary>
+    /// <param name="module">A short name (resolved in <c>flepimop2.job</c>) or a fully qualified dotted name.</param>
+    /// <param name="factory">Builds the runner from its configuration and a clock; <c>module</c> in it is already fully qualified.
+    /// It should throw <see cref="Flepimop2ConfigurationException"/> naming the field for bad values.</param>
+    public static void Register(string module, Func<JsonObject, TimeProvider, JobRunner> factory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
         ArgumentNullException.ThrowIfNull(factory);
@@ -46,9 +56,10 @@ public static class JobRunners
 
     /// <summary>Builds a runner from a configuration mapping with a <c>module</c> key.</summary>
     /// <param name="configuration">The mapping; it is not changed.</param>
+    /// <param name="clock">The clock the runner uses for timestamps and waits; the system clock when null.</param>
     /// <returns>The runner.</returns>
     /// <exception cref="Flepimop2ConfigurationException">The module is missing or unknown, or an option is invalid.</exception>
-    public static JobRunner Build(JsonObject configuration)
+    public static JobRunner Build(JsonObject configuration, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var copy = (JsonObject)configuration.DeepClone();
@@ -62,7 +73,7 @@ public static class JobRunners
         }
 
         copy["module"] = resolved;
-        return factory(copy);
+        return factory(copy, clock ?? TimeProvider.System);
     }
 
     /// <summary>Returns an existing runner as it is.</summary>

@@ -11,16 +11,24 @@ namespace Flepimop2.Store;
 /// </summary>
 public sealed class JobTracker
 {
+    /// <summary>The first pause between rounds of a wait; each later one is half again as long, up to <see cref="LongestPause"/>.</summary>
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
+
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
 
     /// <summary>Creates a tracker over a store.</summary>
     /// <param name="store">The store.</param>
     /// <param name="logger">Where warnings go; none when null.</param>
-    public JobTracker(JobStore store, ILogger? logger = null)
+    /// <param name="clock">The clock for waits and for the runners it builds; the system clock when null.</param>
+    public JobTracker(JobStore store, ILogger? logger = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         _logger = logger ?? NullLogger.Instance;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>The store.</summary>
@@ -75,7 +83,7 @@ public sealed class JobTracker
             var batch = group.ToList();
             try
             {
-                var runner = BuildRunner(batch);
+                var runner = BuildRunner(batch, _clock);
                 var answers = await runner.StatusManyAsync([.. batch.Select(j => j.Handle)], cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -98,6 +106,43 @@ public sealed class JobTracker
         return results;
     }
 
+    /// <summary>
+    /// Waits until every job has finished, or until <paramref name="timeout"/>: asks the backends about the unfinished jobs
+    /// (batched per backend, as <see cref="RefreshAsync"/> does), then pauses, 200 ms at first and half again as long each
+    /// round up to 2 s, so a long wait costs the scheduler little.
+    /// </summary>
+    /// <param name="jobs">The jobs.</param>
+    /// <param name="timeout">When to give up; never when null.</param>
+    /// <param name="progress">Told where the jobs stand after each round.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>Where the jobs stand at the end; <see cref="JobWaitProgress.Unfinished"/> is empty unless the wait timed out.</returns>
+    public async Task<JobWaitProgress> WaitAsync(IReadOnlyList<StoredJob> jobs, TimeSpan? timeout = null, IProgress<JobWaitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var started = _clock.GetTimestamp();
+        var pause = FirstPause;
+        var latest = new Dictionary<string, JobStatusResult>(StringComparer.Ordinal);
+        while (true)
+        {
+            var before = new JobWaitProgress(jobs, latest, _clock.GetElapsedTime(started));
+            foreach (var (key, result) in await RefreshAsync(before.Unfinished, cancellationToken).ConfigureAwait(false))
+            {
+                latest[key] = result;
+            }
+
+            var now = new JobWaitProgress(jobs, new Dictionary<string, JobStatusResult>(latest, StringComparer.Ordinal), _clock.GetElapsedTime(started));
+            progress?.Report(now);
+            if (now.Unfinished.Count == 0 || (timeout is { } limit && now.Elapsed >= limit))
+            {
+                return now;
+            }
+
+            var left = timeout is { } max ? max - now.Elapsed : pause;
+            await Task.Delay(left < pause ? left : pause, _clock, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, LongestPause.Ticks));
+        }
+    }
+
     /// <summary>Finds one job and asks its backend about it.</summary>
     /// <param name="keyOrId">A key or an unambiguous bare id.</param>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -105,7 +150,7 @@ public sealed class JobTracker
     public async Task<JobStatusResult> StatusAsync(string keyOrId, CancellationToken cancellationToken = default)
     {
         var job = Store.Find(keyOrId);
-        var result = await JobRunners.Build(job.JobConfig).StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
+        var result = await JobRunners.Build(job.JobConfig, _clock).StatusAsync(job.Handle, cancellationToken).ConfigureAwait(false);
         Record([result], cancellationToken);
         return result;
     }
@@ -127,14 +172,14 @@ public sealed class JobTracker
     /// A runner for a batch of one module's jobs. Status does not depend on per-job options, so the first
     /// configuration that still builds serves them all (one job's outdated configuration does not block the rest).
     /// </summary>
-    private static JobRunner BuildRunner(IReadOnlyList<StoredJob> batch)
+    private static JobRunner BuildRunner(IReadOnlyList<StoredJob> batch, TimeProvider clock)
     {
         Flepimop2ConfigurationException? first = null;
         foreach (var config in batch.Select(j => j.JobConfig).DistinctBy(c => c.ToJsonString()))
         {
             try
             {
-                return JobRunners.Build(config);
+                return JobRunners.Build(config, clock);
             }
             catch (Flepimop2ConfigurationException ex)
             {

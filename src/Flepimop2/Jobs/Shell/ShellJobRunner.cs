@@ -53,8 +53,9 @@ public sealed class ShellJobRunner : JobRunner
     /// <c>log-directory</c>; <c>log_directory</c> is read too).
     /// </summary>
     /// <param name="configuration">The mapping; unknown keys are kept and written back.</param>
+    /// <param name="clock">The clock for timestamps and waits; the system clock when null.</param>
     /// <returns>The runner.</returns>
-    public static ShellJobRunner FromConfiguration(JsonObject configuration)
+    public static ShellJobRunner FromConfiguration(JsonObject configuration, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var reader = new OptionReader(configuration);
@@ -68,7 +69,7 @@ public sealed class ShellJobRunner : JobRunner
         };
         reader.ThrowIfAny();
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
-        return new ShellJobRunner(options, extra, clock: null) { OptionsNode = configuration["options"]?.DeepClone() };
+        return new ShellJobRunner(options, extra, clock) { OptionsNode = configuration["options"]?.DeepClone() };
     }
 
     /// <summary>The configuration as the original writes it (<c>module</c>, <c>options</c>, <c>cwd</c>, <c>env</c>, <c>detach</c>), plus <c>executable</c> and <c>log_directory</c>.</summary>

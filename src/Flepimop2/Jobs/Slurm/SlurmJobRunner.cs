@@ -77,8 +77,9 @@ public sealed class SlurmJobRunner : JobRunner
     /// </summary>
     /// <param name="configuration">The mapping; unknown keys are kept and written back by <see cref="ToConfiguration"/>.</param>
     /// <returns>The runner.</returns>
-    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; the exception names the field and the value.</exception>
-    public static SlurmJobRunner FromConfiguration(JsonObject configuration)
+    /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
+    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; every problem is named, with its field and value.</exception>
+    public static SlurmJobRunner FromConfiguration(JsonObject configuration, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var reader = new OptionReader(configuration);
@@ -101,7 +102,7 @@ public sealed class SlurmJobRunner : JobRunner
         // Every problem of the entry at once: what could not be read, and what was read but is not valid.
         reader.ThrowIfAny(SlurmOptionsValidator.Problems(options));
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
-        return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), TimeProvider.System, SlurmProcesses, FindOnPath);
+        return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), clock ?? TimeProvider.System, SlurmProcesses, FindOnPath);
     }
 
     /// <summary>

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Jobs;
+using Flepimop2.Store;
+using Flepimop2.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Flepimop2.Tests.Store;
+
+/// <summary>The library's wait loop, on a fake clock: no test sleeps, and the rounds are counted.</summary>
+public sealed class JobWaitSpecs : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>Runs a wait to its end, advancing the fake clock while it pauses.</summary>
+    private static async Task<JobWaitProgress> Drive(FakeTimeProvider clock, Task<JobWaitProgress> wait)
+    {
+        while (!wait.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        return await wait;
+    }
+
+    private (JobTracker Tracker, FakeTimeProvider Clock, Rounds Rounds, List<StoredJob> Jobs) Setup(int finishAfterRounds, params string[] ids)
+    {
+        var clock = new FakeTimeProvider();
+        var rounds = new Rounds(finishAfterRounds);
+        JobRunners.Register("tests.rounds", (config, _) => new RoundsRunner(rounds));
+        var store = JobStore.ForDirectory(_temp.Path);
+        var jobs = ids.Select(id => store.Save(new JobHandle(id, "rounds"), new JsonObject { ["module"] = "tests.rounds" })).ToList();
+        return (new JobTracker(store, clock: clock), clock, rounds, jobs);
+    }
+
+    [Fact]
+    public async Task A_wait_asks_until_every_job_has_finished_and_pauses_longer_each_round()
+    {
+        var (tracker, clock, rounds, jobs) = Setup(4, "a", "b");
+        var seen = new List<TimeSpan>();
+
+        var end = await Drive(clock, tracker.WaitAsync(jobs, progress: new Collect(p => seen.Add(p.Elapsed))));
+
+        Assert.Empty(end.Unfinished);
+        Assert.True(end.AllSucceeded);
+        Assert.Equal(4, rounds.Count);
+        Assert.Equal(4, seen.Count);
+
+        // 200 ms, then half again as long each time (to the 100 ms step the test advances the clock by).
+        var pauses = seen.Zip(seen.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        Assert.Equal([200, 300, 500], pauses);
+    }
+
+    [Fact]
+    public async Task A_wait_gives_up_at_its_timeout_and_says_what_is_unfinished()
+    {
+        var (tracker, clock, _, jobs) = Setup(int.MaxValue, "slow");
+
+        var end = await Drive(clock, tracker.WaitAsync(jobs, TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(["rounds-slow"], end.Unfinished.Select(j => j.Key));
+        Assert.True(end.Elapsed >= TimeSpan.FromSeconds(5) && end.Elapsed < TimeSpan.FromSeconds(6), end.Elapsed.ToString());
+        Assert.Equal([("running", 1)], end.Counts());
+    }
+
+    [Fact]
+    public async Task A_wait_asks_only_about_the_jobs_still_unfinished()
+    {
+        var (tracker, clock, rounds, jobs) = Setup(3, "a", "b");
+        rounds.FinishNow.Add("a");
+
+        await Drive(clock, tracker.WaitAsync(jobs));
+
+        Assert.Equal(["a", "b", "b", "b"], rounds.Asked);
+    }
+
+    private sealed class Collect(Action<JobWaitProgress> report) : IProgress<JobWaitProgress>
+    {
+        public void Report(JobWaitProgress value) => report(value);
+    }
+
+    /// <summary>Counts rounds of status queries; every job finishes (successful) at a given round.</summary>
+    private sealed class Rounds(int finishAfter)
+    {
+        public int Count { get; set; }
+
+        public int FinishAfter { get; } = finishAfter;
+
+        public List<string> Asked { get; } = [];
+
+        public HashSet<string> FinishNow { get; } = [];
+    }
+
+    private sealed class RoundsRunner(Rounds rounds) : JobRunner
+    {
+        public override string Module => "tests.rounds";
+
+        public override JsonObject ToConfiguration() => new() { ["module"] = Module };
+
+        protected override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        protected override Task<IReadOnlyList<JobStatusResult>> StatusManyCoreAsync(IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken)
+        {
+            rounds.Count++;
+            rounds.Asked.AddRange(handles.Select(h => h.JobId));
+            IReadOnlyList<JobStatusResult> results = [.. handles.Select(h => new JobStatusResult(
+                h,
+                rounds.Count >= rounds.FinishAfter || rounds.FinishNow.Contains(h.JobId) ? JobStatus.Successful : JobStatus.Running))];
+            return Task.FromResult(results);
+        }
+
+        protected override Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
