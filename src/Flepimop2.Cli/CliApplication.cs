@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Flepimop2.Cli.Commands;
 using Flepimop2.Cli.Output;
-using Microsoft.Extensions.Logging;
 
 namespace Flepimop2.Cli;
 
@@ -62,11 +61,11 @@ internal static class CliApplication
         var context = new CliContext(output, error, directory) { LockTimeout = lockTimeout };
         var root = BuildRoot(context);
         var (verbosity, rest) = Verbosity.Extract(args, ValuedOptionNames(root));
-        using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(Verbosity.ToLogLevel(verbosity))
-            .AddProvider(new StderrLoggerProvider(error, Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3)));
+        // The provider's logger straight away: a LoggerFactory would build a dependency-injection container at every start,
+        // which took a fifth of the time of a `job list` on an empty store.
+        using var logs = new StderrLoggerProvider(error, Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3);
         context.Verbosity = verbosity;
-        context.Logger = loggerFactory.CreateLogger("flepimop2");
+        context.Logger = logs.CreateLogger("flepimop2");
 
         // No response files: an argument such as a target named "@pick" is a value, never a file to expand.
         var parsed = root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });

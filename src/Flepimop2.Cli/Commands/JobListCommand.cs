@@ -39,7 +39,7 @@ internal static class JobListCommand
 
             foreach (var job in jobs)
             {
-                context.Output.WriteLine(job.ToString());
+                job.WriteLine(context.Output);
             }
 
             return ExitCodes.Ok;

@@ -54,7 +54,21 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
         }
     }
 
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+    public override void Write(ReadOnlySpan<char> buffer)
+    {
+        if (!buffer.ContainsAny(Unsafe))
+        {
+            inner.Write(buffer);
+            return;
+        }
+
+        foreach (var c in buffer)
+        {
+            Write(c);
+        }
+    }
 
     public override void WriteLine(string? value)
     {

@@ -23,10 +23,12 @@ internal static class IsoTime
     }
 
     /// <summary><c>yyyy-MM-ddTHH:mm:ss</c> in UTC, written digit by digit: one per listed job, so it is kept cheap.</summary>
-    public static string FormatSeconds(DateTimeOffset value)
+    public static string FormatSeconds(DateTimeOffset value) => string.Create(19, value, static (span, v) => FormatSeconds(v, span));
+
+    /// <summary>Writes <c>yyyy-MM-ddTHH:mm:ss</c> (19 characters) into <paramref name="span"/>, allocating nothing.</summary>
+    public static void FormatSeconds(DateTimeOffset value, Span<char> span)
     {
-        var utc = value.UtcDateTime;
-        return string.Create(19, utc, static (span, t) =>
+        var t = value.UtcDateTime;
         {
             Write(span[..4], t.Year);
             span[4] = '-';
@@ -39,7 +41,7 @@ internal static class IsoTime
             Write(span.Slice(14, 2), t.Minute);
             span[16] = ':';
             Write(span.Slice(17, 2), t.Second);
-        });
+        }
 
         static void Write(Span<char> target, int number)
         {
@@ -54,6 +56,29 @@ internal static class IsoTime
     /// <summary>Parses ISO 8601 with <c>Z</c>, an offset, or (as naive times) none, which is taken as UTC.</summary>
     public static bool TryParse(string? text, out DateTimeOffset value) =>
         TryParse(text.AsSpan(), out value) || TryParseGeneral(text, out value);
+
+    /// <summary>The fast path of <see cref="TryParse(ReadOnlySpan{char}, out DateTimeOffset)"/> on UTF-8 text, as a JSON reader holds it.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTimeOffset value)
+    {
+        value = default;
+        if (utf8.Length is < 20 or > 32)
+        {
+            return false;
+        }
+
+        Span<char> text = stackalloc char[utf8.Length];
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] > 0x7F)
+            {
+                return false;
+            }
+
+            text[i] = (char)utf8[i];
+        }
+
+        return TryParse((ReadOnlySpan<char>)text, out value);
+    }
 
     /// <summary>
     /// The fast path for the form both programs write, <c>yyyy-MM-ddTHH:mm:ss[.f...]Z</c>: listing a large store parses

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
@@ -172,29 +173,47 @@ public sealed class JobStore
     {
         var warnings = new List<string>();
         var summary = ReadSummary(warnings, retryLocked: true, cancellationToken).Entries;
-        var keysOnDisk = HandleKeysOnDisk(sweepStaleTemporaries: true);
-        var byKey = new Dictionary<string, JobSummaryEntry>(StringComparer.Ordinal);
-        foreach (var entry in summary)
+
+        // Where each key is in the summary; of a key written twice, the last entry is the one kept.
+        var index = new Dictionary<string, int>(summary.Count, StringComparer.Ordinal);
+        var kept = new bool[summary.Count];
+        for (var i = 0; i < summary.Count; i++)
         {
-            byKey[entry.Key] = entry;
-            if (!keysOnDisk.Contains(entry.Key))
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(index, summary[i].Key, out var seen);
+            if (seen)
             {
-                warnings.Add($"{SummaryPath}: job '{entry.Key}' has no handle file in {HandlesDirectory}; it cannot be queried");
+                kept[slot] = false;
             }
+
+            slot = i;
+            kept[i] = true;
         }
 
-        foreach (var key in keysOnDisk)
+        // One pass over the handle files, matched to the summary by name without making a string per file.
+        var onDisk = new bool[summary.Count];
+        var unknown = ScanHandleFiles(index, onDisk);
+        var jobs = new List<JobSummaryEntry>(summary.Count + unknown.Count);
+        for (var i = 0; i < summary.Count; i++)
         {
-            if (byKey.ContainsKey(key))
+            if (!kept[i])
             {
                 continue;
             }
 
+            jobs.Add(summary[i]);
+            if (!onDisk[i])
+            {
+                warnings.Add($"{SummaryPath}: job '{summary[i].Key}' has no handle file in {HandlesDirectory}; it cannot be queried");
+            }
+        }
+
+        foreach (var key in unknown)
+        {
             // A handle file the summary does not know: a write that died between the two files, or the
             // original's lost update. The handle file is the truth, so the job is listed from it.
             if (TryLoad(key, out var job, out var problem))
             {
-                byKey[key] = new JobSummaryEntry(job.Key, job.Handle.Backend, job.Handle.JobId, job.Handle.SubmittedAt, null);
+                jobs.Add(new JobSummaryEntry(job.Key, job.Handle.Backend, job.Handle.JobId, job.Handle.SubmittedAt, null));
             }
             else
             {
@@ -202,8 +221,92 @@ public sealed class JobStore
             }
         }
 
-        var jobs = byKey.Values.OrderBy(e => e.SubmittedAt).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
+        // Saves append in submission order, so the list is nearly always in order already: check before sorting.
+        if (!IsInOrder(jobs))
+        {
+            jobs.Sort(ListingOrder);
+        }
+
         return new JobListing(jobs, warnings);
+    }
+
+    private static int ListingOrder(JobSummaryEntry a, JobSummaryEntry b)
+    {
+        var byTime = a.SubmittedAt.CompareTo(b.SubmittedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Key, b.Key);
+    }
+
+    private static bool IsInOrder(List<JobSummaryEntry> jobs)
+    {
+        for (var i = 1; i < jobs.Count; i++)
+        {
+            if (ListingOrder(jobs[i - 1], jobs[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Marks which summary keys have a handle file and returns the handle files' keys the summary does not have; removes
+    /// temporary files of killed writers that are over an hour old on the way.
+    /// </summary>
+    private List<string> ScanHandleFiles(Dictionary<string, int> index, bool[] onDisk)
+    {
+        var unknown = new List<string>();
+        SweepStaleTemporaries(Root);
+        if (!Directory.Exists(HandlesDirectory))
+        {
+            return unknown;
+        }
+
+        var byName = index.GetAlternateLookup<ReadOnlySpan<char>>();
+        var staleBefore = _clock.GetUtcNow() - StaleTemporaryAge;
+        var names = new FileSystemEnumerable<string>(
+            HandlesDirectory,
+            (ref FileSystemEntry entry) => entry.FileName.EndsWith(TemporaryExtension, StringComparison.Ordinal)
+                ? "/" + entry.FileName.ToString()
+                : entry.FileName[..^JsonExtension.Length].ToString(),
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 })
+        {
+            // A name the summary knows is marked here and goes no further: no string is made for it.
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+            {
+                if (entry.IsDirectory)
+                {
+                    return false;
+                }
+
+                var name = entry.FileName;
+                if (name.Length > JsonExtension.Length && name.EndsWith(JsonExtension, StringComparison.Ordinal))
+                {
+                    if (byName.TryGetValue(name[..^JsonExtension.Length], out var at))
+                    {
+                        onDisk[at] = true;
+                        return false;
+                    }
+
+                    return true;
+                }
+
+                return name.EndsWith(TemporaryExtension, StringComparison.Ordinal) && entry.LastWriteTimeUtc < staleBefore && AtomicFile.IsTemporaryName(name);
+            },
+        };
+        foreach (var name in names)
+        {
+            if (name[0] == '/')
+            {
+                TryDelete(Path.Combine(HandlesDirectory, name[1..]));
+            }
+            else if (JobKey.IsValidKey(name))
+            {
+                unknown.Add(name);
+            }
+        }
+
+        return unknown;
     }
 
     /// <summary>Loads a job by its key.</summary>
@@ -279,7 +382,8 @@ public sealed class JobStore
         return parseProblem is null;
     }
 
-    private HashSet<string> HandleKeysOnDisk(bool sweepStaleTemporaries = false)
+    /// <summary>The keys of every handle file (for a lookup by bare id).</summary>
+    private HashSet<string> HandleKeysOnDisk()
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(HandlesDirectory))
@@ -287,41 +391,15 @@ public sealed class JobStore
             return keys;
         }
 
-        if (sweepStaleTemporaries)
-        {
-            SweepStaleTemporaries(Root);
-        }
-
-        // Names only, no full paths: a large store has one file per job. A temporary file left by a writer
-        // killed before its rename comes back with a leading '/', which no file name has, to be removed.
-        var staleBefore = _clock.GetUtcNow() - StaleTemporaryAge;
         var names = new FileSystemEnumerable<string>(
             HandlesDirectory,
-            (ref FileSystemEntry entry) => entry.FileName.EndsWith(TemporaryExtension, StringComparison.Ordinal)
-                ? "/" + entry.FileName.ToString()
-                : entry.FileName[..^JsonExtension.Length].ToString(),
+            (ref FileSystemEntry entry) => entry.FileName[..^JsonExtension.Length].ToString(),
             new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 })
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                !entry.IsDirectory
-                && ((entry.FileName.Length > JsonExtension.Length && entry.FileName.EndsWith(JsonExtension, StringComparison.Ordinal))
-                    || (sweepStaleTemporaries && entry.FileName.EndsWith(TemporaryExtension, StringComparison.Ordinal) && entry.LastWriteTimeUtc < staleBefore)),
+                !entry.IsDirectory && entry.FileName.Length > JsonExtension.Length && entry.FileName.EndsWith(JsonExtension, StringComparison.Ordinal),
         };
-        foreach (var name in names)
-        {
-            if (name[0] == '/')
-            {
-                if (AtomicFile.IsTemporaryName(name.AsSpan(1)))
-                {
-                    TryDelete(Path.Combine(HandlesDirectory, name[1..]));
-                }
-            }
-            else if (JobKey.IsValidKey(name))
-            {
-                keys.Add(name);
-            }
-        }
-
+        keys.UnionWith(names.Where(JobKey.IsValidKey));
         return keys;
     }
 

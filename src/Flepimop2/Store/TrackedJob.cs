@@ -12,6 +12,25 @@ public sealed record TrackedJob(JobSummaryEntry Entry, JobStatus? Status, JobSta
     /// <summary>The status's wire name, or <c>unknown</c>.</summary>
     public string StatusName => Status?.ToWireName() ?? "unknown";
 
+    /// <summary>
+    /// Writes <see cref="ToString"/> and a line break to <paramref name="writer"/> without building the line first: a listing
+    /// writes one per job.
+    /// </summary>
+    /// <param name="writer">Where to write.</param>
+    public void WriteLine(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<char> time = stackalloc char[19];
+        IsoTime.FormatSeconds(Entry.SubmittedAt, time);
+        writer.Write(Printable.Escape(Entry.Backend));
+        writer.Write('-');
+        writer.Write(Printable.Escape(Entry.JobId));
+        writer.Write(" submitted_at=");
+        writer.Write(time);
+        writer.Write(" status=");
+        writer.WriteLine(StatusName);
+    }
+
     /// <summary><c>{backend}-{job_id} submitted_at=... status=...</c>, control characters written as escapes.</summary>
     /// <returns>The line.</returns>
     public override string ToString() =>

@@ -125,9 +125,10 @@ internal static class StoreJson
             }
 
             var index = 0;
+            string? lastBackend = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (ReadEntry(ref reader) is { } entry)
+                if (ReadEntry(ref reader, ref lastBackend) is { } entry)
                 {
                     entries.Add(entry);
                 }
@@ -147,7 +148,7 @@ internal static class StoreJson
         return entries;
     }
 
-    private static JobSummaryEntry? ReadEntry(ref Utf8JsonReader reader)
+    private static JobSummaryEntry? ReadEntry(ref Utf8JsonReader reader, ref string? lastBackend)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -155,10 +156,13 @@ internal static class StoreJson
             return null;
         }
 
-        string? key = null, backend = null, jobId = null, submitted = null, status = null;
+        string? key = null, backend = null, jobId = null, submittedText = null;
+        DateTimeOffset? submitted = null;
+        JobStatus? status = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Names compared as UTF-8 and only the wanted values decoded: a large store has one entry per job.
+            // Names compared as UTF-8 and only the wanted values decoded: a large store has one entry per job, so the
+            // backend (the same for most) is shared, and the time and status are read without making strings.
             var field = reader.ValueTextEquals("key"u8) ? 1
                 : reader.ValueTextEquals("backend"u8) ? 2
                 : reader.ValueTextEquals("job_id"u8) ? 3
@@ -180,20 +184,43 @@ internal static class StoreJson
             switch (field)
             {
                 case 1: key = reader.GetString(); break;
-                case 2: backend = reader.GetString(); break;
+                case 2: backend = lastBackend is not null && reader.ValueTextEquals(lastBackend) ? lastBackend : lastBackend = reader.GetString(); break;
                 case 3: jobId = reader.GetString(); break;
-                case 4: submitted = reader.GetString(); break;
-                default: status = reader.GetString(); break;
+                case 4:
+                    if (!reader.ValueIsEscaped && IsoTime.TryParse(reader.ValueSpan, out var at))
+                    {
+                        submitted = at;
+                    }
+                    else
+                    {
+                        submittedText = reader.GetString();
+                    }
+
+                    break;
+                default: status = Status(ref reader); break;
             }
         }
 
-        if (key is null || backend is null || jobId is null || !IsoTime.TryParse(submitted, out var at))
+        if (submitted is null && IsoTime.TryParse(submittedText, out var parsed))
+        {
+            submitted = parsed;
+        }
+
+        if (key is null || backend is null || jobId is null || submitted is null)
         {
             return null;
         }
 
-        return new JobSummaryEntry(key, backend, jobId, at, JobStatusExtensions.TryParseWireName(status, out var s) ? s : null);
+        return new JobSummaryEntry(key, backend, jobId, submitted.Value, status);
     }
+
+    private static JobStatus? Status(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("successful"u8) ? JobStatus.Successful
+        : reader.ValueTextEquals("failed"u8) ? JobStatus.Failed
+        : reader.ValueTextEquals("running"u8) ? JobStatus.Running
+        : reader.ValueTextEquals("pending"u8) ? JobStatus.Pending
+        : reader.ValueTextEquals("finished_unknown"u8) ? JobStatus.FinishedUnknown
+        : null;
 
     private static string Invalid(JsonException ex) =>
         $"not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}): cut short or not JSON";
