@@ -131,4 +131,80 @@ public sealed class JobRecordJsonSpecs
                 var back = JobRecordJson.ReadDryRun(JobRecordJson.Serialize(dryRun));
                 return back.Command == dryRun.Command && back.Details.Count == dryRun.Details.Count && dryRun.Details.All(kv => back.Details[kv.Key] == kv.Value);
             });
+
+    [Fact]
+    public void A_listed_job_is_written_with_its_key_status_and_detail_when_asked()
+    {
+        var entry = new JobSummaryEntry("shell-a", "shell", "a", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), JobStatus.Running);
+        var asked = new TrackedJob(entry, JobStatus.Failed, new JobStatusResult(new JobHandle("a", "shell"), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } });
+        var unknown = new TrackedJob(entry, null, null);
+
+        Assert.Equal(
+            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"failed\",\"detail\":{\"returncode\":3}}",
+            Compact(writer => JobRecordJson.Write(writer, asked)));
+        Assert.Equal(
+            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"unknown\"}",
+            Compact(writer => JobRecordJson.Write(writer, unknown)));
+    }
+
+    [Fact]
+    public void A_handle_is_written_with_its_key_first_when_asked_and_serialized_indented()
+    {
+        var handle = new JobHandle("a", "shell") { SubmittedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+
+        Assert.Equal(
+            "{\"key\":\"shell-a\",\"job_id\":\"a\",\"backend\":\"shell\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"metadata\":{}}",
+            Compact(writer => JobRecordJson.Write(writer, handle, withKey: true)));
+        Assert.Equal("{\n  \"job_id\": \"a\",\n  \"backend\": \"shell\",\n  \"submitted_at\": \"2026-01-02T03:04:05Z\",\n  \"metadata\": {}\n}", JobRecordJson.Serialize(handle));
+        Assert.Equal("{\n  \"command\": \"x\",\n  \"details\": {}\n}", JobRecordJson.Serialize(new JobDryRun("x")));
+    }
+
+    [Theory]
+    [InlineData("{\"job_id\": \"1\", \"backend\": \"shell\", \"submitted_at\": \"2026-01-01T00:00:00Z\"}", "not a job status: expected a status (pending, running, successful, failed or finished_unknown)")]
+    [InlineData("{\"job_id\": \"1\", \"backend\": \"shell\", \"submitted_at\": \"2026-01-01T00:00:00Z\", \"status\": \"done\"}", "not a job status: expected a status (pending, running, successful, failed or finished_unknown)")]
+    [InlineData("{\"status\": \"failed\"}", "not a job status: expected job_id, backend and submitted_at")]
+    [InlineData("[1]", "not a job status: expected a JSON object")]
+    [InlineData("{\n\"job_id\": ,", "not a job status: not valid JSON (line 2, byte 11)")]
+    public void Text_that_is_not_a_status_result_is_one_clear_error(string json, string message)
+    {
+        Assert.Equal(message, Assert.Throws<JobRecordException>(() => JobRecordJson.ReadStatusResult(json)).Message);
+    }
+
+    [Theory]
+    [InlineData("{\"details\": {}}", "not a dry run: expected a command")]
+    [InlineData("{\"command\": \"x\", \"details\": {\"a\": [1]}}", "not a dry run: expected a text value for detail 'a'")]
+    [InlineData("\"x\"", "not a dry run: expected a JSON object")]
+    [InlineData("{\"command\": \"x\", \"details\": {\"a\": 1, \"b\": true}}", null)]
+    public void Text_that_is_not_a_dry_run_is_one_clear_error(string json, string? message)
+    {
+        if (message is null)
+        {
+            var dryRun = JobRecordJson.ReadDryRun(json);
+            Assert.Equal(["1", "true"], dryRun.Details.Values);
+            return;
+        }
+
+        Assert.Equal(message, Assert.Throws<JobRecordException>(() => JobRecordJson.ReadDryRun(json)).Message);
+    }
+
+    [Fact]
+    public void Trailing_commas_are_not_json()
+    {
+        Assert.Throws<JobRecordException>(() => JobRecordJson.ReadHandle("{\"job_id\": \"1\", \"backend\": \"shell\", \"submitted_at\": \"2026-01-01T00:00:00Z\",}"));
+    }
+
+    [Fact]
+    public void Missing_arguments_are_argument_errors()
+    {
+        using var writer = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
+        var handle = new JobHandle("a", "shell");
+
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, handle));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (JobHandle)null!));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, new JobDryRun("x")));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (JobDryRun)null!));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, new TrackedJob(new JobSummaryEntry("k", "b", "i", default, null), null, null)));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (TrackedJob)null!));
+        Assert.Throws<ArgumentNullException>(() => JobRecordJson.ReadHandle((string)null!));
+    }
 }

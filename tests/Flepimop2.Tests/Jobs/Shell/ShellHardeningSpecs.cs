@@ -15,8 +15,6 @@ namespace Flepimop2.Tests.Jobs.Shell;
 /// </summary>
 public sealed class ShellHardeningSpecs : IDisposable
 {
-    private static readonly (int Pid, int Group, int Session) Self = (1000, 1000, 900);
-
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -29,68 +27,6 @@ public sealed class ShellHardeningSpecs : IDisposable
 
     private static JobHandle Handle(DateTimeOffset submittedAt, params (string Key, JsonNode? Value)[] metadata) =>
         new("x", "shell") { SubmittedAt = submittedAt, Metadata = metadata.ToDictionary(m => m.Key, m => m.Value) };
-
-    private static ProcessProbe Probe(long startTicks, int group, int session, char state = 'S') => new(true, startTicks, state, group, 1, session);
-
-    public static TheoryData<long, string> PidsThatAreNeverAJob => new()
-    {
-        { 0, "cannot be a job's process" },
-        { 1, "cannot be a job's process" },
-        { -5, "cannot be a job's process" },
-        { 1L << 40, "cannot be a job's process" },
-        { 1000, "own process" },
-        { 900, "own process" },
-    };
-
-    [Theory]
-    [MemberData(nameof(PidsThatAreNeverAJob))]
-    public void A_pid_that_addresses_groups_or_this_program_itself_is_refused(long pid, string reason)
-    {
-        var handle = Handle(DateTimeOffset.UnixEpoch, ("mode", "detached"), ("pid", pid));
-
-        var check = ShellJobProcess.Judge(handle, Probe(5, (int)Math.Clamp(pid, 0, int.MaxValue), 0), Self, "boot");
-
-        Assert.Equal(ShellProcessVerdict.Refused, check.Verdict);
-        Assert.Contains(reason, check.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_process_in_this_programs_own_group_is_refused()
-    {
-        var handle = Handle(DateTimeOffset.UnixEpoch, ("mode", "detached"), ("pid", 4242));
-
-        var check = ShellJobProcess.Judge(handle, Probe(5, Self.Group, 4242), Self, "boot");
-
-        Assert.Equal(ShellProcessVerdict.Refused, check.Verdict);
-    }
-
-    [Theory]
-    [InlineData(500, "boot", 500, "Running")]
-    [InlineData(500, "boot", 501, "NotTheJob")]
-    [InlineData(500, "other-boot", 500, "NotTheJob")]
-    public void A_recorded_start_time_and_boot_must_match(long recordedStart, string recordedBoot, long actualStart, string verdict)
-    {
-        var expected = Enum.Parse<ShellProcessVerdict>(verdict);
-        var handle = Handle(DateTimeOffset.UnixEpoch, ("mode", "detached"), ("pid", 4242), ("start_time", recordedStart), ("boot_id", recordedBoot));
-
-        var check = ShellJobProcess.Judge(handle, Probe(actualStart, 4242, 4242), Self, "boot");
-
-        Assert.Equal(expected, check.Verdict);
-    }
-
-    [Fact]
-    public void Without_a_recorded_start_a_process_older_than_the_submission_is_not_the_job()
-    {
-        var started = ProcessProbe.BootTime!.Value + TimeSpan.FromSeconds(100);
-        var older = Handle(started + TimeSpan.FromMinutes(1), ("mode", "detached"));
-        var justAfter = Handle(started - TimeSpan.FromSeconds(1), ("mode", "detached"));
-        var probe = Probe(100 * ProcessProbe.ClockTicksPerSecond, 4242, 4242);
-
-        Assert.Equal(ShellProcessVerdict.NotTheJob, ShellJobProcess.Judge(older with { JobId = "4242" }, probe, Self, "boot").Verdict);
-        Assert.Equal(ShellProcessVerdict.Running, ShellJobProcess.Judge(justAfter with { JobId = "4242" }, probe, Self, "boot").Verdict);
-        Assert.Equal(ShellProcessVerdict.NotTheJob, ShellJobProcess.Judge(justAfter with { JobId = "4242" }, probe with { Session = 1 }, Self, "boot").Verdict);
-        Assert.Equal(ShellProcessVerdict.Ended, ShellJobProcess.Judge(justAfter with { JobId = "4242" }, probe with { State = 'Z' }, Self, "boot").Verdict);
-    }
 
     [Fact]
     public async Task Cancel_never_signals_a_process_that_cannot_be_the_job_and_says_why()
