@@ -126,6 +126,8 @@ SlurmctldTimeout=30
 SlurmdTimeout=30
 MessageTimeout=10
 InactiveLimit=0
+# Small, so that the tests' sweeps cross it and are split into several arrays (Slurm's default is 1001).
+MaxArraySize=50
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=127.0.0.1
 JobCompType=jobcomp/none

@@ -114,6 +114,10 @@ internal static class CliApplication
         {
             return Fail(context, ex, ExitCodes.Configuration);
         }
+        catch (CliUsageException ex)
+        {
+            return Fail(context, ex, ExitCodes.Usage);
+        }
         catch (Flepimop2Exception ex)
         {
             return Fail(context, ex, ExitCodes.Error);

@@ -33,6 +33,44 @@ internal static class CommonOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    /// <summary><c>--task I</c>: one task of a sweep, by its index.</summary>
+    public static Option<int?> TaskOption(string what) => new("--task")
+    {
+        Description = what,
+        CustomParser = ParseCount("--task", minimum: 0, maximum: Jobs.JobRequest.MaxTasks - 1),
+    };
+
+    /// <summary>Parses a whole number from <paramref name="minimum"/> to <paramref name="maximum"/>; anything else is a usage error naming the option.</summary>
+    public static Func<System.CommandLine.Parsing.ArgumentResult, int?> ParseCount(string option, int minimum, int maximum) => result =>
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value >= minimum && value <= maximum)
+        {
+            return value;
+        }
+
+        result.AddError($"{option} must be a whole number from {minimum} to {maximum}; got '{text}'");
+        return null;
+    };
+
+    /// <summary>The task a sweep's <c>--task</c> names, checked against the job: an error naming both when it has no such task.</summary>
+    public static int? CheckTask(int? task, Jobs.JobHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (task is not { } index)
+        {
+            return null;
+        }
+
+        return handle.SweepSize switch
+        {
+            null => throw new CliUsageException($"--task {index}: job {handle.Key} is a single job, not a sweep of tasks"),
+            { } size when index >= size => throw new CliUsageException($"--task {index}: sweep {handle.Key} has tasks 0 to {size - 1}"),
+            _ => index,
+        };
+    }
+
     /// <summary>The longest wait a seconds option takes: a year.</summary>
     public const double MaxSeconds = 365 * 24 * 3600;
 

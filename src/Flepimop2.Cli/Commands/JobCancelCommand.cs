@@ -4,15 +4,26 @@ using Flepimop2.Store;
 
 namespace Flepimop2.Cli.Commands;
 
-/// <summary><c>flepimop2 job cancel JOB...</c>: stops jobs; a finished job is left as it is.</summary>
+/// <summary><c>flepimop2 job cancel JOB... [--task I]</c>: stops jobs (or one task of a sweep); a finished job is left as it is.</summary>
 internal static class JobCancelCommand
 {
     public static Command Create(CliContext context)
     {
         var jobs = CommonOptions.JobsArgument();
-        var command = new Command("cancel", "Cancel jobs (SIGTERM then SIGKILL to a shell job's process group; scancel on Slurm).") { jobs };
+        var task = CommonOptions.TaskOption("Cancel only this task of a sweep (from 0); the other tasks go on.");
+        var command = new Command("cancel", "Cancel jobs (SIGTERM then SIGKILL to a shell job's process group; scancel on Slurm).") { jobs, task };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            if (parsed.GetValue(task) is { } index)
+            {
+                if (parsed.GetValue(jobs) is { Length: > 1 } many)
+                {
+                    throw new CliUsageException($"--task {index} names a task of one sweep; give one JOB, not {many.Length}");
+                }
+
+                return await CancelTaskAsync(context, parsed.GetValue(jobs)![0], index, cancellationToken).ConfigureAwait(false);
+            }
+
             var exit = ExitCodes.Ok;
             foreach (var query in parsed.GetValue(jobs)!)
             {
@@ -51,5 +62,24 @@ internal static class JobCancelCommand
             return exit;
         });
         return command;
+    }
+
+    private static async Task<int> CancelTaskAsync(CliContext context, string query, int index, CancellationToken cancellationToken)
+    {
+        var job = context.Store.Find(query);
+        CommonOptions.CheckTask(index, job.Handle);
+        var runner = JobRunners.Build(job.JobConfig);
+        var before = await runner.TaskStatusAsync(job.Handle, index, cancellationToken).ConfigureAwait(false);
+        if (before.Status.IsFinished())
+        {
+            context.Output.WriteLine($"{job.Key} task {index} already finished: {before.Status.ToWireName()}");
+            return ExitCodes.Ok;
+        }
+
+        await runner.CancelTaskAsync(job.Handle, index, cancellationToken).ConfigureAwait(false);
+        var after = await runner.TaskStatusAsync(job.Handle, index, cancellationToken).ConfigureAwait(false);
+        var done = after.Status.IsFinished() ? "cancelled" : "cancel requested";
+        context.Output.WriteLine($"{job.Key} task {index} {done} (status={after.Status.ToWireName()})");
+        return ExitCodes.Ok;
     }
 }

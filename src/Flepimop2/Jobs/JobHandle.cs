@@ -44,6 +44,9 @@ public record JobHandle : JobSubmission
     public override string ToString() =>
         $"{Printable.Escape(Backend)}-{Printable.Escape(JobId)} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
 
+    /// <summary>How many tasks the job has when it is a sweep (from <c>metadata.sweep.tasks</c>); null for an ordinary job.</summary>
+    public int? SweepSize => Sweeps.SweepInfo.Of(this)?.Tasks;
+
     /// <summary>Gets a metadata value as a string, if present and a string or number.</summary>
     /// <param name="name">The metadata key.</param>
     /// <returns>The text, or <see langword="null"/>.</returns>

@@ -9,6 +9,32 @@ namespace Flepimop2.Jobs;
 /// <param name="Command">The command the job runs.</param>
 public sealed record JobRequest(CliCommand Command)
 {
+    /// <summary>The most tasks one sweep may have.</summary>
+    public const int MaxTasks = 100_000;
+
     /// <summary>Prepare everything (resolve, render, write scripts) and stop just before submitting.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// For a sweep, its tasks in order: task <c>i</c> runs <c>Tasks[i]</c> with <c>FLEPIMOP2_TASK_INDEX=i</c> and
+    /// <c>FLEPIMOP2_TASK_COUNT</c> set in its environment. Null for an ordinary job. One submission, one handle, however many.
+    /// </summary>
+    public IReadOnlyList<CliCommand>? Tasks { get; init; }
+
+    /// <summary>At most this many of a sweep's tasks run at once; no limit of flepimop2's own when null.</summary>
+    public int? MaxParallel { get; init; }
+
+    /// <summary>Whether this is a sweep.</summary>
+    public bool IsSweep => Tasks is not null;
+
+    /// <summary>A sweep of tasks, submitted as one job.</summary>
+    /// <param name="tasks">The tasks, at least one and at most <see cref="MaxTasks"/>.</param>
+    /// <param name="maxParallel">At most this many run at once, or null.</param>
+    /// <returns>The request.</returns>
+    public static JobRequest Sweep(IReadOnlyList<CliCommand> tasks, int? maxParallel = null)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentOutOfRangeException.ThrowIfZero(tasks.Count);
+        return new JobRequest(tasks[0]) { Tasks = tasks, MaxParallel = maxParallel };
+    }
 }

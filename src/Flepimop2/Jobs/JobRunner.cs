@@ -39,7 +39,7 @@ public abstract class JobRunner
     public async Task<JobSubmission> SubmitAsync(JobRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ThrowIfAny(ValidateSubmit());
+        ThrowIfAny(ValidateSubmission(request));
         cancellationToken.ThrowIfCancellationRequested();
         return await SubmitCoreAsync(request, cancellationToken).ConfigureAwait(false);
     }
@@ -50,6 +50,70 @@ public abstract class JobRunner
     /// </summary>
     /// <returns>The issues found; empty when a submission could go ahead.</returns>
     public IReadOnlyList<ValidationIssue> ValidateSubmission() => ValidateSubmit();
+
+    /// <summary>Checks what this submission needs: what <see cref="ValidateSubmission()"/> checks, and what a sweep needs on top.</summary>
+    /// <param name="request">The submission.</param>
+    /// <returns>The issues found; empty when it could go ahead.</returns>
+    public IReadOnlyList<ValidationIssue> ValidateSubmission(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<ValidationIssue>(ValidateSubmit(request));
+        if (request.Tasks is { } tasks && (tasks.Count is 0 or > JobRequest.MaxTasks))
+        {
+            issues.Add(new ValidationIssue($"a sweep has from 1 to {JobRequest.MaxTasks} tasks, got {tasks.Count}", "invalid_sweep"));
+        }
+
+        if (request.MaxParallel is < 1)
+        {
+            issues.Add(new ValidationIssue($"at most {request.MaxParallel} tasks at once would run none; give 1 or more", "invalid_sweep") { Field = "max-parallel" });
+        }
+
+        return issues;
+    }
+
+    /// <summary>Where one task of a sweep stands, answered exactly like an ordinary job (its detail also names the task).</summary>
+    /// <param name="handle">The sweep's handle.</param>
+    /// <param name="task">The task's index, from 0.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The task's status.</returns>
+    /// <exception cref="ArgumentException">The handle is not a sweep's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The sweep has no such task.</exception>
+    public async Task<JobStatusResult> TaskStatusAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
+    {
+        CheckTask(handle, task);
+        var sweep = await StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+        var found = sweep.Sweep?.Tasks.ElementAtOrDefault(task) ?? new SweepTaskStatus(task, JobStatus.FinishedUnknown);
+        var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["task"] = task };
+        if (found.BackendId is { } id)
+        {
+            detail["job_id"] = id;
+        }
+
+        foreach (var (key, value) in found.Detail)
+        {
+            detail[key] = value?.DeepClone();
+        }
+
+        return new JobStatusResult(handle, found.Status) { Detail = detail };
+    }
+
+    /// <summary>Stops one task of a sweep; the others go on. Cancelling a finished task does nothing.</summary>
+    /// <param name="handle">The sweep's handle.</param>
+    /// <param name="task">The task's index, from 0.</param>
+    /// <param name="cancellationToken">Cancels waiting for the task to stop.</param>
+    /// <returns>A task that completes when the backend has accepted the request.</returns>
+    public async Task CancelTaskAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
+    {
+        CheckTask(handle, task);
+        ThrowIfAny(ValidateStatus());
+        await CancelTaskCoreAsync(handle, task, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The files holding one task's output.</summary>
+    /// <param name="handle">The sweep's handle.</param>
+    /// <param name="task">The task's index, from 0.</param>
+    /// <returns>Absolute paths, possibly of files not written yet.</returns>
+    public virtual IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => [];
 
     /// <summary>Validates, then asks the backend where a job stands.</summary>
     /// <param name="handle">The handle returned at submission.</param>
@@ -122,6 +186,19 @@ public abstract class JobRunner
     /// <returns>The issues found.</returns>
     protected virtual IReadOnlyList<ValidationIssue> ValidateSubmit() => [];
 
+    /// <summary>Checks what this submission needs; by default what <see cref="ValidateSubmit()"/> checks.</summary>
+    /// <param name="request">The submission.</param>
+    /// <returns>The issues found.</returns>
+    protected virtual IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request) => ValidateSubmit();
+
+    /// <summary>Backend-specific cancel of one task of a sweep.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="task">The task's index.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    protected virtual Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
+        throw new JobBackendException($"the {Module} runner cannot cancel a single task of a sweep");
+
     /// <summary>Checks what a status query or cancel needs. Return no issues when all is well.</summary>
     /// <returns>The issues found.</returns>
     protected virtual IReadOnlyList<ValidationIssue> ValidateStatus() => [];
@@ -159,6 +236,16 @@ public abstract class JobRunner
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
     protected abstract Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken);
+
+    private static void CheckTask(JobHandle handle, int task)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var size = handle.SweepSize ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
+        if (task < 0 || task >= size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(task), task, $"{handle.Key} has tasks 0 to {size - 1}");
+        }
+    }
 
     private static void ThrowIfAny(IReadOnlyList<ValidationIssue>? issues)
     {

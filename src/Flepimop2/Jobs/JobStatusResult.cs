@@ -21,6 +21,9 @@ public sealed record JobStatusResult : JobHandle
     /// <summary>Backend-specific details (return code, Slurm state, reason, ...).</summary>
     public IReadOnlyDictionary<string, JsonNode?> Detail { get; init; } = EmptyJson.Map;
 
+    /// <summary>For a sweep, where each of its tasks stands; null for an ordinary job.</summary>
+    public SweepStatus? Sweep { get; init; }
+
     /// <summary>The handle line followed by <c>status={status}</c>.</summary>
     /// <returns>The line.</returns>
     public override string ToString() => $"{base.ToString()} status={Status.ToWireName()}";
@@ -30,6 +33,25 @@ public sealed record JobStatusResult : JobHandle
     /// control characters written as escapes.
     /// </summary>
     /// <returns>The lines, in the detail's order.</returns>
-    public IEnumerable<string> DetailLines() =>
-        Detail.Select(kv => $"{Printable.Escape(kv.Key)}: {Printable.Escape(JsonText.Display(kv.Value))}");
+    public IEnumerable<string> DetailLines()
+    {
+        foreach (var (key, value) in Detail)
+        {
+            yield return $"{Printable.Escape(key)}: {Printable.Escape(JsonText.Display(value))}";
+        }
+
+        if (Sweep is { } sweep)
+        {
+            var counts = sweep.Counts();
+            yield return $"tasks: {counts.Total} ({string.Join(", ", counts.Named().Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Status}"))})";
+            var failed = sweep.FailedIndices;
+            if (failed.Count > 0)
+            {
+                // A terminal line, not a report: the first ones, and how many more (--json has them all).
+                const int Shown = 50;
+                var more = failed.Count > Shown ? $" ... and {failed.Count - Shown} more" : string.Empty;
+                yield return $"failed tasks: {string.Join(", ", failed.Take(Shown))}{more}";
+            }
+        }
+    }
 }

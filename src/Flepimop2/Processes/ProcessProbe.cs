@@ -52,6 +52,25 @@ internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char 
         _ => State.ToString(),
     };
 
+    /// <summary>
+    /// Waits (briefly) until <c>setsid</c> has made a new process the leader of its own group, so that a cancel right after
+    /// a submission signals that group and nothing else.
+    /// </summary>
+    public static ProcessProbe WaitForOwnGroup(int pid, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var started = clock.GetTimestamp();
+        var probe = Read(pid);
+        while (probe.Exists && probe.ProcessGroup != pid && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
+        {
+            // Polled without a timer: setsid takes microseconds, and this runs before the handle exists.
+            Thread.Yield();
+            probe = Read(pid);
+        }
+
+        return probe;
+    }
+
     public static ProcessProbe Read(int pid)
     {
         if (pid <= 0)

@@ -62,6 +62,42 @@ internal static class ProcessTree
         return true;
     }
 
+    /// <summary>
+    /// The same for a process that is not this program's child, known by its pid and start time: nothing is signalled when
+    /// the pid now belongs to another process.
+    /// </summary>
+    /// <returns>Whether SIGKILL was needed.</returns>
+    public static async Task<bool> StopAsync(int pid, long startTicks, TimeSpan grace, TimeProvider clock)
+    {
+        if (!Unchanged((pid, startTicks)))
+        {
+            return false;
+        }
+
+        var tree = Snapshot(pid).Where(p => p.Pid != pid || p.StartTicks == startTicks).ToList();
+        Signal(tree, Posix.SigTerm);
+        var started = clock.GetTimestamp();
+        while (Unchanged((pid, startTicks)) && clock.GetElapsedTime(started) < grace)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var left = tree.Where(Unchanged).ToList();
+        if (left.Count == 0)
+        {
+            return false;
+        }
+
+        Signal(left, Posix.SigKill);
+        var killed = clock.GetTimestamp();
+        while (Unchanged((pid, startTicks)) && clock.GetElapsedTime(killed) < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>The process and its descendants now, each with its start time.</summary>
     public static List<(int Pid, long StartTicks)> Snapshot(int root)
     {

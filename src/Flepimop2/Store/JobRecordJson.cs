@@ -41,6 +41,11 @@ public static class JobRecordJson
             writer.WriteString("status", result.Status.ToWireName());
             writer.WritePropertyName("detail");
             WriteMap(writer, result.Detail);
+            if (result.Sweep is { } sweep)
+            {
+                writer.WritePropertyName("tasks");
+                WriteSweep(writer, sweep);
+            }
         }
 
         writer.WriteEndObject();
@@ -87,6 +92,12 @@ public static class JobRecordJson
             WriteMap(writer, result.Detail);
         }
 
+        if (job.Tasks is { } tasks)
+        {
+            writer.WritePropertyName("tasks");
+            WriteCounts(writer, tasks);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -120,7 +131,7 @@ public static class JobRecordJson
             throw Missing("a job status", "a status (pending, running, successful, failed or finished_unknown)");
         }
 
-        return new JobStatusResult(handle, status) { Detail = Map(node["detail"]) };
+        return new JobStatusResult(handle, status) { Detail = Map(node["detail"]), Sweep = ReadSweep(node["tasks"]) };
     }
 
     /// <summary>Reads a dry run: <c>{"command", "details"}</c>.</summary>
@@ -154,6 +165,86 @@ public static class JobRecordJson
         }
 
         return new JobHandle(jobId, backend) { SubmittedAt = submittedAt, Metadata = Map(node["metadata"]) };
+    }
+
+    /// <summary>A sweep's counts: <c>{"total", "successful", "failed", "finished_unknown", "running", "pending"}</c>.</summary>
+    internal static void WriteCounts(Utf8JsonWriter writer, SweepCounts counts)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("total", counts.Total);
+        foreach (var (status, count) in counts.Named())
+        {
+            writer.WriteNumber(status, count);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A sweep's tasks: the counts, the failed indices, and each task's status, exit code and backend id.</summary>
+    internal static void WriteSweep(Utf8JsonWriter writer, SweepStatus sweep)
+    {
+        var counts = sweep.Counts();
+        writer.WriteStartObject();
+        writer.WriteNumber("total", counts.Total);
+        foreach (var (status, count) in counts.Named())
+        {
+            writer.WriteNumber(status, count);
+        }
+
+        writer.WriteStartArray("failed_indices");
+        foreach (var index in sweep.FailedIndices)
+        {
+            writer.WriteNumberValue(index);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("list");
+        foreach (var task in sweep.Tasks)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("index", task.Index);
+            writer.WriteString("status", task.Status.ToWireName());
+            if (task.ExitCode is { } code)
+            {
+                writer.WriteNumber("exit_code", code);
+            }
+
+            if (task.BackendId is { } id)
+            {
+                writer.WriteString("job_id", id);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static SweepStatus? ReadSweep(JsonNode? node)
+    {
+        if (node is not JsonObject sweep || sweep["list"] is not JsonArray list)
+        {
+            return null;
+        }
+
+        var tasks = new List<SweepTaskStatus>(list.Count);
+        foreach (var item in list)
+        {
+            if (item is not JsonObject task || JsonText.Int64(task["index"]) is not { } index
+                || !JobStatusExtensions.TryParseWireName(Text(task, "status"), out var status))
+            {
+                throw Missing("a job status", "tasks with an index and a status");
+            }
+
+            tasks.Add(new SweepTaskStatus((int)index, status)
+            {
+                ExitCode = JsonText.Int64(task["exit_code"]) is { } code ? (int)code : null,
+                BackendId = Text(task, "job_id"),
+            });
+        }
+
+        return new SweepStatus(tasks);
     }
 
     internal static void WriteHandleFields(Utf8JsonWriter writer, JobHandle handle)

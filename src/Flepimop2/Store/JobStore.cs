@@ -147,14 +147,15 @@ public sealed class JobStore
             foreach (var result in fresh)
             {
                 var key = result.Key;
+                var tasks = result.Sweep?.Counts();
                 if (!entries.TryGetValue(key, out var entry))
                 {
-                    entries[key] = new JobSummaryEntry(key, result.Backend, result.JobId, result.SubmittedAt, result.Status);
+                    entries[key] = new JobSummaryEntry(key, result.Backend, result.JobId, result.SubmittedAt, result.Status) { Tasks = tasks };
                     changed = true;
                 }
-                else if (entry.Status != result.Status)
+                else if (entry.Status != result.Status || entry.Tasks != tasks)
                 {
-                    entries[key] = entry with { Status = result.Status };
+                    entries[key] = entry with { Status = result.Status, Tasks = tasks };
                     changed = true;
                 }
             }

@@ -10,6 +10,9 @@ namespace Flepimop2.Store;
 /// <param name="Status">The last status seen, or <see langword="null"/> when never checked.</param>
 public sealed record JobSummaryEntry(string Key, string Backend, string JobId, DateTimeOffset SubmittedAt, JobStatus? Status)
 {
+    /// <summary>For a sweep, how many of its tasks were in each status when its status was recorded; null for a job.</summary>
+    public SweepCounts? Tasks { get; init; }
+
     /// <summary>
     /// Whether the last status seen is final (successful or failed), so the backend need not be asked again.
     /// <c>finished_unknown</c> is asked again: another program (the original, which cannot read exit codes) may have written

@@ -12,6 +12,9 @@ public sealed record TrackedJob(JobSummaryEntry Entry, JobStatus? Status, JobSta
     /// <summary>The status's wire name, or <c>unknown</c>.</summary>
     public string StatusName => Status?.ToWireName() ?? "unknown";
 
+    /// <summary>For a sweep, its task counts: fresh when the backend was asked, else as last recorded; null for a job.</summary>
+    public SweepCounts? Tasks => Result?.Sweep?.Counts() ?? Entry.Tasks;
+
     /// <summary>
     /// Writes <see cref="ToString"/> and a line break to <paramref name="writer"/> without building the line first: a listing
     /// writes one per job.
@@ -28,11 +31,18 @@ public sealed record TrackedJob(JobSummaryEntry Entry, JobStatus? Status, JobSta
         writer.Write(" submitted_at=");
         writer.Write(time);
         writer.Write(" status=");
-        writer.WriteLine(StatusName);
+        writer.Write(StatusName);
+        if (Tasks is { } tasks)
+        {
+            writer.Write(' ');
+            writer.Write(tasks.ToString());
+        }
+
+        writer.WriteLine();
     }
 
     /// <summary><c>{backend}-{job_id} submitted_at=... status=...</c>, control characters written as escapes.</summary>
     /// <returns>The line.</returns>
     public override string ToString() =>
-        $"{Printable.Escape(Entry.Backend)}-{Printable.Escape(Entry.JobId)} submitted_at={IsoTime.FormatSeconds(Entry.SubmittedAt)} status={StatusName}";
+        $"{Printable.Escape(Entry.Backend)}-{Printable.Escape(Entry.JobId)} submitted_at={IsoTime.FormatSeconds(Entry.SubmittedAt)} status={StatusName}{(Tasks is { } tasks ? " " + tasks : string.Empty)}";
 }

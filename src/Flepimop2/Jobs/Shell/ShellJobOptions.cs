@@ -18,6 +18,9 @@ public sealed record ShellJobOptions
     /// </summary>
     public string? Executable { get; init; }
 
+    /// <summary>At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise; all at once when null.</summary>
+    public int? MaxParallel { get; init; }
+
     /// <summary>Where detached jobs keep their output and exit code; <c>.flepimop2_cache/job/logs</c> under the current directory when null.</summary>
     public string? LogDirectory { get; init; }
 }

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Processes;
+using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Shell;
 
@@ -17,7 +20,7 @@ public sealed class ShellJobRunner : JobRunner
     /// <summary>The fully qualified module name.</summary>
     public const string ModuleName = "flepimop2.job.shell";
 
-    private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory"];
+    private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory", "max-parallel"];
 
     private readonly JsonObject _extra;
     private readonly TimeProvider _clock;
@@ -66,6 +69,7 @@ public sealed class ShellJobRunner : JobRunner
             Detach = reader.Bool("detach", fallback: true),
             Executable = reader.OptionalString("executable"),
             LogDirectory = reader.OptionalString("log-directory"),
+            MaxParallel = reader.PositiveInt("max-parallel"),
         };
         reader.ThrowIfAny();
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
@@ -86,6 +90,11 @@ public sealed class ShellJobRunner : JobRunner
             ["executable"] = Options.Executable,
             [OptionReader.Stored("log-directory")] = Options.LogDirectory,
         };
+        if (Options.MaxParallel is { } max)
+        {
+            config[OptionReader.Stored("max-parallel")] = max;
+        }
+
         return OptionReader.WithUnknownKeys(config, _extra);
     }
 
@@ -151,6 +160,19 @@ public sealed class ShellJobRunner : JobRunner
     }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<ValidationIssue>(ValidateSubmit());
+        if (request.IsSweep && FindTool("bash") is null)
+        {
+            issues.Add(Issue("'bash' (4.4 or later) runs a sweep's tasks and was not found on PATH", "missing_executable", null, "bash"));
+        }
+
+        return issues;
+    }
+
+    /// <inheritdoc/>
     protected override async Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -158,6 +180,10 @@ public sealed class ShellJobRunner : JobRunner
         IReadOnlyList<string> prefix = Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
         string[] argv = [.. prefix, command.CommandName, .. command.ToArgv()];
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
+        if (request.Tasks is { } tasks)
+        {
+            return await SubmitSweepAsync(request, tasks, prefix, cwd, cancellationToken).ConfigureAwait(false);
+        }
 
         if (request.DryRun)
         {
@@ -187,7 +213,17 @@ public sealed class ShellJobRunner : JobRunner
 
     /// <inheritdoc/>
     protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
-        Task.FromResult(handle.MetadataText("mode") == "blocking" ? ShellStates.Blocking(handle) : DetachedShellJobs.Status(handle));
+        Task.FromResult(
+            SweepInfo.Of(handle) is { } sweep ? ShellSweeps.Status(handle, sweep)
+            : handle.MetadataText("mode") == "blocking" ? ShellStates.Blocking(handle)
+            : DetachedShellJobs.Status(handle));
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => ShellSweeps.TaskLogFiles(handle, task);
+
+    /// <inheritdoc/>
+    protected override Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
+        new ShellSweeps(_clock, CancelGracePeriod).CancelTaskAsync(handle, SweepInfo.Of(handle)!, task);
 
     /// <summary>
     /// Stops a detached job: SIGTERM to its process group, then SIGKILL after <see cref="CancelGracePeriod"/> (at once when
@@ -198,7 +234,9 @@ public sealed class ShellJobRunner : JobRunner
     /// <returns>A task.</returns>
     /// <exception cref="JobBackendException">The handle names a process that cannot be the job; nothing was signalled.</exception>
     protected override Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
-        handle.MetadataText("mode") == "blocking" ? Task.CompletedTask : Detached().CancelAsync(handle, cancellationToken);
+        SweepInfo.Of(handle) is { } sweep ? new ShellSweeps(_clock, CancelGracePeriod).CancelAsync(handle, sweep, cancellationToken)
+        : handle.MetadataText("mode") == "blocking" ? Task.CompletedTask
+        : Detached().CancelAsync(handle, cancellationToken);
 
     private static string? FindTool(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
 
@@ -216,4 +254,28 @@ public sealed class ShellJobRunner : JobRunner
         new(argv) { WorkingDirectory = cwd, Environment = Options.Env };
 
     private DetachedShellJobs Detached() => new(_clock, CancelGracePeriod);
+
+    private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, IReadOnlyList<string> prefix, string cwd, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => (IReadOnlyList<string>)[.. prefix, t.CommandName, .. t.ToArgv()])];
+        var limit = request.MaxParallel ?? Options.MaxParallel;
+        var logRoot = LogRoot();
+        if (request.DryRun)
+        {
+            var details = new Dictionary<string, string>
+            {
+                ["mode"] = Options.Detach ? "detached" : "blocking",
+                ["cwd"] = cwd,
+                ["tasks"] = tasks.Count.ToString(CultureInfo.InvariantCulture),
+                ["max_parallel"] = limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
+                ["task_logs"] = Path.Combine(logRoot, "shell-PID", "tasks", "INDEX.log"),
+            };
+            return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
+        }
+
+        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit ?? tasks.Count);
+        return await new ShellSweeps(_clock, CancelGracePeriod)
+            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, new SweepInfo(tasks.Count, limit), Options.Detach, cancellationToken)
+            .ConfigureAwait(false);
+    }
 }

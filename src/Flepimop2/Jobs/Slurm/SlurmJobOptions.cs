@@ -40,6 +40,12 @@ public sealed record SlurmJobOptions
     /// </summary>
     public IReadOnlyDictionary<string, string?> SbatchOptions { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise: the array's
+    /// <c>%</c> limit. All that the cluster allows when null.
+    /// </summary>
+    public int? MaxParallel { get; init; }
+
     /// <summary>Where batch scripts are written (<c>sbatch-directory</c>); a fresh temporary directory per submission when null.</summary>
     public string? SbatchDirectory { get; init; }
 

@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Processes;
+using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Slurm;
 
@@ -24,7 +27,7 @@ public sealed class SlurmJobRunner : JobRunner
     private static readonly string[] OwnKeys =
     [
         "module", "options", "cpus-per-task", "memory", "nodes", "ntasks", "time", "chdir", "debug",
-        "pre-commands", "post-commands", "sbatch-options", "sbatch-directory", "executable",
+        "pre-commands", "post-commands", "sbatch-options", "sbatch-directory", "executable", "max-parallel",
     ];
 
     /// <summary>The Slurm tools, with the question a timeout raises first.</summary>
@@ -97,6 +100,7 @@ public sealed class SlurmJobRunner : JobRunner
             SbatchOptions = ReadSbatchOptions(reader),
             SbatchDirectory = reader.OptionalString("sbatch-directory"),
             Executable = reader.OptionalString("executable"),
+            MaxParallel = reader.PositiveInt("max-parallel"),
         };
 
         // Every problem of the entry at once: what could not be read, and what was read but is not valid.
@@ -134,17 +138,47 @@ public sealed class SlurmJobRunner : JobRunner
         config[OptionReader.Stored("sbatch-options")] = new JsonObject(Options.SbatchOptions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)(kv.Value ?? string.Empty))));
         config[OptionReader.Stored("sbatch-directory")] = Options.SbatchDirectory;
         config["executable"] = Options.Executable;
+        if (Options.MaxParallel is { } max)
+        {
+            config[OptionReader.Stored("max-parallel")] = max;
+        }
+
         return OptionReader.WithUnknownKeys(config, _extra);
     }
 
-    /// <summary>The job's output file (and its error file when <c>sbatch-options</c> sets <c>error</c>).</summary>
+    /// <summary>The job's output file (and its error file when <c>sbatch-options</c> sets <c>error</c>); for a sweep, every task's.</summary>
     /// <param name="handle">The job.</param>
     /// <returns>Absolute paths, recorded at submission.</returns>
     public override IReadOnlyList<string> GetLogFiles(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
+        if (handle.SweepSize is { } size)
+        {
+            return [.. Enumerable.Range(0, size).SelectMany(task => GetTaskLogFiles(handle, task)).Distinct(StringComparer.Ordinal)];
+        }
+
         return new[] { handle.MetadataText("output"), handle.MetadataText("error") }
             .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>One task's output file (and error file), from the patterns recorded at submission with its array's id and index.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="task">The task's index.</param>
+    /// <returns>Absolute paths; none when the handle does not record the task's array.</returns>
+    public override IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (SlurmArray.Of(handle).FirstOrDefault(a => a.Holds(task)) is not { } array || handle.MetadataText("chdir") is not { } chdir)
+        {
+            return [];
+        }
+
+        var name = handle.MetadataText("job_name") ?? string.Empty;
+        return new[] { handle.MetadataText("output_pattern"), handle.MetadataText("error_pattern") }
+            .OfType<string>()
+            .Select(pattern => SlurmOutputPattern.Expand(pattern, array.JobId, name, Environment.UserName, chdir, task - array.First))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
     }
@@ -162,6 +196,32 @@ public sealed class SlurmJobRunner : JobRunner
     }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<ValidationIssue>(ValidateSubmit());
+        if (!request.IsSweep)
+        {
+            return issues;
+        }
+
+        issues.AddRange(MissingTools("scontrol"));
+        foreach (var key in new[] { "output", "error" })
+        {
+            if (Options.SbatchOptions.GetValueOrDefault(key) is { } pattern && SlurmOutputPattern.NamesOwnId(pattern))
+            {
+                issues.Add(new ValidationIssue(
+                    $"sbatch-options.{key} '{pattern}' names the job's own id (%j), which each task of a sweep gets only when it starts; use %A (the array's id) and %a (the task's index in it)",
+                    "invalid_option",
+                    new Dictionary<string, string> { [$"sbatch-options.{key}"] = pattern })
+                { Field = $"sbatch-options.{key}" });
+            }
+        }
+
+        return issues;
+    }
+
+    /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools("squeue", "sacct", "scancel");
 
     /// <inheritdoc/>
@@ -170,10 +230,13 @@ public sealed class SlurmJobRunner : JobRunner
         ArgumentNullException.ThrowIfNull(request);
         var command = request.Command;
         var chdir = Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory);
+        if (request.Tasks is { } tasks)
+        {
+            return await SubmitSweepAsync(request, tasks, chdir, cancellationToken).ConfigureAwait(false);
+        }
+
         var script = SlurmScriptRenderer.Render(Options, Program(), command, chdir);
-        var directory = Options.SbatchDirectory is { } configured
-            ? Directory.CreateDirectory(Path.GetFullPath(configured)).FullName
-            : Directory.CreateTempSubdirectory("flepimop2-slurm-").FullName;
+        var directory = ScriptDirectory();
         var scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
 
@@ -217,7 +280,8 @@ public sealed class SlurmJobRunner : JobRunner
 
     /// <summary>
     /// Asks Slurm about many jobs: per cluster and per chunk of ids, one <c>squeue</c> and one <c>sacct</c> call (with accounting
-    /// off, one <c>scontrol show job</c> per cluster instead of <c>sacct</c>), never one call per job.
+    /// off, one <c>scontrol show job</c> per cluster instead of <c>sacct</c>), never one call per job. A sweep is asked about
+    /// by its arrays' ids, which bring every task's line; each task is then decided as an ordinary job would be.
     /// </summary>
     /// <param name="handles">The jobs, at least one.</param>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -232,56 +296,301 @@ public sealed class SlurmJobRunner : JobRunner
         foreach (var cluster in handles.Select((handle, index) => (handle, index)).GroupBy(t => t.handle.MetadataText("cluster")))
         {
             var context = new SlurmStatusContext(now, SubmissionGraceWindow, cluster.Key);
-            foreach (var (handle, index) in cluster.Where(t => !SbatchParser.IsJobId(t.handle.JobId)))
+            var valid = new List<(JobHandle Handle, int Index, IReadOnlyList<string> Ids)>();
+            foreach (var (handle, index) in cluster)
             {
-                results[index] = new JobStatusResult(handle, JobStatus.FinishedUnknown)
+                if (QueryIds(handle) is { Count: > 0 } ids)
                 {
-                    Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"'{handle.JobId}' is not a Slurm job id" },
+                    valid.Add((handle, index, ids));
+                    continue;
+                }
+
+                var reason = handle.SweepSize is null
+                    ? $"'{handle.JobId}' is not a Slurm job id"
+                    : "the sweep's record names none of its job arrays (metadata.arrays is missing or damaged)";
+                results[index] = new JobStatusResult(handle, JobStatus.FinishedUnknown) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = reason } };
+            }
+
+            var queued = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
+            var accounted = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
+            var accountingOff = false;
+            foreach (var chunk in valid.SelectMany(t => t.Ids).Distinct(StringComparer.Ordinal).Chunk(StatusChunkSize))
+            {
+                Merge(queued, await client.QueueAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false));
+                if (!accountingOff && await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false) is { } rows)
+                {
+                    Merge(accounted, rows);
+                }
+                else if (!accountingOff)
+                {
+                    // Accounting is off for the whole cluster: one scontrol call answers every chunk.
+                    accountingOff = true;
+                    accounted = await client.ControllerJobsAsync(cluster.Key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (accountingOff)
+            {
+                context = context with
+                {
+                    AccountingSource = "scontrol",
+                    Note = "accounting is disabled on this cluster; status comes from squeue and scontrol",
                 };
             }
 
-            Dictionary<string, SlurmJobRow>? controllerJobs = null;
-            var valid = cluster.Where(t => SbatchParser.IsJobId(t.handle.JobId)).ToList();
-            foreach (var chunk in valid.Select(t => t.handle.JobId).Distinct(StringComparer.Ordinal).Chunk(StatusChunkSize))
+            foreach (var (handle, index, _) in valid)
             {
-                var queued = await client.QueueAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false);
-                var accounted = await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false);
-                var chunkContext = context;
-                if (accounted is null)
-                {
-                    controllerJobs ??= await client.ControllerJobsAsync(cluster.Key, cancellationToken).ConfigureAwait(false);
-                    accounted = controllerJobs;
-                    chunkContext = context with
-                    {
-                        AccountingSource = "scontrol",
-                        Note = "accounting is disabled on this cluster; status comes from squeue and scontrol",
-                    };
-                }
-
-                var ids = chunk.ToHashSet(StringComparer.Ordinal);
-                foreach (var (handle, index) in valid.Where(t => ids.Contains(t.handle.JobId)))
-                {
-                    results[index] = SlurmStatusResolver.Resolve(
-                        handle,
-                        queued.GetValueOrDefault(handle.JobId),
-                        accounted.GetValueOrDefault(handle.JobId),
-                        chunkContext);
-                }
+                results[index] = handle.SweepSize is { } size
+                    ? SweepStatus(handle, size, queued, accounted, context)
+                    : SlurmStatusResolver.Resolve(handle, queued.GetValueOrDefault(handle.JobId), accounted.GetValueOrDefault(handle.JobId), context);
             }
         }
 
         return results;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Cancels a job; for a sweep, every array of it in one <c>scancel</c> call.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
     protected override async Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken)
     {
-        if (!SbatchParser.IsJobId(handle.JobId))
+        if (QueryIds(handle) is not { Count: > 0 } ids)
         {
-            throw new JobBackendException($"cannot cancel '{handle.JobId}': it is not a Slurm job id");
+            throw new JobBackendException(handle.SweepSize is null
+                ? $"cannot cancel '{handle.JobId}': it is not a Slurm job id"
+                : $"cannot cancel {handle.Key}: its record names none of its job arrays; find them with squeue --me and scancel them");
         }
 
-        await Client().CancelAsync(handle.JobId, handle.MetadataText("cluster"), cancellationToken).ConfigureAwait(false);
+        await Client().CancelAsync(ids, handle.MetadataText("cluster"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken)
+    {
+        if (SlurmArray.Of(handle).FirstOrDefault(a => a.Holds(task)) is not { } array)
+        {
+            throw new JobBackendException($"cannot cancel task {task} of {handle.Key}: its record names no job array that runs it");
+        }
+
+        await Client().CancelAsync([array.TaskId(task)], handle.MetadataText("cluster"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the array before, and for what the user's own <c>dependency</c> option names (both must hold).</summary>
+    private string Dependency(string previousArray) =>
+        Options.SbatchOptions.GetValueOrDefault("dependency") is { Length: > 0 } own ? $"{own},afterany:{previousArray}" : $"afterany:{previousArray}";
+
+    private string ScriptDirectory() =>
+        Options.SbatchDirectory is { } configured
+            ? Directory.CreateDirectory(Path.GetFullPath(configured)).FullName
+            : Directory.CreateTempSubdirectory("flepimop2-slurm-").FullName;
+
+    /// <summary>
+    /// Submits a sweep as job arrays of at most the cluster's <c>MaxArraySize</c> tasks, all running one script that reads
+    /// its task's argv from the task table next to it. With a limit on parallel tasks, each array waits for the one before
+    /// it (<c>afterany</c>), so the limit holds for the whole sweep. If one array is refused, those already submitted are
+    /// cancelled: nothing runs untracked.
+    /// </summary>
+    private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, string chdir, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        var program = Program();
+        var limit = request.MaxParallel ?? Options.MaxParallel;
+        string? limitNote = null;
+        int maxArraySize;
+        try
+        {
+            maxArraySize = await client.MaxArraySizeAsync(null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobBackendException ex) when (request.DryRun)
+        {
+            maxArraySize = ScontrolConfigParser.DefaultMaxArraySize;
+            limitNote = $"Slurm's default MaxArraySize ({maxArraySize}) was assumed: {ex.Message}";
+        }
+
+        // The compute nodes read the table, so by default it goes under the job's working directory, which they share.
+        var directory = Options.SbatchDirectory is { } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(chdir, ".flepimop2_cache", "job", "slurm");
+        var (jobName, _) = SlurmScriptRenderer.Names(tasks);
+        var stem = Path.Combine(Directory.CreateDirectory(directory).FullName, $"{JobKey.Sanitize(jobName)}.{JobIds.New()}");
+        var table = stem + ".tasks";
+        var script = SlurmScriptRenderer.RenderSweep(Options, tasks, table, chdir);
+        TaskTable.Write(table, [.. tasks.Select(t => (IReadOnlyList<string>)[.. program, t.CommandName, .. t.ToArgv()])]);
+        var scriptPath = stem + ".sh";
+        await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
+        var plan = SlurmArray.Plan(tasks.Count, maxArraySize);
+
+        if (request.DryRun)
+        {
+            var details = new Dictionary<string, string>
+            {
+                ["script"] = scriptPath,
+                ["task_table"] = table,
+                ["first_task"] = ShellQuote.Join([.. program, tasks[0].CommandName, .. tasks[0].ToArgv()]),
+                ["chdir"] = chdir,
+                ["job_name"] = script.JobName,
+                ["output"] = script.OutputPattern,
+                ["tasks"] = tasks.Count.ToString(CultureInfo.InvariantCulture),
+                ["arrays"] = string.Join(", ", plan.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.First}-{p.First + p.Count - 1}"))),
+                ["max_parallel"] = limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
+            };
+            if (limitNote is not null)
+            {
+                details["note"] = limitNote;
+            }
+
+            var more = plan.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {plan.Count - 1} more arrays)") : string.Empty;
+            return new JobDryRun(ShellQuote.Join(SlurmCommandLines.SbatchArray(scriptPath, plan[0].First, plan[0].Count, limit, null)) + more, details);
+        }
+
+        var submittedAt = IsoTime.Now(_clock);
+        var arrays = new List<SlurmArray>(plan.Count);
+        string? cluster = null;
+        try
+        {
+            foreach (var (first, count) in plan)
+            {
+                var after = limit is not null && arrays.Count > 0 ? Dependency(arrays[^1].JobId) : null;
+                var (jobId, submittedTo) = await client.SubmitArrayAsync(scriptPath, first, count, limit, after, cancellationToken).ConfigureAwait(false);
+                cluster ??= submittedTo;
+                arrays.Add(new SlurmArray(jobId, first, count));
+            }
+        }
+        catch (Exception ex) when (arrays.Count > 0 && ex is JobBackendException or OperationCanceledException)
+        {
+            throw await UndoAsync(client, arrays, cluster, ex, cancellationToken).ConfigureAwait(false);
+        }
+
+        var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
+        {
+            ["script"] = scriptPath,
+            ["task_table"] = table,
+            ["job_name"] = script.JobName,
+            ["chdir"] = chdir,
+            ["output_pattern"] = script.OutputPattern,
+            [SlurmArray.Key] = SlurmArray.ToJson(arrays),
+            [SweepInfo.Key] = new SweepInfo(tasks.Count, limit).ToJson(),
+        };
+        if (script.ErrorPattern is { } error)
+        {
+            metadata["error_pattern"] = error;
+        }
+
+        if (cluster is not null)
+        {
+            metadata["cluster"] = cluster;
+        }
+
+        return new JobHandle(arrays[0].JobId, Backend) { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>After a sweep's submission failed part way: cancels the arrays already submitted, and says so in the error.</summary>
+    private static async Task<Exception> UndoAsync(SlurmClient client, List<SlurmArray> arrays, string? cluster, Exception failure, CancellationToken cancellationToken)
+    {
+        var ids = arrays.Select(a => a.JobId).ToList();
+        var undo = $"the {ids.Count} arrays of the sweep already submitted ({string.Join(", ", ids)}) were cancelled, so none of it runs";
+        try
+        {
+            await client.CancelAsync(ids, cluster, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (JobBackendException cancel)
+        {
+            undo = $"the arrays of the sweep already submitted ({string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); cancel them with scancel";
+        }
+
+        return failure is JobBackendException backend
+            ? new JobBackendException($"{backend.Message}; {undo}", backend.Command, backend.ExitCode, backend)
+            : new OperationCanceledException($"submission interrupted; {undo}", failure, cancellationToken);
+    }
+
+    /// <summary>The ids to ask Slurm about: the job's, or a sweep's arrays'; none when the record holds no usable id.</summary>
+    private static IReadOnlyList<string> QueryIds(JobHandle handle) =>
+        handle.SweepSize is null
+            ? (SbatchParser.IsJobId(handle.JobId) ? [handle.JobId] : [])
+            : [.. SlurmArray.Of(handle).Select(a => a.JobId)];
+
+    private static void Merge(Dictionary<string, SlurmJobRow> into, Dictionary<string, SlurmJobRow> rows)
+    {
+        foreach (var (id, row) in rows)
+        {
+            into[id] = row;
+        }
+    }
+
+    /// <summary>The arrays Slurm answered about: some task of theirs, or a range of them, has a line.</summary>
+    private static HashSet<string> KnownArrays(IReadOnlyList<SlurmArray> arrays, Dictionary<string, SlurmJobRow> queued, Dictionary<string, SlurmJobRow> accounted)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var array in arrays)
+        {
+            for (var task = array.First; task < array.First + array.Count; task++)
+            {
+                var id = array.TaskId(task);
+                if (queued.ContainsKey(id) || accounted.ContainsKey(id))
+                {
+                    known.Add(array.JobId);
+                    break;
+                }
+            }
+        }
+
+        return known;
+    }
+
+    /// <summary>Each task of a sweep decided as an ordinary job named by its array task id (<c>4211_17</c>), then the whole.</summary>
+    private static JobStatusResult SweepStatus(JobHandle handle, int size, Dictionary<string, SlurmJobRow> queued, Dictionary<string, SlurmJobRow> accounted, SlurmStatusContext context)
+    {
+        var arrays = SlurmArray.Of(handle);
+        var known = KnownArrays(arrays, queued, accounted);
+        var tasks = new SweepTaskStatus[size];
+        for (var task = 0; task < size; task++)
+        {
+            if (arrays.FirstOrDefault(a => a.Holds(task)) is not { } array)
+            {
+                tasks[task] = new SweepTaskStatus(task, JobStatus.FinishedUnknown)
+                {
+                    Detail = new Dictionary<string, JsonNode?> { ["reason"] = "the sweep's record names no job array that runs this task" },
+                };
+                continue;
+            }
+
+            var id = array.TaskId(task);
+            if (known.Contains(array.JobId) && !queued.ContainsKey(id) && !accounted.ContainsKey(id))
+            {
+                // Slurm keeps no record of an array task cancelled while pending: it leaves the array's pending range
+                // and never gets a line of its own, while its array stays known.
+                tasks[task] = new SweepTaskStatus(task, JobStatus.FinishedUnknown)
+                {
+                    BackendId = id,
+                    Detail = new Dictionary<string, JsonNode?>
+                    {
+                        ["reason"] = $"Slurm knows array {array.JobId} but no longer this task: it was cancelled (or removed) before it started",
+                    },
+                };
+                continue;
+            }
+
+            var result = SlurmStatusResolver.Resolve(handle with { JobId = id }, queued.GetValueOrDefault(id), accounted.GetValueOrDefault(id), context);
+            tasks[task] = new SweepTaskStatus(task, result.Status)
+            {
+                BackendId = id,
+                ExitCode = result.Status.IsFinished() && JsonText.Int64(result.Detail.GetValueOrDefault("exit_code")) is { } code ? (int)code : null,
+                Detail = result.Detail,
+            };
+        }
+
+        var sweep = new SweepStatus(tasks);
+        var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
+        {
+            ["arrays"] = string.Join(',', arrays.Select(a => a.JobId)),
+        };
+        if (context.Note is { } note)
+        {
+            detail["note"] = note;
+        }
+
+        return new JobStatusResult(handle, sweep.Overall) { Detail = detail, Sweep = sweep };
     }
 
     private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));

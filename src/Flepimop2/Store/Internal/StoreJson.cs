@@ -56,6 +56,13 @@ internal static class StoreJson
             writer.WriteNull("status");
         }
 
+        if (entry.Tasks is { } tasks)
+        {
+            // A field the original does not have: it reads entries with it, and drops it when it rewrites the file.
+            writer.WritePropertyName("tasks");
+            JobRecordJson.WriteCounts(writer, tasks);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -159,6 +166,7 @@ internal static class StoreJson
         string? key = null, backend = null, jobId = null, submittedText = null;
         DateTimeOffset? submitted = null;
         JobStatus? status = null;
+        SweepCounts? tasks = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             // Names compared as UTF-8 and only the wanted values decoded: a large store has one entry per job, so the
@@ -168,8 +176,15 @@ internal static class StoreJson
                 : reader.ValueTextEquals("job_id"u8) ? 3
                 : reader.ValueTextEquals("submitted_at"u8) ? 4
                 : reader.ValueTextEquals("status"u8) ? 5
+                : reader.ValueTextEquals("tasks"u8) ? 6
                 : 0;
             reader.Read();
+            if (field == 6 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                tasks = ReadCounts(ref reader);
+                continue;
+            }
+
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 reader.Skip();
@@ -211,7 +226,36 @@ internal static class StoreJson
             return null;
         }
 
-        return new JobSummaryEntry(key, backend, jobId, submitted.Value, status);
+        return new JobSummaryEntry(key, backend, jobId, submitted.Value, status) { Tasks = tasks };
+    }
+
+    /// <summary>Reads a sweep's counts (the reader is on the object's start and is left on its end); null when malformed.</summary>
+    private static SweepCounts? ReadCounts(ref Utf8JsonReader reader)
+    {
+        var counts = new int[6];
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueTextEquals("total"u8) ? 0
+                : reader.ValueTextEquals("successful"u8) ? 1
+                : reader.ValueTextEquals("failed"u8) ? 2
+                : reader.ValueTextEquals("finished_unknown"u8) ? 3
+                : reader.ValueTextEquals("running"u8) ? 4
+                : reader.ValueTextEquals("pending"u8) ? 5
+                : -1;
+            reader.Read();
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+            else if (field >= 0 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n >= 0)
+            {
+                counts[field] = n;
+                seen |= 1 << field;
+            }
+        }
+
+        return (seen & 1) == 0 ? null : new SweepCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     private static JobStatus? Status(ref Utf8JsonReader reader) =>

@@ -43,7 +43,7 @@ public sealed class SlurmOutputParsingSpecs
     [Fact]
     public void Sacct_lines_give_state_exit_code_signal_elapsed_and_nodes()
     {
-        const string Printed = "1|COMPLETED|0:0|00:00:00|vm\n2|FAILED|7:0|00:00:00|vm\n3|CANCELLED by 0|0:0|00:00:00|None assigned\n4|TIMEOUT|0:0|00:01:18|vm\n5|PENDING|0:0|00:00:00|None assigned\n";
+        const string Printed = "1|1|COMPLETED|0:0|00:00:00|vm\n2|2|FAILED|7:0|00:00:00|vm\n3|3|CANCELLED by 0|0:0|00:00:00|None assigned\n4|4|TIMEOUT|0:0|00:01:18|vm\n5|5|PENDING|0:0|00:00:00|None assigned\n";
 
         var rows = SacctParser.Parse(Printed);
 
@@ -57,7 +57,7 @@ public sealed class SlurmOutputParsingSpecs
     [Fact]
     public void Sacct_step_lines_are_ignored_and_the_signal_after_the_colon_is_read()
     {
-        var rows = SacctParser.Parse("2|FAILED|7:0|00:00:00|vm\n2.batch|FAILED|7:0|00:00:00|vm\n4|CANCELLED|0:15|00:00:02|vm\n4.batch|CANCELLED|0:15|00:00:02|vm\n");
+        var rows = SacctParser.Parse("2|2|FAILED|7:0|00:00:00|vm\n2.batch|2.batch|FAILED|7:0|00:00:00|vm\n4|4|CANCELLED|0:15|00:00:02|vm\n4.batch|4.batch|CANCELLED|0:15|00:00:02|vm\n");
 
         Assert.Equal(["2", "4"], rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(15, rows["4"].Signal);

@@ -178,7 +178,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
         var slurm = new FakeSlurm(argv => argv[0] switch
         {
             "squeue" => FakeSlurm.Ok("1|RUNNING|None|vm\n4|PENDING|Resources|\n"),
-            "sacct" => FakeSlurm.Ok("1|RUNNING|0:0|00:00:07|vm\n2|COMPLETED|0:0|00:00:03|vm\n3|FAILED|7:0|00:00:01|vm\n5|CANCELLED by 0|0:15|00:00:02|vm\n4|PENDING|0:0|00:00:00|None assigned\n"),
+            "sacct" => FakeSlurm.Ok("1|1|RUNNING|0:0|00:00:07|vm\n2|2|COMPLETED|0:0|00:00:03|vm\n3|3|FAILED|7:0|00:00:01|vm\n5|5|CANCELLED by 0|0:15|00:00:02|vm\n4|4|PENDING|0:0|00:00:00|None assigned\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -253,7 +253,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_completing_job_takes_its_end_from_accounting()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("8|COMPLETING|None|vm\n") : FakeSlurm.Ok("8|FAILED|2:0|00:00:04|vm\n"));
+        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("8|COMPLETING|None|vm\n") : FakeSlurm.Ok("8|8|FAILED|2:0|00:00:04|vm\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.StatusAsync(Handle("8"));
@@ -265,7 +265,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task An_unknown_state_is_live_while_squeue_lists_the_job_and_finished_unknown_when_only_accounting_has_it()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("1|WARPING|None|vm\n") : FakeSlurm.Ok("1|WARPING|0:0|00:00:01|vm\n2|VANISHED|0:0|00:00:01|vm\n"));
+        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("1|WARPING|None|vm\n") : FakeSlurm.Ok("1|1|WARPING|0:0|00:00:01|vm\n2|2|VANISHED|0:0|00:00:01|vm\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var results = await runner.StatusManyAsync([Handle("1"), Handle("2")]);
@@ -279,7 +279,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_handle_whose_id_is_not_a_slurm_id_is_finished_unknown_without_breaking_the_batch()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("1|COMPLETED|0:0|00:00:01|vm\n") : FakeSlurm.Ok());
+        var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("1|1|COMPLETED|0:0|00:00:01|vm\n") : FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var results = await runner.StatusManyAsync([Handle("not-an-id"), Handle("1")]);

@@ -19,7 +19,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         var submittedAt = IsoTime.Now(clock);
         using var process = ProcessLauncher.Start(recorder);
         using var names = process.StandardInput;
-        var probe = WaitForOwnSession(process.Id);
+        var probe = ProcessProbe.WaitForOwnGroup(process.Id, clock);
         var (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
 
         // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
@@ -107,14 +107,15 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
 
     private static string CancelledMarker(string exitFile) => exitFile + ".cancelled";
 
-    private static ShellProcessCheck Judge(JobHandle handle)
+    /// <summary>Checks the process a handle names (its pid, or the job id of an original record) against /proc.</summary>
+    internal static ShellProcessCheck Judge(JobHandle handle)
     {
         var pid = ShellJobProcess.RecordedPid(handle);
         var probe = pid is > 1 and <= int.MaxValue ? ProcessProbe.Read((int)pid.Value) : default;
         return ShellJobProcess.Judge(handle, probe, (Environment.ProcessId, Posix.ProcessGroup(), Posix.Session()), ProcessProbe.BootId);
     }
 
-    private static void Signal(int pid, bool group, int signal)
+    internal static void Signal(int pid, bool group, int signal)
     {
         if (group)
         {
@@ -126,7 +127,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         }
     }
 
-    private static int? ReadExitCode(string? exitFile)
+    internal static int? ReadExitCode(string? exitFile)
     {
         if (exitFile is null)
         {
@@ -159,21 +160,5 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
             // What a shell reports for a process killed by SIGKILL.
             AtomicFile.WriteAllText(exitFile, "137\n");
         }
-    }
-
-    /// <summary>Waits (briefly) until <c>setsid</c> has made the job its own process group, so that a cancel right after
-    /// submission signals the job's group and nothing else.</summary>
-    private ProcessProbe WaitForOwnSession(int pid)
-    {
-        var started = clock.GetTimestamp();
-        var probe = ProcessProbe.Read(pid);
-        while (probe.Exists && probe.ProcessGroup != pid && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(2))
-        {
-            // Polled without a timer: setsid takes microseconds, and this runs before the handle exists.
-            Thread.Yield();
-            probe = ProcessProbe.Read(pid);
-        }
-
-        return probe;
     }
 }

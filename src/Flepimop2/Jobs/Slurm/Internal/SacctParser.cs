@@ -3,12 +3,14 @@ using System.Globalization;
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>
-/// Reads <c>sacct -X -P -n -o JobIDRaw,State,ExitCode,Elapsed,NodeList</c>: one <c>id|STATE|code:signal|elapsed|nodes</c>
-/// line per job (allocations only, so no <c>.batch</c> steps). The last line for an id wins.
+/// Reads <c>sacct -X -P -n -o JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList</c>: one
+/// <c>id|raw id|STATE|code:signal|elapsed|nodes</c> line per job (allocations only, so no <c>.batch</c> steps). A job is
+/// keyed by its <c>JobID</c>: an ordinary job's is its raw id, an array task's is <c>4211_17</c>, and pending tasks come as
+/// one line for a range (<c>4211_[20-999%50]</c>), which stands for each of them. The last line for an id wins.
 /// </summary>
 internal static class SacctParser
 {
-    public const string Fields = "JobIDRaw,State,ExitCode,Elapsed,NodeList";
+    public const string Fields = "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList";
 
     public static Dictionary<string, SlurmJobRow> Parse(string stdout)
     {
@@ -17,21 +19,23 @@ internal static class SacctParser
         foreach (var line in SlurmText.Lines(stdout))
         {
             var fields = line.Split('|');
-            if (fields.Length < 2 || fields[0].Contains('.', StringComparison.Ordinal))
+            if (fields.Length < 3 || fields[0].Contains('.', StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var id = fields[0].Trim();
-            var (code, signal) = ParseExitCode(SlurmText.Field(fields, 2));
-            rows[id] = new SlurmJobRow(
-                id,
-                SlurmStates.Normalize(fields[1]),
-                code,
-                signal,
-                SlurmText.Field(fields, 3),
-                SlurmText.Field(fields, 4, "None assigned", "(null)"),
-                CancelledBy: CancelledBy(fields[1]));
+            var (code, signal) = ParseExitCode(SlurmText.Field(fields, 3));
+            foreach (var id in SlurmArrayIds.Expand(fields[0].Trim()))
+            {
+                rows[id] = new SlurmJobRow(
+                    id,
+                    SlurmStates.Normalize(fields[2]),
+                    code,
+                    signal,
+                    SlurmText.Field(fields, 4),
+                    SlurmText.Field(fields, 5, "None assigned", "(null)"),
+                    CancelledBy: CancelledBy(fields[2]));
+            }
         }
 
         return rows;

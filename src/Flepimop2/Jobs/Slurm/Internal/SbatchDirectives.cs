@@ -13,7 +13,7 @@ internal static partial class SbatchDirectives
 {
     /// <summary>Options flepimop2 sets itself, from its own options or the command; <c>sbatch-options</c> may not set them.</summary>
     public static readonly FrozenSet<string> Reserved =
-        new[] { "chdir", "comment", "cpus-per-task", "job-name", "mem", "nodes", "ntasks", "time" }.ToFrozenSet(StringComparer.Ordinal);
+        new[] { "array", "chdir", "comment", "cpus-per-task", "job-name", "mem", "nodes", "ntasks", "time" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Whether a key looks like an sbatch long option name (without the dashes), for example <c>mail-type</c>.</summary>
     public static bool IsOptionName(string key) => OptionName().IsMatch(key);

@@ -5,6 +5,7 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <summary>
 /// Reads <c>scontrol show job -o</c>: one line of <c>Key=Value</c> pairs per job the controller still holds.
 /// Used only when accounting is disabled, so that finished jobs still show their exit code until the controller forgets them.
+/// An array task is keyed both by its own id and as <c>{array}_{index}</c>, as <c>squeue</c> and <c>sacct</c> name it.
 /// </summary>
 internal static partial class ScontrolParser
 {
@@ -22,7 +23,7 @@ internal static partial class ScontrolParser
             }
 
             var (code, signal) = SacctParser.ParseExitCode(Value(line, "ExitCode"));
-            rows[id] = new SlurmJobRow(
+            var row = new SlurmJobRow(
                 id,
                 SlurmStates.Normalize(state),
                 code,
@@ -30,6 +31,16 @@ internal static partial class ScontrolParser
                 Value(line, "RunTime"),
                 Value(line, "NodeList") is { } nodes && nodes != "(null)" ? nodes : null,
                 Value(line, "Reason") is { } reason && reason != "None" ? reason : null);
+            rows[id] = row;
+
+            // An array task is also known by its array's id and its index (ArrayJobId=144 ArrayTaskId=0, or a pending range 2-9%2).
+            if (Value(line, "ArrayJobId") is { } array && Value(line, "ArrayTaskId") is { } task)
+            {
+                foreach (var taskId in SlurmArrayIds.Expand(task.Contains('-', StringComparison.Ordinal) || task.Contains(',', StringComparison.Ordinal) ? $"{array}_[{task}]" : $"{array}_{task}"))
+                {
+                    rows[taskId] = row with { JobId = taskId };
+                }
+            }
         }
 
         return rows;

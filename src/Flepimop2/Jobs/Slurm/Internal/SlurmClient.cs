@@ -17,9 +17,23 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
     /// </summary>
     public static readonly RetryPolicy Retries = new([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], TimeSpan.FromSeconds(15));
 
-    public async Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken)
+    public Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken) =>
+        SubmitAsync(SlurmCommandLines.Sbatch(scriptPath), scriptPath, cancellationToken);
+
+    /// <summary>Submits one job array; see <see cref="SlurmCommandLines.SbatchArray"/>.</summary>
+    public Task<(string JobId, string? Cluster)> SubmitArrayAsync(string scriptPath, int first, int count, int? maxParallel, string? dependency, CancellationToken cancellationToken) =>
+        SubmitAsync(SlurmCommandLines.SbatchArray(scriptPath, first, count, maxParallel, dependency), scriptPath, cancellationToken);
+
+    /// <summary>How many tasks one array may have on the cluster (Slurm's default when its configuration does not say).</summary>
+    public async Task<int> MaxArraySizeAsync(string? cluster, CancellationToken cancellationToken)
     {
-        var argv = SlurmCommandLines.Sbatch(scriptPath);
+        var argv = SlurmCommandLines.ScontrolShowConfig(cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 ? ScontrolConfigParser.MaxArraySize(result.Stdout) : throw Failure("scontrol show config failed", argv, result);
+    }
+
+    private async Task<(string JobId, string? Cluster)> SubmitAsync(string[] argv, string scriptPath, CancellationToken cancellationToken)
+    {
         var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
@@ -73,9 +87,13 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
     }
 
     /// <summary>Asks Slurm to cancel a job; a job that has ended or been forgotten is not an error.</summary>
-    public async Task CancelAsync(string jobId, string? cluster, CancellationToken cancellationToken)
+    public Task CancelAsync(string jobId, string? cluster, CancellationToken cancellationToken) =>
+        CancelAsync([jobId], cluster, cancellationToken);
+
+    /// <summary>Asks Slurm to cancel several jobs or array tasks in one call; those that have ended are not an error.</summary>
+    public async Task CancelAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken)
     {
-        var argv = SlurmCommandLines.Scancel(jobId, cluster);
+        var argv = SlurmCommandLines.Scancel(jobIds, cluster);
         var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0 && !SlurmErrors.IsAlreadyFinished(result.Stderr) && !SlurmErrors.IsInvalidJobId(result.Stderr))
         {

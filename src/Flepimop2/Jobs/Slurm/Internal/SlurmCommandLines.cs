@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>The argument lists of the Slurm tools, in the machine-readable forms the parsers read. <c>-M</c> only when a cluster is known.</summary>
@@ -5,8 +7,25 @@ internal static class SlurmCommandLines
 {
     public static string[] Sbatch(string scriptPath) => ["sbatch", "--parsable", scriptPath];
 
+    /// <summary>
+    /// One array of a sweep: indices 0 to <paramref name="count"/> - 1, at most <paramref name="maxParallel"/> at once,
+    /// held by <paramref name="dependency"/> when given (a command-line option replaces the script's directive). The script
+    /// gets <paramref name="first"/>, the sweep task its index 0 runs, as its argument.
+    /// </summary>
+    public static string[] SbatchArray(string scriptPath, int first, int count, int? maxParallel, string? dependency) =>
+    [
+        "sbatch", "--parsable",
+        string.Create(CultureInfo.InvariantCulture, $"--array=0-{count - 1}{(maxParallel is { } k ? $"%{k}" : string.Empty)}"),
+        .. dependency is null ? [] : new[] { $"--dependency={dependency}" },
+        scriptPath, first.ToString(CultureInfo.InvariantCulture),
+    ];
+
+    /// <summary>Every line of the cluster's configuration (for <c>MaxArraySize</c>).</summary>
+    public static string[] ScontrolShowConfig(string? cluster) => ["scontrol", .. Cluster(cluster), "show", "config"];
+
+    /// <summary>Queued jobs, with <c>-r</c> so that every array task has its own line.</summary>
     public static string[] Squeue(IEnumerable<string> jobIds, string? cluster) =>
-        ["squeue", .. Cluster(cluster), "-h", "-o", SqueueParser.Format, "-j", string.Join(',', jobIds)];
+        ["squeue", .. Cluster(cluster), "-r", "-h", "-o", SqueueParser.Format, "-j", string.Join(',', jobIds)];
 
     public static string[] Sacct(IEnumerable<string> jobIds, string? cluster) =>
         ["sacct", .. Cluster(cluster), "-X", "-P", "-n", "-o", SacctParser.Fields, "-j", string.Join(',', jobIds)];
@@ -15,6 +34,9 @@ internal static class SlurmCommandLines
     public static string[] ScontrolShowJobs(string? cluster) => ["scontrol", .. Cluster(cluster), "show", "job", "-o"];
 
     public static string[] Scancel(string jobId, string? cluster) => ["scancel", .. Cluster(cluster), jobId];
+
+    /// <summary>Cancels several jobs (the arrays of a sweep) in one call.</summary>
+    public static string[] Scancel(IEnumerable<string> jobIds, string? cluster) => ["scancel", .. Cluster(cluster), .. jobIds];
 
     private static string[] Cluster(string? cluster) => cluster is null ? [] : ["-M", cluster];
 }

@@ -7,6 +7,7 @@ internal static class SlurmOptionsValidator
 {
     private static readonly Dictionary<string, string> ReservedAdvice = new(StringComparer.Ordinal)
     {
+        ["array"] = "a sweep is submitted as job arrays: give several targets or --repeat",
         ["chdir"] = "use the 'chdir' option",
         ["cpus-per-task"] = "use the 'cpus-per-task' option",
         ["mem"] = "use the 'memory' option",

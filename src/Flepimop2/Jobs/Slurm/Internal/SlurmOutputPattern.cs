@@ -5,15 +5,54 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>
 /// sbatch's file name patterns (<c>--output</c>, <c>--error</c>): turns one into the path a job writes, as far as the
-/// submitter can know it (<c>%j</c>, <c>%J</c>, <c>%A</c>, <c>%x</c>, <c>%u</c>, <c>%%</c>); node- and task-specific
-/// patterns are left as they are.
+/// submitter can know it (<c>%j</c>, <c>%J</c>, <c>%A</c>, <c>%a</c> for an array task, <c>%x</c>, <c>%u</c>, <c>%%</c>);
+/// node- and task-specific patterns are left as they are.
 /// </summary>
 internal static class SlurmOutputPattern
 {
+    /// <summary>Whether a pattern names the job's own id (<c>%j</c>, <c>%J</c>), which an array task gets only when it starts.</summary>
+    public static bool NamesOwnId(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        for (var i = 0; i < pattern.Length - 1; i++)
+        {
+            if (pattern[i] != '%')
+            {
+                continue;
+            }
+
+            if (pattern[i + 1] == '%')
+            {
+                // A literal percent sign.
+                i++;
+                continue;
+            }
+
+            var j = i + 1;
+            while (j < pattern.Length && char.IsAsciiDigit(pattern[j]))
+            {
+                j++;
+            }
+
+            if (j < pattern.Length && pattern[j] is 'j' or 'J')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Escapes <c>%</c> so a literal path (a directory with a <c>%</c> in it) passes through sbatch unchanged.</summary>
     public static string Escape(string path) => path.Replace("%", "%%", StringComparison.Ordinal);
 
-    public static string Expand(string pattern, string jobId, string jobName, string user, string chdir)
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="jobId">The job's id; for an array task, the array's (<c>%A</c>).</param>
+    /// <param name="jobName">The job's name (<c>%x</c>).</param>
+    /// <param name="user">The user's name (<c>%u</c>).</param>
+    /// <param name="chdir">The job's working directory, which a relative path is taken from.</param>
+    /// <param name="arrayIndex">The array task's index (<c>%a</c>); null for a job that is not an array task.</param>
+    public static string Expand(string pattern, string jobId, string jobName, string user, string chdir, int? arrayIndex = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         var builder = new StringBuilder(pattern.Length + 16);
@@ -37,7 +76,10 @@ internal static class SlurmOutputPattern
             string? replacement = letter switch
             {
                 '%' when width == 0 => "%",
-                'j' or 'J' or 'A' => jobId.PadLeft(Math.Min(width, 10), '0'),
+                // An array task's own id (%j) is given when it starts, so it is not known here.
+                'j' or 'J' when arrayIndex is null => jobId.PadLeft(Math.Min(width, 10), '0'),
+                'A' => jobId.PadLeft(Math.Min(width, 10), '0'),
+                'a' when arrayIndex is { } index => index.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Min(width, 10), '0'),
                 'x' => jobName,
                 'u' => user,
                 _ => null,

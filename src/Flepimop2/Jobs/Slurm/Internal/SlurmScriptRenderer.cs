@@ -2,16 +2,21 @@ using System.Globalization;
 using System.Text;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
+using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>
-/// Renders the batch script for one command: sorted <c>#SBATCH</c> directives, then the pre-commands, the command line
-/// (every token shell-quoted), the post-commands, and an exit with the command's own exit code. Pure: it touches no file.
+/// Renders batch scripts: sorted <c>#SBATCH</c> directives, then the pre-commands, the command line (every token
+/// shell-quoted), the post-commands, and an exit with the command's own exit code. A sweep's script picks its task's argv
+/// by <c>SLURM_ARRAY_TASK_ID</c> from the task table next to it. Pure: it touches no file.
 /// </summary>
 internal static class SlurmScriptRenderer
 {
     private const string ExitVariable = "flepimop2_exit_code";
+    private const string TaskVariable = "flepimop2_task";
+    private const string ArgvVariable = "flepimop2_argv";
+    private const string TableVariable = "flepimop2_table";
 
     /// <param name="options">Normalized options (see <see cref="SlurmOptionsValidator"/>).</param>
     /// <param name="program">The argv prefix that starts flepimop2 (or the configured executable).</param>
@@ -25,23 +30,96 @@ internal static class SlurmScriptRenderer
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(command);
         string[] argv = [.. program, command.CommandName, .. command.ToArgv()];
-        CheckArguments(argv);
+        CheckArguments([argv]);
+        var body = new StringBuilder()
+            .Append("# Written by flepimop2 to run one command as a Slurm job.\n")
+            .Append(Preamble);
+        return Frame(options, [command], chdir, "slurm-%j.out", body, CommandLine(argv));
+    }
+
+    /// <summary>
+    /// Renders the script every array of a sweep runs: array index <c>i</c> of an array submitted with argument <c>F</c> runs
+    /// sweep task <c>F + i</c>, whose argv it reads from the task table (<c>TABLE/INDEX</c>, see <see cref="TaskTable"/>) with
+    /// <c>mapfile -d ''</c>: no eval, nothing parsed. <c>FLEPIMOP2_TASK_INDEX</c> and <c>FLEPIMOP2_TASK_COUNT</c> are
+    /// exported before the pre-commands.
+    /// </summary>
+    /// <param name="options">Normalized options.</param>
+    /// <param name="tasks">Every task of the sweep (for the job name and count).</param>
+    /// <param name="table">The task table's directory, absolute, on a filesystem the compute nodes share.</param>
+    /// <param name="chdir">The job's working directory, absolute.</param>
+    public static SlurmScript RenderSweep(SlurmJobOptions options, IReadOnlyList<CliCommand> tasks, string table, string chdir)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(table);
+        CheckArguments([[table]]);
+        var body = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {tasks.Count} tasks as Slurm job arrays. An array submitted\n")
+            .Append("# with argument F runs, as its task i, sweep task F + i: that task's argv is the file F + i of the task table,\n")
+            .Append("# each argument ended by a NUL byte, read as it is.\n")
+            .Append(Preamble)
+            .Append("if [[ -z ${SLURM_ARRAY_TASK_ID-} ]]; then\n")
+            .Append("  echo 'flepimop2: this script runs as a Slurm job array task (SLURM_ARRAY_TASK_ID is not set)' >&2\n")
+            .Append("  exit 2\n")
+            .Append("fi\n")
+            .Append("case ${1-} in\n")
+            .Append("  '' | *[!0-9]*) echo \"flepimop2: the first task of this array must be the script's argument, got '${1-}'\" >&2; exit 2 ;;\n")
+            .Append("esac\n")
+            .Append(CultureInfo.InvariantCulture, $"{TaskVariable}=$((SLURM_ARRAY_TASK_ID + 10#$1))\n")
+            .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"${TaskVariable}\" {TaskTable.CountVariable}={tasks.Count}\n")
+            .Append(CultureInfo.InvariantCulture, $"{TableVariable}={ShellQuote.Quote(table)}\n")
+            .Append(CultureInfo.InvariantCulture, $"if ! mapfile -d '' {ArgvVariable} <\"${TableVariable}/${TaskVariable}\" || (( ${{#{ArgvVariable}[@]}} == 0 )); then\n")
+            .Append(CultureInfo.InvariantCulture, $"  echo \"flepimop2: cannot read task ${TaskVariable} from the task table ${TableVariable} (is it on a filesystem this node shares?)\" >&2\n")
+            .Append("  exit 2\n")
+            .Append("fi\n");
+        return Frame(options, tasks, chdir, "slurm-%A_%a.out", body, $"\"${{{ArgvVariable}[@]}}\"");
+    }
+
+    /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
+    public static string CommandLine(IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        var first = ShellQuote.Quote(argv[0]);
+        if (first == argv[0] && first.Contains('=', StringComparison.Ordinal))
+        {
+            first = $"'{first}'";
+        }
+
+        return string.Join(' ', [first, .. argv.Skip(1).Select(ShellQuote.Quote)]);
+    }
+
+    /// <summary>The job name and comment: the command, config and target; <c>sweep</c> for a sweep over several targets.</summary>
+    public static (string JobName, string Comment) Names(IReadOnlyList<CliCommand> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var command = commands[0];
+        var targets = commands.Select(c => c.Target).Distinct(StringComparer.Ordinal).Count();
+        var target = targets > 1 ? "sweep" : command.Target ?? "default";
+        var configStem = command.Config is { } config ? Path.GetFileNameWithoutExtension(config) : "none";
+        var sweep = commands.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" tasks={commands.Count}") : string.Empty;
+        return (
+            SbatchDirectives.Sanitize($"flepimop2:{command.CommandName}:{configStem}:{target}"),
+            SbatchDirectives.Sanitize($"flepimop2 command={command.CommandName} config={command.Config ?? "none"} target={target}{sweep}"));
+    }
+
+    private const string Preamble =
+        "# No `set -e`/`set -u`: pre-commands run as in a login shell (site setup scripts often touch unset\n" +
+        "# variables); the job ends with the command's exit code whatever the post-commands do.\n";
+
+    private static SlurmScript Frame(SlurmJobOptions options, IReadOnlyList<CliCommand> commands, string chdir, string output, StringBuilder body, string commandLine)
+    {
         if (SbatchDirectives.ValueProblem(chdir) is { } problem)
         {
             throw new Flepimop2ConfigurationException($"the working directory {problem}, got '{chdir.ReplaceLineEndings("\\n")}'", field: "chdir");
         }
 
-        var target = command.Target ?? "default";
-        var configStem = command.Config is { } config ? Path.GetFileNameWithoutExtension(config) : "none";
-        var jobName = SbatchDirectives.Sanitize($"flepimop2:{command.CommandName}:{configStem}:{target}");
-        var comment = SbatchDirectives.Sanitize($"flepimop2 command={command.CommandName} config={command.Config ?? "none"} target={target}");
-
+        var (jobName, comment) = Names(commands);
         var directives = new SortedDictionary<string, string?>(StringComparer.Ordinal)
         {
             ["chdir"] = chdir,
             ["comment"] = comment,
             ["job-name"] = jobName,
-            ["output"] = Path.Join(SlurmOutputPattern.Escape(chdir), "slurm-%j.out"),
+            ["output"] = Path.Join(SlurmOutputPattern.Escape(chdir), output),
         };
         Add(directives, "cpus-per-task", options.CpusPerTask?.ToString(CultureInfo.InvariantCulture));
         Add(directives, "mem", options.Memory);
@@ -59,10 +137,7 @@ internal static class SlurmScriptRenderer
             script.Append(SbatchDirectives.Line(key, value)).Append('\n');
         }
 
-        script.Append('\n')
-            .Append("# Written by flepimop2 to run one command as a Slurm job.\n")
-            .Append("# No `set -e`/`set -u`: pre-commands run as in a login shell (site setup scripts often touch unset\n")
-            .Append("# variables); the job ends with the command's exit code whatever the post-commands do.\n");
+        script.Append('\n').Append(body);
         if (options.Debug)
         {
             script.Append("set -x\n");
@@ -73,7 +148,7 @@ internal static class SlurmScriptRenderer
             script.Append(line).Append('\n');
         }
 
-        script.Append(CommandLine(argv)).Append('\n')
+        script.Append(commandLine).Append('\n')
             .Append(ExitVariable).Append("=$?\n");
         if (options.PostCommands.Count > 0)
         {
@@ -91,24 +166,12 @@ internal static class SlurmScriptRenderer
         return new SlurmScript(script.ToString(), jobName, directives["output"]!, directives.GetValueOrDefault("error"));
     }
 
-    /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
-    public static string CommandLine(IReadOnlyList<string> argv)
+    private static void CheckArguments(IEnumerable<IReadOnlyList<string>> argvs)
     {
-        ArgumentNullException.ThrowIfNull(argv);
-        var first = ShellQuote.Quote(argv[0]);
-        if (first == argv[0] && first.Contains('=', StringComparison.Ordinal))
-        {
-            first = $"'{first}'";
-        }
-
-        return string.Join(' ', [first, .. argv.Skip(1).Select(ShellQuote.Quote)]);
-    }
-
-    private static void CheckArguments(string[] argv)
-    {
-        var issues = argv
-            .Select((token, index) => (token, index))
+        var issues = argvs
+            .SelectMany(argv => argv.Select((token, index) => (token, index)))
             .Where(t => t.token.Any(c => char.IsControl(c) && c != '\t'))
+            .DistinctBy(t => t.token)
             .Select(t => new ValidationIssue(
                 $"argument {t.index} contains a newline or other control character, which a batch script cannot pass on exactly",
                 "unsafe_argument",

@@ -1,0 +1,68 @@
+namespace Flepimop2.Jobs.Shell.Internal;
+
+/// <summary>
+/// The bash program that runs a shell sweep: <c>[setsid] bash -c SCRIPT flepimop2-sweep LOG_ROOT MV COUNT MAX</c>. Like the
+/// single job's recorder it first reads, on standard input, the name of its directory under <c>LOG_ROOT</c> (named after its
+/// own pid, so the submitter names it once the supervisor runs); if the submitter goes away first, nothing starts. Then it
+/// starts the tasks in order, at most <c>MAX</c> at a time, each from its line of the task table (<c>table/INDEX</c>, read
+/// with <c>mapfile -d ''</c>: no eval, no parsing) with <c>FLEPIMOP2_TASK_INDEX</c> and <c>FLEPIMOP2_TASK_COUNT</c> set and
+/// its output in <c>tasks/INDEX.log</c>. Each task's recorder traps the signals so it outlives a cancelled task and appends
+/// <c>INDEX CODE</c> to <c>results</c> when it ends (one short append: atomic); <c>started</c> and <c>pids</c> say which
+/// tasks started and as which process. A task whose <c>cancel/INDEX</c> (or <c>cancel/all</c>) exists is not started. At
+/// the end it writes <c>done</c>, and exits 0 only if every task succeeded.
+/// </summary>
+internal static class ShellSupervisor
+{
+    public const string Script =
+        "IFS= read -r name || exit 125\n" +
+        "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
+        "run=$1/$name mv=$2 count=$3 max=$4\n" +
+        "exec </dev/null >>\"$run/supervisor.log\" 2>&1\n" +
+        "stop=0\n" +
+        "trap 'stop=1' HUP INT TERM\n" +
+        "task() {\n" +
+        "  local i=$1 p rc stat\n" +
+        "  trap 'caught=1' HUP INT TERM\n" +
+        "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
+        "  export FLEPIMOP2_TASK_INDEX=$i FLEPIMOP2_TASK_COUNT=$count\n" +
+        "  \"${argv[@]}\" &\n" +
+        "  p=$!\n" +
+        "  if IFS= read -r stat 2>/dev/null <\"/proc/$p/stat\"; then\n" +
+        "    set -f; set -- ${stat##*) }; set +f\n" +
+        "    printf '%s %s %s\\n' \"$i\" \"$p\" \"${20}\" >>\"$run/pids\"\n" +
+        "  fi\n" +
+        "  while :; do\n" +
+        "    wait \"$p\"; rc=$?\n" +
+        "    kill -0 \"$p\" 2>/dev/null || break\n" +
+        "  done\n" +
+        "  printf '%s %s\\n' \"$i\" \"$rc\" >>\"$run/results\"\n" +
+        "}\n" +
+        "i=0\n" +
+        "while (( i < count )); do\n" +
+        "  while (( ! stop )); do\n" +
+        "    n=0; for p in $(jobs -pr); do n=$((n + 1)); done\n" +
+        "    (( n < max )) && break\n" +
+        "    wait -n\n" +
+        "  done\n" +
+        "  (( stop )) && break\n" +
+        "  if [[ -e $run/cancel/all || -e $run/cancel/$i ]]; then\n" +
+        "    printf '%s cancelled\\n' \"$i\" >>\"$run/results\"\n" +
+        "  elif mapfile -d '' argv <\"$run/table/$i\" && (( ${#argv[@]} > 0 )); then\n" +
+        "    printf '%s\\n' \"$i\" >>\"$run/started\"\n" +
+        "    task \"$i\" &\n" +
+        "  else\n" +
+        "    printf '%s 127\\n' \"$i\" >>\"$run/results\"\n" +
+        "  fi\n" +
+        "  i=$((i + 1))\n" +
+        "done\n" +
+        "while [[ -n $(jobs -pr) ]]; do wait; done\n" +
+        "printf '%s\\n' \"$stop\" >\"$run/done.tmp\" && \"$mv\" -f \"$run/done.tmp\" \"$run/done\"\n" +
+        "ok=0\n" +
+        "while read -r index code; do [[ $code == 0 ]] && ok=$((ok + 1)); done <\"$run/results\"\n" +
+        "(( ok == count ))\n";
+
+    /// <summary>The argv that starts the supervisor, in a new session when <paramref name="setsid"/> is given.</summary>
+    public static IReadOnlyList<string> Argv(string? setsid, string bash, string mv, string logRoot, int count, int maxParallel) =>
+        [.. setsid is null ? [] : new[] { setsid }, bash, "-c", Script, "flepimop2-sweep", logRoot, mv,
+         count.ToString(System.Globalization.CultureInfo.InvariantCulture), maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+}

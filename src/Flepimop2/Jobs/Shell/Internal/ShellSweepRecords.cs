@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using Flepimop2.Internal;
+
+namespace Flepimop2.Jobs.Shell.Internal;
+
+/// <summary>
+/// What a shell sweep's directory records (see <see cref="ShellSupervisor"/>): each task's exit code, which tasks started
+/// and as which process, which were cancelled, and whether the supervisor got to its end. A line that is torn or names a
+/// task the sweep does not have is ignored: these files are written by processes that may be killed.
+/// </summary>
+/// <param name="Results">Exit code by task; null for a task cancelled before it started.</param>
+/// <param name="Started">The tasks that started.</param>
+/// <param name="Pids">Each started task's process id and start time (clock ticks since boot).</param>
+/// <param name="CancelAll">Whether the whole sweep was cancelled.</param>
+/// <param name="Cancelled">Single tasks that were cancelled.</param>
+/// <param name="Done">The supervisor's end record: 0 when it got through every task, 1 when it was stopped; null when absent.</param>
+internal sealed record ShellSweepRecords(
+    IReadOnlyDictionary<int, int?> Results,
+    IReadOnlySet<int> Started,
+    IReadOnlyDictionary<int, (int Pid, long StartTicks)> Pids,
+    bool CancelAll,
+    IReadOnlySet<int> Cancelled,
+    int? Done)
+{
+    /// <summary>A sweep's files are a few bytes a task; anything larger was not written by its supervisor.</summary>
+    private const long MaxBytes = 64L << 20;
+
+    public bool IsCancelled(int task) => CancelAll || Cancelled.Contains(task);
+
+    /// <summary>Reads the records of a sweep's directory, never through a link and never blocking on a FIFO.</summary>
+    public static ShellSweepRecords Read(string runDirectory, int count)
+    {
+        var cancel = Path.Combine(runDirectory, "cancel");
+        var cancelNames = Directory.Exists(cancel) ? Directory.EnumerateFiles(cancel).Select(Path.GetFileName).OfType<string>() : [];
+        return Parse(Text(runDirectory, "results"), Text(runDirectory, "started"), Text(runDirectory, "pids"), cancelNames, Text(runDirectory, "done"), count);
+    }
+
+    /// <summary>Parses the records' text.</summary>
+    public static ShellSweepRecords Parse(string results, string started, string pids, IEnumerable<string> cancelNames, string done, int count)
+    {
+        var codes = new Dictionary<int, int?>();
+        foreach (var fields in Lines(results))
+        {
+            if (fields.Length == 2 && Index(fields[0], count) is { } task)
+            {
+                if (fields[1] == "cancelled")
+                {
+                    codes[task] = null;
+                }
+                else if (int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+                {
+                    codes[task] = code;
+                }
+            }
+        }
+
+        var startedTasks = new HashSet<int>(Lines(started).Where(f => f.Length == 1).Select(f => Index(f[0], count)).OfType<int>());
+        var processes = new Dictionary<int, (int Pid, long StartTicks)>();
+        foreach (var fields in Lines(pids))
+        {
+            if (fields.Length == 3 && Index(fields[0], count) is { } task
+                && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1
+                && long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            {
+                processes[task] = (pid, ticks);
+            }
+        }
+
+        var names = cancelNames.ToList();
+        var cancelled = new HashSet<int>(names.Select(n => Index(n, count)).OfType<int>());
+        int? end = int.TryParse(done.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+        return new ShellSweepRecords(codes, startedTasks, processes, names.Contains("all"), cancelled, end);
+    }
+
+    private static IEnumerable<string[]> Lines(string text) =>
+        text.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length > 0);
+
+    private static int? Index(string text, int count) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < count ? i : null;
+
+    private static string Text(string directory, string name)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(SafeFile.ReadAllBytes(Path.Combine(directory, name), followLinks: false, MaxBytes));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+}

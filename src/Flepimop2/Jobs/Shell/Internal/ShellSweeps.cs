@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Flepimop2.Internal;
+using Flepimop2.Processes;
+using Flepimop2.Sweeps;
+
+namespace Flepimop2.Jobs.Shell.Internal;
+
+/// <summary>
+/// Shell sweeps: many tasks under one <see cref="ShellSupervisor"/>, detached (in a session of its own, outliving the
+/// submitter) or blocking (in the foreground). Status, cancel and logs read and write the sweep's directory.
+/// </summary>
+internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
+{
+    /// <summary>Starts the supervisor, claims its directory, writes the task table, then lets it start the tasks.</summary>
+    /// <param name="supervisor">The supervisor's argv and environment (see <see cref="ShellSupervisor.Argv"/>).</param>
+    /// <param name="logRoot">Where the sweep's directory goes.</param>
+    /// <param name="tasks">Each task's full argv.</param>
+    /// <param name="sweep">The sweep's size and limit.</param>
+    /// <param name="detached">Whether the supervisor runs in a session of its own (else this call waits for it).</param>
+    /// <param name="cancellationToken">For a blocking sweep: stops it (every task) and still returns its handle.</param>
+    public async Task<JobHandle> StartAsync(ProcessSpec supervisor, string logRoot, IReadOnlyList<IReadOnlyList<string>> tasks, SweepInfo sweep, bool detached, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(logRoot);
+        var submittedAt = IsoTime.Now(clock);
+        using var process = ProcessLauncher.Start(supervisor with { RedirectInput = true });
+        string directory;
+        string id;
+        ProcessProbe probe;
+        using (var names = process.StandardInput)
+        {
+            probe = detached ? ProcessProbe.WaitForOwnGroup(process.Id, clock) : ProcessProbe.Read(process.Id);
+            (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+            Directory.CreateDirectory(Path.Combine(directory, "tasks"));
+            Directory.CreateDirectory(Path.Combine(directory, "cancel"));
+            TaskTable.Write(Path.Combine(directory, "table"), tasks);
+
+            // The supervisor waits for this name; if anything above failed, closing its input ends it before any task starts.
+            names.Write(Path.GetFileName(directory) + "\n");
+        }
+
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["mode"] = detached ? "detached" : "blocking",
+            ["pid"] = process.Id,
+            ["start_time"] = probe.Exists ? probe.StartTicks : -1,
+            ["boot_id"] = ProcessProbe.BootId,
+            ["run_dir"] = directory,
+            ["log"] = Path.Combine(directory, "supervisor.log"),
+            [SweepInfo.Key] = sweep.ToJson(),
+        };
+        if (!detached)
+        {
+            var cancelled = false;
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+                MarkCancelled(directory, "all");
+                await ProcessTree.StopAsync(process, grace, clock).ConfigureAwait(false);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                RecordKilled(directory, sweep.Tasks);
+            }
+
+            metadata["returncode"] = process.ExitCode;
+            if (cancelled)
+            {
+                metadata["cancelled"] = true;
+            }
+        }
+
+        return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>Where every task stands: from the sweep's records, and whether its supervisor still runs.</summary>
+    public static JobStatusResult Status(JobHandle handle, SweepInfo sweep)
+    {
+        var directory = handle.MetadataText("run_dir");
+        var records = directory is null ? Empty : ShellSweepRecords.Read(directory, sweep.Tasks);
+        var detail = new Dictionary<string, JsonNode?>();
+        var running = false;
+        if (handle.MetadataText("mode") != "blocking")
+        {
+            var check = DetachedShellJobs.Judge(handle);
+            running = check.Verdict == ShellProcessVerdict.Running;
+            if (check.Pid > 0)
+            {
+                detail["pid"] = check.Pid;
+            }
+
+            if (!running && records.Done is null && records.Results.Count < sweep.Tasks)
+            {
+                detail["reason"] = check.Reason ?? "the sweep's supervisor ended without finishing (it was killed)";
+            }
+
+            // Records read before the check may miss a task that ended meanwhile: read again once the supervisor is gone.
+            if (!running && directory is not null)
+            {
+                records = ShellSweepRecords.Read(directory, sweep.Tasks);
+            }
+        }
+
+        return ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail);
+    }
+
+    /// <summary>
+    /// Stops every unfinished task: SIGTERM to the sweep's process group (the supervisor starts nothing more; each task's
+    /// recorder records the task's end), SIGKILL after the grace period or at once when the wait is cancelled.
+    /// </summary>
+    /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor.</exception>
+    public async Task CancelAsync(JobHandle handle, SweepInfo sweep, CancellationToken cancellationToken)
+    {
+        var directory = handle.MetadataText("run_dir");
+        if (handle.MetadataText("mode") == "blocking" || directory is null)
+        {
+            return;
+        }
+
+        var check = DetachedShellJobs.Judge(handle);
+        switch (check.Verdict)
+        {
+            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
+                throw new JobBackendException($"cannot cancel {handle.Key}: {check.Reason}; nothing was signalled");
+            case ShellProcessVerdict.NotTheJob or ShellProcessVerdict.Ended:
+                return;
+        }
+
+        MarkCancelled(directory, "all");
+        var group = check.Probe.ProcessGroup == check.Pid;
+        DetachedShellJobs.Signal(check.Pid, group, Posix.SigTerm);
+        try
+        {
+            var started = clock.GetTimestamp();
+            while (DetachedShellJobs.Judge(handle).Verdict == ShellProcessVerdict.Running && clock.GetElapsedTime(started) < grace)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync(handle, check.Pid, group, directory, sweep).ConfigureAwait(false);
+            throw;
+        }
+
+        if (DetachedShellJobs.Judge(handle).Verdict == ShellProcessVerdict.Running)
+        {
+            await KillAsync(handle, check.Pid, group, directory, sweep).ConfigureAwait(false);
+        }
+        else if (group)
+        {
+            DetachedShellJobs.Signal(check.Pid, group: true, Posix.SigKill);
+        }
+    }
+
+    /// <summary>
+    /// Stops one task: one not started yet is never started; a running one gets SIGTERM with everything it started, then
+    /// SIGKILL after the grace period. The rest of the sweep goes on.
+    /// </summary>
+    public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task)
+    {
+        var directory = handle.MetadataText("run_dir");
+        if (directory is null)
+        {
+            return;
+        }
+
+        var records = ShellSweepRecords.Read(directory, sweep.Tasks);
+        if (records.Results.ContainsKey(task))
+        {
+            return;
+        }
+
+        MarkCancelled(directory, task.ToString(CultureInfo.InvariantCulture));
+        if (records.Pids.TryGetValue(task, out var process))
+        {
+            await ProcessTree.StopAsync(process.Pid, process.StartTicks, grace, clock).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A task's output file.</summary>
+    public static IReadOnlyList<string> TaskLogFiles(JobHandle handle, int task) =>
+        handle.MetadataText("run_dir") is { } directory ? [Path.Combine(directory, "tasks", $"{task.ToString(CultureInfo.InvariantCulture)}.log")] : [];
+
+    private static readonly ShellSweepRecords Empty = ShellSweepRecords.Parse(string.Empty, string.Empty, string.Empty, [], string.Empty, 0);
+
+    private static void MarkCancelled(string directory, string name)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "cancel"));
+        AtomicFile.WriteAllText(Path.Combine(directory, "cancel", name), string.Empty);
+    }
+
+    /// <summary>After the sweep was killed whole: each task that started and has no record was killed with it (137).</summary>
+    private static void RecordKilled(string directory, int count)
+    {
+        var records = ShellSweepRecords.Read(directory, count);
+        var lines = records.Started.Where(t => !records.Results.ContainsKey(t)).Order()
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t} 137\n"));
+        File.AppendAllText(Path.Combine(directory, "results"), string.Concat(lines));
+        if (records.Done is null)
+        {
+            AtomicFile.WriteAllText(Path.Combine(directory, "done"), "1\n");
+        }
+    }
+
+    private async Task KillAsync(JobHandle handle, int pid, bool group, string directory, SweepInfo sweep)
+    {
+        DetachedShellJobs.Signal(pid, group, Posix.SigKill);
+        var started = clock.GetTimestamp();
+        while (DetachedShellJobs.Judge(handle).Verdict == ShellProcessVerdict.Running && clock.GetElapsedTime(started) < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        RecordKilled(directory, sweep.Tasks);
+    }
+}
