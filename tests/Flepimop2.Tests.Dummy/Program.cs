@@ -9,6 +9,9 @@ using System.Text;
 //   dummy process argv FILE ARGS... write the arguments, NUL-separated, to FILE, exit 0
 //   dummy process echo TEXT...      print TEXT to stdout and "err" to stderr, exit 0
 //   dummy process save-handles STORE PREFIX N   save N handles into the job store STORE through the library
+//   dummy process task DIR FAILING SECONDS   as task FLEPIMOP2_TASK_INDEX=i of a sweep: write DIR/i.start (the clock in ns),
+//                                   print "task i of FLEPIMOP2_TASK_COUNT", sleep, write DIR/i.end, then exit 10 + i if i is in
+//                                   the comma-separated FAILING list, else 0
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: dummy <command-name> <verb> ...");
@@ -56,6 +59,15 @@ switch (args[1])
         }
 
         return 0;
+    case "task":
+        var index = int.Parse(Environment.GetEnvironmentVariable("FLEPIMOP2_TASK_INDEX")!, System.Globalization.CultureInfo.InvariantCulture);
+        var now = () => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(Path.Combine(rest[0], $"{index}.start"), now());
+        Console.WriteLine($"task {index} of {Environment.GetEnvironmentVariable("FLEPIMOP2_TASK_COUNT")}");
+        Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture)));
+        File.WriteAllText(Path.Combine(rest[0], $"{index}.end"), now());
+        var failing = rest[1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => int.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+        return failing.Contains(index) ? 10 + index : 0;
     default:
         Console.Error.WriteLine($"unknown verb {args[1]}");
         return 64;

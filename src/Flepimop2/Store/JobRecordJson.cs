@@ -231,7 +231,7 @@ public static class JobRecordJson
         var tasks = new List<SweepTaskStatus>(list.Count);
         foreach (var item in list)
         {
-            if (item is not JsonObject task || JsonText.Int64(task["index"]) is not { } index
+            if (item is not JsonObject task || JsonText.Int64(task["index"]) is not (>= 0 and < JobRequest.MaxTasks and var index)
                 || !JobStatusExtensions.TryParseWireName(Text(task, "status"), out var status))
             {
                 throw Missing("a job status", "tasks with an index and a status");
@@ -239,7 +239,7 @@ public static class JobRecordJson
 
             tasks.Add(new SweepTaskStatus((int)index, status)
             {
-                ExitCode = JsonText.Int64(task["exit_code"]) is { } code ? (int)code : null,
+                ExitCode = JsonText.Int64(task["exit_code"]) is (>= int.MinValue and <= int.MaxValue) and var code ? (int)code : null,
                 BackendId = Text(task, "job_id"),
             });
         }

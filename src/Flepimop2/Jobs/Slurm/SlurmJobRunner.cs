@@ -408,6 +408,16 @@ public sealed class SlurmJobRunner : JobRunner
             limitNote = $"Slurm's default MaxArraySize ({maxArraySize}) was assumed: {ex.Message}";
         }
 
+        var plan = SlurmArray.Plan(tasks.Count, maxArraySize);
+        if (limit is not null && plan.Count > 1 && Options.SbatchOptions.GetValueOrDefault("dependency") is { } own && own.Contains('?', StringComparison.Ordinal))
+        {
+            // sbatch takes either ',' (all of) or '?' (any of) in one dependency list, never both.
+            throw new Flepimop2ValidationException([new ValidationIssue(
+                $"sbatch-options.dependency '{own}' uses '?' (any of), which cannot be combined with the wait of each array of this sweep for the one before (it has {plan.Count} arrays, more than MaxArraySize {maxArraySize} tasks, and a limit of {limit} at once); use ',' or drop the limit",
+                "invalid_option",
+                new Dictionary<string, string> { ["sbatch-options.dependency"] = own }) { Field = "sbatch-options.dependency" }]);
+        }
+
         // The compute nodes read the table, so by default it goes under the job's working directory, which they share.
         var directory = Options.SbatchDirectory is { } configured
             ? Path.GetFullPath(configured)
@@ -419,7 +429,6 @@ public sealed class SlurmJobRunner : JobRunner
         TaskTable.Write(table, [.. tasks.Select(t => (IReadOnlyList<string>)[.. program, t.CommandName, .. t.ToArgv()])]);
         var scriptPath = stem + ".sh";
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
-        var plan = SlurmArray.Plan(tasks.Count, maxArraySize);
 
         if (request.DryRun)
         {
@@ -489,14 +498,14 @@ public sealed class SlurmJobRunner : JobRunner
     private static async Task<Exception> UndoAsync(SlurmClient client, List<SlurmArray> arrays, string? cluster, Exception failure, CancellationToken cancellationToken)
     {
         var ids = arrays.Select(a => a.JobId).ToList();
-        var undo = $"the {ids.Count} arrays of the sweep already submitted ({string.Join(", ", ids)}) were cancelled, so none of it runs";
+        var undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) was cancelled, so none of it runs";
         try
         {
             await client.CancelAsync(ids, cluster, CancellationToken.None).ConfigureAwait(false);
         }
         catch (JobBackendException cancel)
         {
-            undo = $"the arrays of the sweep already submitted ({string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); cancel them with scancel";
+            undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); cancel it with scancel";
         }
 
         return failure is JobBackendException backend

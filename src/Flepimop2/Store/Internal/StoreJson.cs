@@ -234,6 +234,7 @@ internal static class StoreJson
     {
         var counts = new int[6];
         var seen = 0;
+        var damaged = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = reader.ValueTextEquals("total"u8) ? 0
@@ -247,15 +248,23 @@ internal static class StoreJson
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 reader.Skip();
+                damaged |= field >= 0;
             }
             else if (field >= 0 && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n >= 0)
             {
                 counts[field] = n;
                 seen |= 1 << field;
             }
+            else
+            {
+                damaged |= field >= 0;
+            }
         }
 
-        return (seen & 1) == 0 ? null : new SweepCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        // One count that cannot be read makes them all untrustworthy: a sweep with failures must not list as one without.
+        return damaged || (seen & 1) == 0 || counts[1..].Sum(c => (long)c) > counts[0]
+            ? null
+            : new SweepCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     private static JobStatus? Status(ref Utf8JsonReader reader) =>

@@ -92,8 +92,8 @@ public sealed class SlurmOutputParsingSpecs
     [Fact]
     public void The_status_commands_are_batched_and_machine_readable_with_the_cluster_only_when_known()
     {
-        Assert.Equal(["squeue", "-h", "-o", "%i|%T|%r|%N", "-j", "1,2,3"], SlurmCommandLines.Squeue(["1", "2", "3"], null));
-        Assert.Equal(["sacct", "-M", "c1", "-X", "-P", "-n", "-o", "JobIDRaw,State,ExitCode,Elapsed,NodeList", "-j", "1,2"], SlurmCommandLines.Sacct(["1", "2"], "c1"));
+        Assert.Equal(["squeue", "-t", "all", "-r", "-h", "-o", "%i|%T|%r|%N", "-j", "1,2,3"], SlurmCommandLines.Squeue(["1", "2", "3"], null));
+        Assert.Equal(["sacct", "-M", "c1", "-X", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList", "-j", "1,2"], SlurmCommandLines.Sacct(["1", "2"], "c1"));
         Assert.Equal(["scancel", "-M", "c1", "7"], SlurmCommandLines.Scancel("7", "c1"));
         Assert.Equal(["sbatch", "--parsable", "/s/job.sh"], SlurmCommandLines.Sbatch("/s/job.sh"));
     }

@@ -31,6 +31,7 @@ internal static class ShellSupervisor
         "    set -f; set -- ${stat##*) }; set +f\n" +
         "    printf '%s %s %s\\n' \"$i\" \"$p\" \"${20}\" >>\"$run/pids\"\n" +
         "  fi\n" +
+        "  if [[ -e $run/cancel/all || -e $run/cancel/$i ]]; then kill -TERM \"$p\" 2>/dev/null; fi\n" +
         "  while :; do\n" +
         "    wait \"$p\"; rc=$?\n" +
         "    kill -0 \"$p\" 2>/dev/null || break\n" +

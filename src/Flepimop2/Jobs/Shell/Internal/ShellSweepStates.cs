@@ -12,6 +12,7 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// N != 0               -         -                   failed             returncode; cancelled, signal (N-128) if cancelled
 /// "cancelled"          -         -                   failed             reason: cancelled before it started
 /// none                 yes       running             running            pid
+/// none                 yes       gone, task alive    running            pid (its recorder still waits for it)
 /// none                 yes       gone                finished_unknown   reason: ended without recording its exit code
 /// none                 no        running             pending
 /// none                 no        gone, cancelled     failed             reason: cancelled before it started
@@ -20,14 +21,14 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// </remarks>
 internal static class ShellSweepStates
 {
-    public static JobStatusResult Decide(JobHandle handle, int count, ShellSweepRecords records, bool supervisorRunning, IReadOnlyDictionary<string, JsonNode?> detail)
+    public static JobStatusResult Decide(JobHandle handle, int count, ShellSweepRecords records, bool supervisorRunning, IReadOnlyDictionary<string, JsonNode?> detail, IReadOnlySet<int>? stillRunning = null)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(records);
         var tasks = new SweepTaskStatus[count];
         for (var i = 0; i < count; i++)
         {
-            tasks[i] = Task(i, records, supervisorRunning);
+            tasks[i] = Task(i, records, supervisorRunning || stillRunning?.Contains(i) == true);
         }
 
         var sweep = new SweepStatus(tasks);

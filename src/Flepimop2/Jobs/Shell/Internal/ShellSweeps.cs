@@ -103,7 +103,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
             }
         }
 
-        return ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail);
+        return ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail, running ? [] : StillRunning(handle, records));
     }
 
     /// <summary>
@@ -124,7 +124,18 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         {
             case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
                 throw new JobBackendException($"cannot cancel {handle.Key}: {check.Reason}; nothing was signalled");
-            case ShellProcessVerdict.NotTheJob or ShellProcessVerdict.Ended:
+            case ShellProcessVerdict.NotTheJob:
+                return;
+            case ShellProcessVerdict.Ended:
+                // The supervisor alone was killed: its tasks may still run, each under its recorder.
+                MarkCancelled(directory, "all");
+                var records = ShellSweepRecords.Read(directory, sweep.Tasks);
+                foreach (var orphan in StillRunning(handle, records))
+                {
+                    var process = records.Pids[orphan];
+                    await ProcessTree.StopAsync(process.Pid, process.StartTicks, grace, clock).ConfigureAwait(false);
+                }
+
                 return;
         }
 
@@ -159,25 +170,71 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// Stops one task: one not started yet is never started; a running one gets SIGTERM with everything it started, then
     /// SIGKILL after the grace period. The rest of the sweep goes on.
     /// </summary>
+    /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor; nothing was signalled.</exception>
     public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task)
     {
         var directory = handle.MetadataText("run_dir");
-        if (directory is null)
+        if (handle.MetadataText("mode") == "blocking" || directory is null)
         {
             return;
         }
 
-        var records = ShellSweepRecords.Read(directory, sweep.Tasks);
-        if (records.Results.ContainsKey(task))
+        // A task is signalled only if it is in the sweep's session (numbered by the supervisor's pid, which Linux does not
+        // give to another process while the session has members, even once the supervisor is gone): the records are
+        // files, and a file may name any process.
+        var check = DetachedShellJobs.Judge(handle);
+        switch (check.Verdict)
+        {
+            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
+                throw new JobBackendException($"cannot cancel task {task} of {handle.Key}: {check.Reason}; nothing was signalled");
+            case ShellProcessVerdict.NotTheJob:
+                return;
+        }
+
+        var before = ShellSweepRecords.Read(directory, sweep.Tasks);
+        if (before.Results.ContainsKey(task)
+            || (check.Verdict == ShellProcessVerdict.Ended && !StillRunning(handle, before).Contains(task)))
         {
             return;
         }
 
+        // The marker first, then the records: a task that starts meanwhile either sees the marker (its recorder checks
+        // after writing its pid) or is seen here.
         MarkCancelled(directory, task.ToString(CultureInfo.InvariantCulture));
-        if (records.Pids.TryGetValue(task, out var process))
+        var records = ShellSweepRecords.Read(directory, sweep.Tasks);
+        if (!records.Results.ContainsKey(task)
+            && records.Pids.TryGetValue(task, out var process)
+            && ProcessProbe.Read(process.Pid) is { IsAlive: true } probe && probe.StartTicks == process.StartTicks
+            && probe.Session == check.Pid)
         {
             await ProcessTree.StopAsync(process.Pid, process.StartTicks, grace, clock).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The started tasks without an exit record whose process still runs, in the sweep's session: after its supervisor
+    /// alone was killed, each task's recorder still waits for its task and records its end.
+    /// </summary>
+    private static HashSet<int> StillRunning(JobHandle handle, ShellSweepRecords records)
+    {
+        var alive = new HashSet<int>();
+        if (handle.MetadataText("mode") == "blocking" || JsonText.Int64(handle.Metadata.GetValueOrDefault("pid")) is not { } session
+            || handle.MetadataText("boot_id") is { } boot && boot != ProcessProbe.BootId)
+        {
+            return alive;
+        }
+
+        foreach (var (task, process) in records.Pids)
+        {
+            if (!records.Results.ContainsKey(task)
+                && ProcessProbe.Read(process.Pid) is { IsAlive: true } probe
+                && probe.StartTicks == process.StartTicks && probe.Session == session)
+            {
+                alive.Add(task);
+            }
+        }
+
+        return alive;
     }
 
     /// <summary>A task's output file.</summary>

@@ -6,7 +6,10 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// Reads <c>sacct -X -P -n -o JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList</c>: one
 /// <c>id|raw id|STATE|code:signal|elapsed|nodes</c> line per job (allocations only, so no <c>.batch</c> steps). A job is
 /// keyed by its <c>JobID</c>: an ordinary job's is its raw id, an array task's is <c>4211_17</c>, and pending tasks come as
-/// one line for a range (<c>4211_[20-999%50]</c>), which stands for each of them. The last line for an id wins.
+/// one line for a range (<c>4211_[20-999%50]</c>), which stands for each of them. A task's own line wins over a range; of
+/// two lines of the same kind, the last. A range is read only as <c>PENDING</c> or <c>CANCELLED</c> (tasks cancelled before
+/// they started): its state is that of the array's own record, which the array's last task takes over when it starts, so a
+/// range showing <c>FAILED</c> tells the end of that task, not of the range's.
 /// </summary>
 internal static class SacctParser
 {
@@ -25,16 +28,30 @@ internal static class SacctParser
             }
 
             var (code, signal) = ParseExitCode(SlurmText.Field(fields, 3));
-            foreach (var id in SlurmArrayIds.Expand(fields[0].Trim()))
+            var jobId = fields[0].Trim();
+            var state = SlurmStates.Normalize(fields[2]);
+            var range = SlurmArrayIds.IsRange(jobId);
+            if (range && state is not ("PENDING" or "CANCELLED"))
             {
+                continue;
+            }
+
+            foreach (var id in SlurmArrayIds.Expand(jobId))
+            {
+                if (range && rows.TryGetValue(id, out var own) && !own.FromRange)
+                {
+                    continue;
+                }
+
                 rows[id] = new SlurmJobRow(
                     id,
-                    SlurmStates.Normalize(fields[2]),
+                    state,
                     code,
                     signal,
                     SlurmText.Field(fields, 4),
                     SlurmText.Field(fields, 5, "None assigned", "(null)"),
-                    CancelledBy: CancelledBy(fields[2]));
+                    CancelledBy: CancelledBy(fields[2]),
+                    FromRange: range);
             }
         }
 

@@ -34,7 +34,10 @@ internal sealed record SlurmArray(string JobId, int First, int Count)
         return plan;
     }
 
-    /// <summary>The arrays a sweep's handle records; empty for a job that is not a Slurm sweep.</summary>
+    /// <summary>
+    /// The arrays a sweep's handle records; empty for a job that is not a Slurm sweep. An entry whose numbers no sweep can
+    /// have (negative, or beyond <see cref="JobRequest.MaxTasks"/>) is left out, never wrapped around.
+    /// </summary>
     public static IReadOnlyList<SlurmArray> Of(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -48,8 +51,8 @@ internal sealed record SlurmArray(string JobId, int First, int Count)
         {
             if (item is JsonObject array
                 && JsonText.Of(array["job_id"]) is { } id && SbatchParser.IsJobId(id) && !id.Contains('_', StringComparison.Ordinal)
-                && JsonText.Int64(array["first"]) is { } first && first >= 0
-                && JsonText.Int64(array["count"]) is { } count && count >= 1)
+                && JsonText.Int64(array["first"]) is { } first && first is >= 0 and < JobRequest.MaxTasks
+                && JsonText.Int64(array["count"]) is { } count && count is >= 1 and <= JobRequest.MaxTasks)
             {
                 result.Add(new SlurmArray(id, (int)first, (int)count));
             }

@@ -11,6 +11,13 @@ internal static class SlurmArrayIds
     /// <summary>The most tasks one range may expand to: a real array is smaller than this, a hostile line is not.</summary>
     private const int MaxExpansion = 1_000_000;
 
+    /// <summary>Whether an id field is a range of tasks (<c>4211_[20-999%50]</c>) rather than one job or task.</summary>
+    public static bool IsRange(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Contains("_[", StringComparison.Ordinal) && id.EndsWith(']');
+    }
+
     /// <summary>The ids an id field stands for: itself, or each task of a range.</summary>
     public static IEnumerable<string> Expand(string id)
     {
@@ -39,7 +46,7 @@ internal static class SlurmArrayIds
                 continue;
             }
 
-            for (var i = from; i <= to && produced < MaxExpansion; i++, produced++)
+            for (long i = from; i <= to && produced < MaxExpansion; i++, produced++)
             {
                 yield return string.Create(CultureInfo.InvariantCulture, $"{array}_{i}");
             }

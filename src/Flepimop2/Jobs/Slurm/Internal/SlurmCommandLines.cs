@@ -23,9 +23,12 @@ internal static class SlurmCommandLines
     /// <summary>Every line of the cluster's configuration (for <c>MaxArraySize</c>).</summary>
     public static string[] ScontrolShowConfig(string? cluster) => ["scontrol", .. Cluster(cluster), "show", "config"];
 
-    /// <summary>Queued jobs, with <c>-r</c> so that every array task has its own line.</summary>
+    /// <summary>
+    /// The jobs the controller holds, with <c>-t all</c> so that a job that ended a moment ago is still seen as ended while
+    /// accounting has not recorded it yet, and <c>-r</c> so that every array task has its own line.
+    /// </summary>
     public static string[] Squeue(IEnumerable<string> jobIds, string? cluster) =>
-        ["squeue", .. Cluster(cluster), "-r", "-h", "-o", SqueueParser.Format, "-j", string.Join(',', jobIds)];
+        ["squeue", .. Cluster(cluster), "-t", "all", "-r", "-h", "-o", SqueueParser.Format, "-j", string.Join(',', jobIds)];
 
     public static string[] Sacct(IEnumerable<string> jobIds, string? cluster) =>
         ["sacct", .. Cluster(cluster), "-X", "-P", "-n", "-o", SacctParser.Fields, "-j", string.Join(',', jobIds)];

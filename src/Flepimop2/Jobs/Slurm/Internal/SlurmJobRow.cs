@@ -9,6 +9,7 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <param name="Nodes">The nodes it ran or runs on, when assigned.</param>
 /// <param name="Reason">Why it waits or ended, as <c>squeue %r</c> or <c>scontrol Reason=</c> gives it; <c>None</c> becomes null.</param>
 /// <param name="CancelledBy">The uid in <c>CANCELLED by 1000</c>.</param>
+/// <param name="FromRange">Whether the line was a range of array tasks (<c>4211_[20-999%50]</c>) rather than this task's own.</param>
 internal sealed record SlurmJobRow(
     string JobId,
     string State,
@@ -17,4 +18,5 @@ internal sealed record SlurmJobRow(
     string? Elapsed = null,
     string? Nodes = null,
     string? Reason = null,
-    string? CancelledBy = null);
+    string? CancelledBy = null,
+    bool FromRange = false);

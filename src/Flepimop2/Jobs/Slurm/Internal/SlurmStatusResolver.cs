@@ -9,7 +9,8 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// </summary>
 /// <remarks>
 /// A job squeue lists in a live state is live, whatever accounting says (a requeued job may still show its last end in
-/// accounting). Otherwise accounting, which has the exit code, decides. A job neither knows is <c>pending</c> within the grace
+/// accounting). Otherwise accounting, which has the exit code, decides; a job squeue shows ended but accounting does not
+/// know yet stays running until it does, so that a wait never ends without the exit code. A job neither knows is <c>pending</c> within the grace
 /// window after submission (the controller or the database may not have it yet) and <c>finished_unknown</c> after it.
 /// </remarks>
 internal static class SlurmStatusResolver
@@ -19,7 +20,14 @@ internal static class SlurmStatusResolver
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(context);
 
-        // squeue lists only jobs that have not ended, so a state missing from the table is still a live one there.
+        // A range line of accounting says only that the task had not started when it was written (or that it was cancelled
+        // before it did); where the controller says otherwise, the controller knows better.
+        if (queued is not null && accounted is { FromRange: true } && queued.State != accounted.State)
+        {
+            accounted = null;
+        }
+
+        // A state missing from the table is taken as a live one: it is not final until Slurm says how it ended.
         var queuedStatus = queued is null ? (JobStatus?)null : SlurmStates.Map(queued.State) ?? JobStatus.Running;
         var accountedFinished = accounted is not null && SlurmStates.Map(accounted.State) is { } a && a.IsFinished();
         if (queued is not null && !queuedStatus!.Value.IsFinished() && !(queued.State == "COMPLETING" && accountedFinished))
@@ -34,7 +42,17 @@ internal static class SlurmStatusResolver
 
         if (queued is not null)
         {
-            return FromQueue(handle, queued, queuedStatus!.Value, null, context);
+            // Ended a moment ago, and accounting has not recorded how yet: not final until its exit code is known.
+            return context.AccountingSource == "sacct"
+                ? new JobStatusResult(handle, JobStatus.Running)
+                {
+                    Detail = Detail(
+                        ("state", queued.State),
+                        ("nodes", queued.Nodes),
+                        ("reason", $"Slurm says it ended ({queued.State}); its exit code is not in accounting yet"),
+                        ("source", "squeue")),
+                }
+                : FromQueue(handle, queued, queuedStatus!.Value, null, context);
         }
 
         var age = context.Now - handle.SubmittedAt;

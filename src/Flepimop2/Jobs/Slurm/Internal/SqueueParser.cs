@@ -1,8 +1,9 @@
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>
-/// Reads <c>squeue -r -h -o '%i|%T|%r|%N'</c>: one <c>id|STATE|reason|nodes</c> line per job still in the queue, and with
-/// <c>-r</c> one per array task (<c>4211_17</c>); a range of pending tasks, should one come, stands for each of them.
+/// Reads <c>squeue -t all -r -h -o '%i|%T|%r|%N'</c>: one <c>id|STATE|reason|nodes</c> line per job the controller holds
+/// (with <c>-t all</c> those that ended in the last minutes too), and with <c>-r</c> one per array task (<c>4211_17</c>); a
+/// range of pending tasks, should one come, stands for each of them, and a task's own line wins over it.
 /// </summary>
 internal static class SqueueParser
 {
@@ -20,13 +21,21 @@ internal static class SqueueParser
                 continue;
             }
 
-            foreach (var id in SlurmArrayIds.Expand(fields[0].Trim()))
+            var jobId = fields[0].Trim();
+            var range = SlurmArrayIds.IsRange(jobId);
+            foreach (var id in SlurmArrayIds.Expand(jobId))
             {
+                if (range && rows.TryGetValue(id, out var own) && !own.FromRange)
+                {
+                    continue;
+                }
+
                 rows[id] = new SlurmJobRow(
                     id,
                     SlurmStates.Normalize(fields[1]),
                     Reason: SlurmText.Field(fields, 2, "None", "(null)"),
-                    Nodes: SlurmText.Field(fields, 3, "(null)"));
+                    Nodes: SlurmText.Field(fields, 3, "(null)"),
+                    FromRange: range);
             }
         }
 
