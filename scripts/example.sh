@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds flepimop2 and runs the quickstart example on the shell runner: a blocking step, a detached
-# step, then `job list` and `job status`. The store is written to examples/quickstart/.flepimop2_cache.
+# Builds flepimop2 and runs the examples on the shell runner: the quickstart (a blocking step, a
+# detached step, `job list`, `job status`, `job wait`, `job logs`), then a sweep of 20 tasks (its
+# status with the failed tasks, and one task's output). The stores are written under examples/*/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/artifacts/flepimop2"
@@ -23,5 +24,15 @@ echo "\$ flepimop2 job wait $bg" >&2
 flepimop2 job wait "$bg"
 echo "\$ flepimop2 job logs $bg" >&2
 flepimop2 job logs "$bg"
+
+cd "$root/examples/sweep"
+echo "\$ flepimop2 job process config.yaml -t simulate --repeat 20     # in examples/sweep" >&2
+sweep=$(flepimop2 job process config.yaml -t simulate --repeat 20 | tee /dev/stderr | cut -d' ' -f1)
+echo "\$ flepimop2 job wait $sweep" >&2
+flepimop2 job wait "$sweep" || true
+echo "\$ flepimop2 job status $sweep" >&2
+flepimop2 job status "$sweep"
+echo "\$ flepimop2 job logs $sweep --task 3" >&2
+flepimop2 job logs "$sweep" --task 3
 echo >&2
 echo "flepimop2 is at $bin/flepimop2; add it to PATH with: export PATH=\"$bin:\$PATH\"" >&2

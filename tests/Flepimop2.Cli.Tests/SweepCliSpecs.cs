@@ -176,6 +176,23 @@ public sealed class SweepCliSpecs
         Assert.False(Directory.Exists(project.StoreDirectory), "the store was written");
     }
 
+    [Fact]
+    public async Task The_sweep_example_runs_and_names_its_failed_scenarios_and_their_output()
+    {
+        using var project = new TempProject();
+        File.Copy(Path.Combine(CliRunner.Examples, "sweep", "config.yaml"), project.Combine("config.yaml"));
+
+        var key = KeyOf(await project.Run("job", "process", "-t", "simulate", "--repeat", "11"));
+        var wait = await project.Run("job", "wait", key, "--timeout", "60");
+        var status = await project.Run("job", "status", key);
+        var logs = await project.Run("job", "logs", key, "--task", "10");
+
+        Assert.Equal(1, wait.ExitCode);
+        Assert.Contains("  tasks: 11 (9 successful, 2 failed)", status.StdoutLines);
+        Assert.Contains("  failed tasks: 3, 10", status.StdoutLines);
+        Assert.Equal("scenario 10 of 11: simulating\nscenario 10: the epidemic curve diverged\n", logs.Stdout);
+    }
+
     private static string KeyOf(CliResult submission) => submission.StdoutLines[^1].Split(' ')[0];
 
     private static async Task<List<string>> LogsAsync(TempProject project, string key, int tasks)
