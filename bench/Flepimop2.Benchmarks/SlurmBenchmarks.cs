@@ -57,7 +57,7 @@ public class SlurmBenchmarks
         var text = new StringBuilder();
         for (var i = 1; i <= Jobs; i++)
         {
-            text.Append(i).Append(i <= Jobs / 2 ? "|RUNNING|0:0|00:01:00|vm\n" : i % 3 == 0 ? "|FAILED|7:0|00:00:03|vm\n" : "|COMPLETED|0:0|00:00:02|vm\n");
+            text.Append(i).Append('|').Append(i).Append(i <= Jobs / 2 ? "|RUNNING|0:0|00:01:00|vm\n" : i % 3 == 0 ? "|FAILED|7:0|00:00:03|vm\n" : "|COMPLETED|0:0|00:00:02|vm\n");
         }
 
         return text.ToString();

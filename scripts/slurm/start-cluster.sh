@@ -128,6 +128,8 @@ MessageTimeout=10
 InactiveLimit=0
 # Small, so that the tests' sweeps cross it and are split into several arrays (Slurm's default is 1001).
 MaxArraySize=50
+# Every array task counts as a job; bench/sweeps.sh keeps 50,000 tasks queued at once (the default is 10,000).
+MaxJobCount=100000
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=127.0.0.1
 JobCompType=jobcomp/none

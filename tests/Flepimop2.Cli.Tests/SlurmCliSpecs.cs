@@ -42,6 +42,45 @@ public sealed partial class SlurmCliSpecs
     }
 
     [Fact]
+    public async Task A_sweep_on_slurm_is_one_line_with_its_counts_and_names_its_failed_tasks_their_codes_and_logs()
+    {
+        using var project = SlurmCluster.Project();
+
+        var submit = await project.Run("job", "process", "-j", "hpc", "-t", "ok", "-t", "fail", "--repeat", "2", "--max-parallel", "2");
+        var key = SlurmCluster.KeyOf(submit);
+        var wait = await project.Run("job", "wait", key, "--timeout", Wait);
+        var list = await project.Run("job", "list");
+        var status = await project.Run("job", "status", key);
+        var task = await project.Run("job", "status", key, "--task", "3");
+        var logs = await project.Run("job", "logs", key, "--task", "1");
+
+        Assert.Matches(HandleLine(), Assert.Single(submit.StdoutLines));
+        Assert.True(wait.ExitCode == 1, wait.ToString());
+        Assert.Equal($"{submit.StdoutLines[0]} status=failed tasks=4 successful=2 failed=2", Assert.Single(list.StdoutLines));
+        Assert.Contains("  tasks: 4 (2 successful, 2 failed)", status.StdoutLines);
+        Assert.Contains("  failed tasks: 2, 3", status.StdoutLines);
+        Assert.Contains("  exit_code: 7", task.StdoutLines);
+        Assert.Contains($"  job_id: {key["slurm-".Length..]}_3", task.StdoutLines);
+        Assert.Contains("hello from slurm $HOME is not expanded a;b", logs.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sweeps_dry_run_on_slurm_shows_the_array_command_the_script_and_the_task_table()
+    {
+        using var project = SlurmCluster.Project();
+
+        var dry = await project.Run("job", "process", "-j", "hpc", "-t", "ok", "--repeat", "3", "--max-parallel", "2", "--dry-run");
+
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        var script = dry.StdoutLines.Single(l => l.StartsWith("  script: ", StringComparison.Ordinal))["  script: ".Length..];
+        var table = dry.StdoutLines.Single(l => l.StartsWith("  task_table: ", StringComparison.Ordinal))["  task_table: ".Length..];
+        Assert.StartsWith($"would submit: sbatch --parsable --array=0-2%2 '{script}' 0", dry.StdoutLines[0], StringComparison.Ordinal);
+        Assert.Contains("mapfile -d '' flepimop2_argv", File.ReadAllText(script), StringComparison.Ordinal);
+        Assert.Equal(3 * 24, new FileInfo(table + ".index").Length);
+        Assert.False(Directory.Exists(project.StoreDirectory + "/job/handles"), "a dry run recorded a job");
+    }
+
+    [Fact]
     public async Task A_failing_step_on_slurm_makes_wait_exit_1_and_status_failed_with_its_exit_code()
     {
         using var project = SlurmCluster.Project();

@@ -22,7 +22,9 @@ internal sealed class ProcessRunner(TimeProvider clock, string? timeoutAdvice = 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var timer = clock.CreateTimer(_ => Cancel(deadline), null, timeout, Timeout.InfiniteTimeSpan);
         var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+
+        // Not cut at the deadline: what the program said before it was stopped is part of the error.
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
@@ -32,8 +34,9 @@ internal sealed class ProcessRunner(TimeProvider clock, string? timeoutAdvice = 
         {
             Kill(process);
             cancellationToken.ThrowIfCancellationRequested();
+            var said = await SaidAsync(stderr).ConfigureAwait(false);
             throw new JobBackendException(
-                string.Create(CultureInfo.InvariantCulture, $"'{argv[0]}' did not answer within {timeout.TotalSeconds:0.#} s and was stopped{(timeoutAdvice is null ? string.Empty : "; " + timeoutAdvice)}"),
+                string.Create(CultureInfo.InvariantCulture, $"'{argv[0]}' did not answer within {timeout.TotalSeconds:0.#} s and was stopped{said}{(timeoutAdvice is null ? string.Empty : "; " + timeoutAdvice)}"),
                 display);
         }
     }
@@ -47,6 +50,21 @@ internal sealed class ProcessRunner(TimeProvider clock, string? timeoutAdvice = 
         catch (ObjectDisposedException)
         {
             // The run ended first.
+        }
+    }
+
+    /// <summary>The last line the stopped program wrote to stderr, as <c> (it said: ...)</c>; nothing when it said nothing.</summary>
+    private async Task<string> SaidAsync(Task<string> stderr)
+    {
+        try
+        {
+            var text = await stderr.WaitAsync(TimeSpan.FromSeconds(1), clock).ConfigureAwait(false);
+            var last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            return last is null ? string.Empty : $" (it said: {(last.Length > 300 ? last[..300] + "..." : last)})";
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return string.Empty;
         }
     }
 

@@ -8,7 +8,7 @@ using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs;
 
-/// <summary>The task table: every task's argv written NUL-terminated, one file per task, read back exactly.</summary>
+/// <summary>The task table: every task's argv written NUL-terminated into one file with a fixed-width index, read back exactly.</summary>
 public sealed class SweepTaskTableSpecs : IDisposable
 {
     private static readonly string[] Pieces =
@@ -75,78 +75,86 @@ public sealed class SweepTaskTableSpecs : IDisposable
     }
 
     [Fact]
-    public void A_table_with_a_nul_anywhere_is_refused_before_its_directory_is_made()
+    public void A_table_with_a_nul_anywhere_is_refused_before_anything_is_written()
     {
         var table = _temp.Combine("table");
 
         var error = Assert.Throws<ArgumentException>(() => TaskTable.Write(table, [["ok"], ["fine"], ["bad\0"]]));
 
         Assert.Equal("argv", error.ParamName);
-        Assert.False(Directory.Exists(table));
+        Assert.False(File.Exists(table));
+        Assert.False(File.Exists(TaskTable.IndexPath(table)));
     }
 
     [Fact]
-    public void A_table_is_one_file_per_task_named_by_its_index_holding_its_encoded_argv()
+    public void A_table_is_every_argv_in_order_and_an_index_of_fixed_width_lines_naming_each_ones_bytes()
     {
         var table = _temp.Combine("table");
         IReadOnlyList<IReadOnlyList<string>> tasks = [.. Enumerable.Range(0, 12).Select(i => (IReadOnlyList<string>)["/bin/prog", "run", $"--n={i}", i % 3 == 0 ? string.Empty : "é x"])];
 
         TaskTable.Write(table, tasks);
 
+        var encoded = tasks.Select(TaskTable.Encode).ToList();
+        Assert.Equal(encoded.SelectMany(b => b), File.ReadAllBytes(table));
+        var offsets = encoded.Select((b, i) => encoded.Take(i).Sum(e => e.Length)).ToList();
         Assert.Equal(
-            Enumerable.Range(0, 12).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal),
-            Directory.GetFileSystemEntries(table).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            string.Concat(encoded.Select((b, i) => $"{offsets[i]:D11} {b.Length:D11}\n")),
+            File.ReadAllText(TaskTable.IndexPath(table)));
+        Assert.Equal(12 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
         for (var i = 0; i < tasks.Count; i++)
         {
-            var bytes = File.ReadAllBytes(Path.Combine(table, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            Assert.Equal(TaskTable.Encode(tasks[i]), bytes);
-            Assert.Equal(tasks[i], TaskTable.Decode(bytes));
+            Assert.Equal(tasks[i], TaskTable.Read(table, i));
         }
+
+        Assert.Throws<InvalidDataException>(() => TaskTable.Read(table, 12));
     }
 
     [Fact]
-    public void A_table_is_never_written_into_a_directory_that_exists()
+    public void A_table_is_never_written_over_a_file_that_exists()
     {
         var table = _temp.Combine("table");
-        Directory.CreateDirectory(table);
-        File.WriteAllText(Path.Combine(table, "0"), "kept");
+        File.WriteAllText(table, "kept");
 
-        var error = Assert.Throws<IOException>(() => TaskTable.Write(table, [["a"], ["b"]]));
+        Assert.Throws<IOException>(() => TaskTable.Write(table, [["a"], ["b"]]));
 
-        Assert.Equal($"the task table {table} exists already", error.Message);
-        Assert.Equal(["0"], Directory.GetFileSystemEntries(table).Select(Path.GetFileName));
-        Assert.Equal("kept", File.ReadAllText(Path.Combine(table, "0")));
+        Assert.Equal("kept", File.ReadAllText(table));
+        Assert.False(File.Exists(TaskTable.IndexPath(table)));
     }
 
     [Fact]
-    public void A_table_of_no_tasks_is_an_empty_directory_and_a_missing_list_is_an_argument_error()
+    public void A_table_of_no_tasks_is_two_empty_files_and_a_missing_list_is_an_argument_error()
     {
         var table = _temp.Combine("table");
 
         TaskTable.Write(table, []);
 
-        Assert.Empty(Directory.GetFileSystemEntries(table));
+        Assert.Equal(0, new FileInfo(table).Length);
+        Assert.Equal(0, new FileInfo(TaskTable.IndexPath(table)).Length);
         Assert.Throws<ArgumentNullException>(() => TaskTable.Write(_temp.Combine("other"), null!));
         Assert.Throws<ArgumentNullException>(() => TaskTable.Encode(null!));
     }
 
     [Fact]
-    public void Bash_reads_every_tasks_argv_back_exactly_as_the_supervisor_does()
+    public void Bash_reads_every_tasks_argv_back_exactly_through_the_scripts_reader_and_refuses_a_damaged_index()
     {
-        // The supervisor reads a task with mapfile -d '' and runs "${argv[@]}": here each is printed back NUL-terminated.
+        // Both scripts read a task with flepimop2_task_argv and run "${flepimop2_argv[@]}": here each is printed back NUL-terminated.
         var table = _temp.Combine("table");
         var argvs = Argvs().Where(a => a.Length > 0).Sample(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
         TaskTable.Write(table, [.. argvs.Select(a => (IReadOnlyList<string>)a)]);
-        const string Script = "for ((i = 0; i < $2; i++)); do mapfile -d '' argv <\"$1/$i\"; printf '%s\\0' \"${#argv[@]}\" \"${argv[@]}\"; done";
+        var script = TaskTable.BashReader +
+            "for ((i = 0; i < $2; i++)); do flepimop2_task_argv \"$1\" \"$i\" || exit 9; printf '%s\\0' \"${#flepimop2_argv[@]}\" \"${flepimop2_argv[@]}\"; done\n" +
+            "flepimop2_task_argv \"$1\" \"$2\" && exit 10\n" +
+            "printf 'garbage line, not digits\\n' > \"$1.index\"; flepimop2_task_argv \"$1\" 0 && exit 11\n" +
+            "exit 0\n";
 
-        var start = new ProcessStartInfo("bash", ["-c", Script, "bash", table, argvs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo("bash", ["-c", script, "bash", table, argvs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             StandardOutputEncoding = new UTF8Encoding(false),
         };
         using var bash = Process.Start(start)!;
         var output = bash.StandardOutput.ReadToEnd();
-        Assert.True(bash.WaitForExit(30_000), "bash did not end within 30 s");
+        Assert.True(bash.WaitForExit(60_000), "bash did not end within 60 s");
 
         Assert.Equal(0, bash.ExitCode);
         var fields = new Queue<string>(output.Split('\0')[..^1]);

@@ -28,6 +28,21 @@ public sealed class ProcessRunnerSpecs
     }
 
     [Fact]
+    public async Task A_stopped_command_is_reported_with_the_last_thing_it_said()
+    {
+        // sbatch, when the controller will take no more jobs, says so and then retries until it is stopped.
+        var error = await Assert.ThrowsAsync<JobBackendException>(() =>
+            new ProcessRunner(TimeProvider.System, "is the Slurm controller up?").RunAsync(
+                ["sh", "-c", "echo 'sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying' >&2; exec sleep 30"],
+                TimeSpan.FromMilliseconds(500),
+                CancellationToken.None));
+
+        Assert.Equal(
+            "'sh' did not answer within 0.5 s and was stopped (it said: sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying); is the Slurm controller up?",
+            error.Message);
+    }
+
+    [Fact]
     public async Task A_program_not_on_path_is_a_backend_error()
     {
         var error = await Assert.ThrowsAsync<JobBackendException>(() =>

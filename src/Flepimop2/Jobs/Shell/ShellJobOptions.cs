@@ -18,7 +18,7 @@ public sealed record ShellJobOptions
     /// </summary>
     public string? Executable { get; init; }
 
-    /// <summary>At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise; all at once when null.</summary>
+    /// <summary>At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise; one per CPU when null.</summary>
     public int? MaxParallel { get; init; }
 
     /// <summary>Where detached jobs keep their output and exit code; <c>.flepimop2_cache/job/logs</c> under the current directory when null.</summary>

@@ -164,9 +164,15 @@ public sealed class ShellJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var issues = new List<ValidationIssue>(ValidateSubmit());
-        if (request.IsSweep && FindTool("bash") is null)
+        if (request.IsSweep)
         {
-            issues.Add(Issue("'bash' (4.4 or later) runs a sweep's tasks and was not found on PATH", "missing_executable", null, "bash"));
+            foreach (var (tool, role) in new[] { ("bash", "'bash' (4.4 or later) runs a sweep's tasks"), ("tail", "'tail' reads a sweep's task table"), ("head", "'head' reads a sweep's task table") })
+            {
+                if (FindTool(tool) is null)
+                {
+                    issues.Add(Issue($"{role} and was not found on PATH", "missing_executable", null, tool));
+                }
+            }
         }
 
         return issues;
@@ -258,7 +264,8 @@ public sealed class ShellJobRunner : JobRunner
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, IReadOnlyList<string> prefix, string cwd, CancellationToken cancellationToken)
     {
         IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => (IReadOnlyList<string>)[.. prefix, t.CommandName, .. t.ToArgv()])];
-        var limit = request.MaxParallel ?? Options.MaxParallel;
+        // A local pool is bounded: by default one task per CPU, not a thousand processes at once.
+        var limit = request.MaxParallel ?? Options.MaxParallel ?? Environment.ProcessorCount;
         var logRoot = LogRoot();
         if (request.DryRun)
         {
@@ -267,13 +274,13 @@ public sealed class ShellJobRunner : JobRunner
                 ["mode"] = Options.Detach ? "detached" : "blocking",
                 ["cwd"] = cwd,
                 ["tasks"] = tasks.Count.ToString(CultureInfo.InvariantCulture),
-                ["max_parallel"] = limit?.ToString(CultureInfo.InvariantCulture) ?? "all",
+                ["max_parallel"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["task_logs"] = Path.Combine(logRoot, "shell-PID", "tasks", "INDEX.log"),
             };
             return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
-        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit ?? tasks.Count);
+        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit);
         return await new ShellSweeps(_clock, CancelGracePeriod)
             .StartAsync(Spec(supervisor, cwd), logRoot, argvs, new SweepInfo(tasks.Count, limit), Options.Detach, cancellationToken)
             .ConfigureAwait(false);

@@ -125,13 +125,13 @@ public sealed class SlurmSweepClusterSpecs(SlurmClusterFixture cluster)
 
         Assert.DoesNotContain(processes.Calls, c => c[0] == "sbatch");
         var script = await File.ReadAllTextAsync(dry.Details["script"]);
-        Assert.Contains("mapfile -d '' flepimop2_argv", script, StringComparison.Ordinal);
+        Assert.Contains("flepimop2_task_argv \"$flepimop2_table\" \"$flepimop2_task\"", script, StringComparison.Ordinal);
         Assert.Equal("0-2", dry.Details["arrays"]);
         Assert.Equal("2", dry.Details["max_parallel"]);
         var table = dry.Details["task_table"];
         for (var i = 0; i < 3; i++)
         {
-            var argv = TaskTable.Decode(await File.ReadAllBytesAsync(Path.Combine(table, i.ToString(CultureInfo.InvariantCulture))));
+            var argv = TaskTable.Read(table, i);
             Assert.Equal([cluster.Dummy, "process", "task", "/nonexistent", string.Empty, "0"], argv);
         }
 

@@ -64,8 +64,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal(_temp.Combine("scripts"), Path.GetDirectoryName(script));
         Assert.EndsWith(".sh", script, StringComparison.Ordinal);
         Assert.Equal(script[..^".sh".Length] + ".tasks", table);
-        Assert.Equal(120, Directory.GetFiles(table).Length);
-        Assert.Equal(["/opt/flepimop2", "process", "task", "57"], TaskTable.Decode(File.ReadAllBytes(Path.Combine(table, "57"))));
+        Assert.Equal(120 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
+        Assert.Equal(["/opt/flepimop2", "process", "task", "57"], TaskTable.Read(table, 57));
         var text = await File.ReadAllTextAsync(script);
         Assert.StartsWith("#!/bin/bash\n#SBATCH ", text, StringComparison.Ordinal);
         Assert.Contains($"\nflepimop2_table={ShellQuote.Quote(table)}\n", text, StringComparison.Ordinal);
@@ -298,8 +298,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             dryRun.Details.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
         Assert.StartsWith("#!/bin/bash\n", await File.ReadAllTextAsync(script), StringComparison.Ordinal);
         Assert.Equal(script[..^".sh".Length] + ".tasks", table);
-        Assert.Equal(120, Directory.GetFiles(table).Length);
-        Assert.Equal(["/opt/flepimop2", "process", "task", "119"], TaskTable.Decode(File.ReadAllBytes(Path.Combine(table, "119"))));
+        Assert.Equal(120 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
+        Assert.Equal(["/opt/flepimop2", "process", "task", "119"], TaskTable.Read(table, 119));
         Assert.Equal(["scontrol", "show", "config"], Assert.Single(slurm.Calls));
     }
 

@@ -1,11 +1,13 @@
+using Flepimop2.Sweeps;
+
 namespace Flepimop2.Jobs.Shell.Internal;
 
 /// <summary>
 /// The bash program that runs a shell sweep: <c>[setsid] bash -c SCRIPT flepimop2-sweep LOG_ROOT MV COUNT MAX</c>. Like the
 /// single job's recorder it first reads, on standard input, the name of its directory under <c>LOG_ROOT</c> (named after its
 /// own pid, so the submitter names it once the supervisor runs); if the submitter goes away first, nothing starts. Then it
-/// starts the tasks in order, at most <c>MAX</c> at a time, each from its line of the task table (<c>table/INDEX</c>, read
-/// with <c>mapfile -d ''</c>: no eval, no parsing) with <c>FLEPIMOP2_TASK_INDEX</c> and <c>FLEPIMOP2_TASK_COUNT</c> set and
+/// starts the tasks in order, at most <c>MAX</c> at a time, each from its entry of the task table (<c>table</c>, see
+/// <see cref="TaskTable"/>: no eval, no parsing) with <c>FLEPIMOP2_TASK_INDEX</c> and <c>FLEPIMOP2_TASK_COUNT</c> set and
 /// its output in <c>tasks/INDEX.log</c>. Each task's recorder traps the signals so it outlives a cancelled task and appends
 /// <c>INDEX CODE</c> to <c>results</c> when it ends (one short append: atomic); <c>started</c> and <c>pids</c> say which
 /// tasks started and as which process. A task whose <c>cancel/INDEX</c> (or <c>cancel/all</c>) exists is not started. At
@@ -14,6 +16,7 @@ namespace Flepimop2.Jobs.Shell.Internal;
 internal static class ShellSupervisor
 {
     public const string Script =
+        TaskTable.BashReader +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
         "run=$1/$name mv=$2 count=$3 max=$4\n" +
@@ -25,7 +28,7 @@ internal static class ShellSupervisor
         "  trap 'caught=1' HUP INT TERM\n" +
         "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
         "  export FLEPIMOP2_TASK_INDEX=$i FLEPIMOP2_TASK_COUNT=$count\n" +
-        "  \"${argv[@]}\" &\n" +
+        "  \"${flepimop2_argv[@]}\" &\n" +
         "  p=$!\n" +
         "  if IFS= read -r stat 2>/dev/null <\"/proc/$p/stat\"; then\n" +
         "    set -f; set -- ${stat##*) }; set +f\n" +
@@ -48,7 +51,7 @@ internal static class ShellSupervisor
         "  (( stop )) && break\n" +
         "  if [[ -e $run/cancel/all || -e $run/cancel/$i ]]; then\n" +
         "    printf '%s cancelled\\n' \"$i\" >>\"$run/results\"\n" +
-        "  elif mapfile -d '' argv <\"$run/table/$i\" && (( ${#argv[@]} > 0 )); then\n" +
+        "  elif flepimop2_task_argv \"$run/table\" \"$i\"; then\n" +
         "    printf '%s\\n' \"$i\" >>\"$run/started\"\n" +
         "    task \"$i\" &\n" +
         "  else\n" +

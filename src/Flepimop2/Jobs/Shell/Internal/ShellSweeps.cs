@@ -113,19 +113,13 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor.</exception>
     public async Task CancelAsync(JobHandle handle, SweepInfo sweep, CancellationToken cancellationToken)
     {
-        var directory = handle.MetadataText("run_dir");
-        if (handle.MetadataText("mode") == "blocking" || directory is null)
+        if (Target(handle, handle.Key) is not var (directory, check))
         {
             return;
         }
 
-        var check = DetachedShellJobs.Judge(handle);
         switch (check.Verdict)
         {
-            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
-                throw new JobBackendException($"cannot cancel {handle.Key}: {check.Reason}; nothing was signalled");
-            case ShellProcessVerdict.NotTheJob:
-                return;
             case ShellProcessVerdict.Ended:
                 // The supervisor alone was killed: its tasks may still run, each under its recorder.
                 MarkCancelled(directory, "all");
@@ -173,22 +167,12 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor; nothing was signalled.</exception>
     public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task)
     {
-        var directory = handle.MetadataText("run_dir");
-        if (handle.MetadataText("mode") == "blocking" || directory is null)
-        {
-            return;
-        }
-
         // A task is signalled only if it is in the sweep's session (numbered by the supervisor's pid, which Linux does not
         // give to another process while the session has members, even once the supervisor is gone): the records are
         // files, and a file may name any process.
-        var check = DetachedShellJobs.Judge(handle);
-        switch (check.Verdict)
+        if (Target(handle, $"task {task} of {handle.Key}") is not var (directory, check))
         {
-            case ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid:
-                throw new JobBackendException($"cannot cancel task {task} of {handle.Key}: {check.Reason}; nothing was signalled");
-            case ShellProcessVerdict.NotTheJob:
-                return;
+            return;
         }
 
         var before = ShellSweepRecords.Read(directory, sweep.Tasks);
@@ -235,6 +219,28 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         }
 
         return alive;
+    }
+
+    /// <summary>
+    /// The sweep's directory and the check of its supervisor, or null when there is nothing to signal (a blocking sweep, or
+    /// a pid that another process has now).
+    /// </summary>
+    /// <exception cref="JobBackendException">The handle names a process that can never be signalled.</exception>
+    private static (string Directory, ShellProcessCheck Check)? Target(JobHandle handle, string what)
+    {
+        var directory = handle.MetadataText("run_dir");
+        if (handle.MetadataText("mode") == "blocking" || directory is null)
+        {
+            return null;
+        }
+
+        var check = DetachedShellJobs.Judge(handle);
+        return check.Verdict switch
+        {
+            ShellProcessVerdict.Refused or ShellProcessVerdict.NoPid => throw new JobBackendException($"cannot cancel {what}: {check.Reason}; nothing was signalled"),
+            ShellProcessVerdict.NotTheJob => null,
+            _ => (directory, check),
+        };
     }
 
     /// <summary>A task's output file.</summary>

@@ -55,8 +55,8 @@ internal static class SlurmScriptRenderer
         CheckArguments([[table]]);
         var body = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {tasks.Count} tasks as Slurm job arrays. An array submitted\n")
-            .Append("# with argument F runs, as its task i, sweep task F + i: that task's argv is the file F + i of the task table,\n")
-            .Append("# each argument ended by a NUL byte, read as it is.\n")
+            .Append("# with argument F runs, as its task i, sweep task F + i, whose argv it reads from the task table: every\n")
+            .Append("# argument ended by a NUL byte, found through the table's index, read as it is.\n")
             .Append(Preamble)
             .Append("if [[ -z ${SLURM_ARRAY_TASK_ID-} ]]; then\n")
             .Append("  echo 'flepimop2: this script runs as a Slurm job array task (SLURM_ARRAY_TASK_ID is not set)' >&2\n")
@@ -68,7 +68,8 @@ internal static class SlurmScriptRenderer
             .Append(CultureInfo.InvariantCulture, $"{TaskVariable}=$((SLURM_ARRAY_TASK_ID + 10#$1))\n")
             .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"${TaskVariable}\" {TaskTable.CountVariable}={tasks.Count}\n")
             .Append(CultureInfo.InvariantCulture, $"{TableVariable}={ShellQuote.Quote(table)}\n")
-            .Append(CultureInfo.InvariantCulture, $"if ! mapfile -d '' {ArgvVariable} <\"${TableVariable}/${TaskVariable}\" || (( ${{#{ArgvVariable}[@]}} == 0 )); then\n")
+            .Append(TaskTable.BashReader)
+            .Append(CultureInfo.InvariantCulture, $"if ! flepimop2_task_argv \"${TableVariable}\" \"${TaskVariable}\"; then\n")
             .Append(CultureInfo.InvariantCulture, $"  echo \"flepimop2: cannot read task ${TaskVariable} from the task table ${TableVariable} (is it on a filesystem this node shares?)\" >&2\n")
             .Append("  exit 2\n")
             .Append("fi\n");
