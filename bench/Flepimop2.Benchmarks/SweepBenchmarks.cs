@@ -23,7 +23,7 @@ public class SweepBenchmarks
     private readonly SlurmJobRunner _runner;
     private readonly JobHandle _sweep;
     private readonly List<IReadOnlyList<string>> _table;
-    private string? _directory;
+    private string? _tablePath;
 
     public SweepBenchmarks()
     {
@@ -51,13 +51,17 @@ public class SweepBenchmarks
     }
 
     [IterationSetup(Target = nameof(WriteTaskTableOfTenThousandTasks))]
-    public void NewTableDirectory() => _directory = Path.Combine(Path.GetTempPath(), $"flepimop2-bench-{Guid.NewGuid():N}");
+    public void NewTablePath() => _tablePath = Path.Combine(Path.GetTempPath(), $"flepimop2-bench-{Guid.NewGuid():N}");
 
     [IterationCleanup(Target = nameof(WriteTaskTableOfTenThousandTasks))]
-    public void RemoveTableDirectory() => Directory.Delete(_directory!, recursive: true);
+    public void RemoveTable()
+    {
+        File.Delete(_tablePath!);
+        File.Delete(TaskTable.IndexPath(_tablePath!));
+    }
 
     [Benchmark]
-    public void WriteTaskTableOfTenThousandTasks() => TaskTable.Write(_directory!, _table);
+    public void WriteTaskTableOfTenThousandTasks() => TaskTable.Write(_tablePath!, _table);
 
     private static string Squeue(List<SlurmArray> arrays)
     {

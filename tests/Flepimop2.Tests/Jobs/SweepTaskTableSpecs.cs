@@ -98,7 +98,7 @@ public sealed class SweepTaskTableSpecs : IDisposable
         Assert.Equal(encoded.SelectMany(b => b), File.ReadAllBytes(table));
         var offsets = encoded.Select((b, i) => encoded.Take(i).Sum(e => e.Length)).ToList();
         Assert.Equal(
-            string.Concat(encoded.Select((b, i) => $"{offsets[i]:D11} {b.Length:D11}\n")),
+            string.Concat(encoded.Select((b, i) => $"{offsets[i]:D11} {b.Length:D11} {tasks[i].Count:D7}\n")),
             File.ReadAllText(TaskTable.IndexPath(table)));
         Assert.Equal(12 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
         for (var i = 0; i < tasks.Count; i++)
@@ -135,7 +135,7 @@ public sealed class SweepTaskTableSpecs : IDisposable
     }
 
     [Fact]
-    public void Bash_reads_every_tasks_argv_back_exactly_through_the_scripts_reader_and_refuses_a_damaged_index()
+    public void Bash_reads_every_tasks_argv_back_exactly_through_the_scripts_random_access_reader_and_refuses_a_damaged_index()
     {
         // Both scripts read a task with flepimop2_task_argv and run "${flepimop2_argv[@]}": here each is printed back NUL-terminated.
         var table = _temp.Combine("table");
@@ -145,6 +145,38 @@ public sealed class SweepTaskTableSpecs : IDisposable
             "for ((i = 0; i < $2; i++)); do flepimop2_task_argv \"$1\" \"$i\" || exit 9; printf '%s\\0' \"${#flepimop2_argv[@]}\" \"${flepimop2_argv[@]}\"; done\n" +
             "flepimop2_task_argv \"$1\" \"$2\" && exit 10\n" +
             "printf 'garbage line, not digits\\n' > \"$1.index\"; flepimop2_task_argv \"$1\" 0 && exit 11\n" +
+            "exit 0\n";
+
+        var start = new ProcessStartInfo("bash", ["-c", script, "bash", table, argvs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            StandardOutputEncoding = new UTF8Encoding(false),
+        };
+        using var bash = Process.Start(start)!;
+        var output = bash.StandardOutput.ReadToEnd();
+        Assert.True(bash.WaitForExit(60_000), "bash did not end within 60 s");
+
+        Assert.Equal(0, bash.ExitCode);
+        var fields = new Queue<string>(output.Split('\0')[..^1]);
+        foreach (var argv in argvs)
+        {
+            var count = int.Parse(fields.Dequeue(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(argv, Enumerable.Range(0, count).Select(_ => fields.Dequeue()));
+        }
+
+        Assert.Empty(fields);
+    }
+
+    [Fact]
+    public void Bash_reads_every_tasks_argv_back_exactly_through_the_supervisors_sequential_reader()
+    {
+        var table = _temp.Combine("table");
+        var argvs = Argvs().Where(a => a.Length > 0).Sample(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
+        TaskTable.Write(table, [.. argvs.Select(a => (IReadOnlyList<string>)a)]);
+        var script = TaskTable.BashSequentialReader +
+            "exec {t}<\"$1\" {x}<\"$1.index\"\n" +
+            "for ((i = 0; i < $2; i++)); do flepimop2_next_task_argv \"$t\" \"$x\" || exit 9; printf '%s\\0' \"${#flepimop2_argv[@]}\" \"${flepimop2_argv[@]}\"; done\n" +
+            "flepimop2_next_task_argv \"$t\" \"$x\" && exit 10\n" +
             "exit 0\n";
 
         var start = new ProcessStartInfo("bash", ["-c", script, "bash", table, argvs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])

@@ -16,7 +16,7 @@ namespace Flepimop2.Jobs.Shell.Internal;
 internal static class ShellSupervisor
 {
     public const string Script =
-        TaskTable.BashReader +
+        TaskTable.BashSequentialReader +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
         "run=$1/$name mv=$2 count=$3 max=$4\n" +
@@ -26,6 +26,7 @@ internal static class ShellSupervisor
         "task() {\n" +
         "  local i=$1 p rc stat\n" +
         "  trap 'caught=1' HUP INT TERM\n" +
+        "  exec {table}<&- {index}<&-\n" +
         "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
         "  export FLEPIMOP2_TASK_INDEX=$i FLEPIMOP2_TASK_COUNT=$count\n" +
         "  \"${flepimop2_argv[@]}\" &\n" +
@@ -41,6 +42,7 @@ internal static class ShellSupervisor
         "  done\n" +
         "  printf '%s %s\\n' \"$i\" \"$rc\" >>\"$run/results\"\n" +
         "}\n" +
+        "exec {table}<\"$run/table\" {index}<\"$run/table.index\" || exit 125\n" +
         "i=0\n" +
         "while (( i < count )); do\n" +
         "  while (( ! stop )); do\n" +
@@ -49,9 +51,10 @@ internal static class ShellSupervisor
         "    wait -n\n" +
         "  done\n" +
         "  (( stop )) && break\n" +
+        "  flepimop2_next_task_argv \"$table\" \"$index\"; read_ok=$?\n" +
         "  if [[ -e $run/cancel/all || -e $run/cancel/$i ]]; then\n" +
         "    printf '%s cancelled\\n' \"$i\" >>\"$run/results\"\n" +
-        "  elif flepimop2_task_argv \"$run/table\" \"$i\"; then\n" +
+        "  elif (( read_ok == 0 )); then\n" +
         "    printf '%s\\n' \"$i\" >>\"$run/started\"\n" +
         "    task \"$i\" &\n" +
         "  else\n" +
