@@ -39,13 +39,8 @@ public static class JobRecordJson
         if (handle is JobStatusResult result)
         {
             writer.WriteString("status", result.Status.ToWireName());
-            writer.WritePropertyName("detail");
-            WriteMap(writer, result.Detail);
-            if (result.Sweep is { } sweep)
-            {
-                writer.WritePropertyName("tasks");
-                WriteSweep(writer, sweep);
-            }
+            WriteField(writer, "detail", result.Detail, WriteMap);
+            WriteField(writer, "tasks", result.Sweep, WriteSweep);
         }
 
         writer.WriteEndObject();
@@ -86,17 +81,8 @@ public static class JobRecordJson
         writer.WriteString("job_id", job.Entry.JobId);
         writer.WriteString("submitted_at", IsoTime.Format(job.Entry.SubmittedAt));
         writer.WriteString("status", job.StatusName);
-        if (job.Result is { } result)
-        {
-            writer.WritePropertyName("detail");
-            WriteMap(writer, result.Detail);
-        }
-
-        if (job.Tasks is { } tasks)
-        {
-            writer.WritePropertyName("tasks");
-            WriteCounts(writer, tasks);
-        }
+        WriteField(writer, "detail", job.Result?.Detail, WriteMap);
+        WriteField(writer, "tasks", job.Tasks, WriteCounts);
 
         writer.WriteEndObject();
     }
@@ -245,6 +231,17 @@ public static class JobRecordJson
         }
 
         return new SweepStatus(tasks);
+    }
+
+    /// <summary>Writes <c>"name": value</c> when there is a value.</summary>
+    private static void WriteField<T>(Utf8JsonWriter writer, string name, T? value, Action<Utf8JsonWriter, T> write)
+        where T : class
+    {
+        if (value is not null)
+        {
+            writer.WritePropertyName(name);
+            write(writer, value);
+        }
     }
 
     internal static void WriteHandleFields(Utf8JsonWriter writer, JobHandle handle)

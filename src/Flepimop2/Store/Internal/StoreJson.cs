@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -171,13 +172,7 @@ internal static class StoreJson
         {
             // Names compared as UTF-8 and only the wanted values decoded: a large store has one entry per job, so the
             // backend (the same for most) is shared, and the time and status are read without making strings.
-            var field = reader.ValueTextEquals("key"u8) ? 1
-                : reader.ValueTextEquals("backend"u8) ? 2
-                : reader.ValueTextEquals("job_id"u8) ? 3
-                : reader.ValueTextEquals("submitted_at"u8) ? 4
-                : reader.ValueTextEquals("status"u8) ? 5
-                : reader.ValueTextEquals("tasks"u8) ? 6
-                : 0;
+            var field = FieldIndex(ref reader, EntryNames) + 1;
             reader.Read();
             if (field == 6 && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -230,6 +225,26 @@ internal static class StoreJson
     }
 
     /// <summary>Reads a sweep's counts (the reader is on the object's start and is left on its end); null when malformed.</summary>
+    /// <summary>The fields of a summary entry that are read, numbered from 1 in <see cref="ReadEntry"/>.</summary>
+    private static readonly byte[][] EntryNames = [.. new[] { "key", "backend", "job_id", "submitted_at", "status", "tasks" }.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>The fields of a summary entry's task counts, in the order of <see cref="SweepCounts"/>'s parameters.</summary>
+    private static readonly byte[][] CountNames = [.. new[] { "total", "successful", "failed", "finished_unknown", "running", "pending" }.Select(Encoding.UTF8.GetBytes)];
+
+    /// <summary>Which of <paramref name="names"/> the current property name is (compared as UTF-8), or -1.</summary>
+    private static int FieldIndex(ref Utf8JsonReader reader, byte[][] names)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static SweepCounts? ReadCounts(ref Utf8JsonReader reader)
     {
         var counts = new int[6];
@@ -237,13 +252,7 @@ internal static class StoreJson
         var damaged = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals("total"u8) ? 0
-                : reader.ValueTextEquals("successful"u8) ? 1
-                : reader.ValueTextEquals("failed"u8) ? 2
-                : reader.ValueTextEquals("finished_unknown"u8) ? 3
-                : reader.ValueTextEquals("running"u8) ? 4
-                : reader.ValueTextEquals("pending"u8) ? 5
-                : -1;
+            var field = FieldIndex(ref reader, CountNames);
             reader.Read();
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {

@@ -36,23 +36,10 @@ internal static class SacctParser
                 continue;
             }
 
-            foreach (var id in SlurmArrayIds.Expand(jobId))
-            {
-                if (range && rows.TryGetValue(id, out var own) && !own.FromRange)
-                {
-                    continue;
-                }
-
-                rows[id] = new SlurmJobRow(
-                    id,
-                    state,
-                    code,
-                    signal,
-                    SlurmText.Field(fields, 4),
-                    SlurmText.Field(fields, 5, "None assigned", "(null)"),
-                    CancelledBy: CancelledBy(fields[2]),
-                    FromRange: range);
-            }
+            var elapsed = SlurmText.Field(fields, 4);
+            var nodes = SlurmText.Field(fields, 5, "None assigned", "(null)");
+            var cancelledBy = CancelledBy(fields[2]);
+            SlurmText.AddRows(rows, jobId, (id, fromRange) => new SlurmJobRow(id, state, code, signal, elapsed, nodes, CancelledBy: cancelledBy, FromRange: fromRange));
         }
 
         return rows;

@@ -21,22 +21,10 @@ internal static class SqueueParser
                 continue;
             }
 
-            var jobId = fields[0].Trim();
-            var range = SlurmArrayIds.IsRange(jobId);
-            foreach (var id in SlurmArrayIds.Expand(jobId))
-            {
-                if (range && rows.TryGetValue(id, out var own) && !own.FromRange)
-                {
-                    continue;
-                }
-
-                rows[id] = new SlurmJobRow(
-                    id,
-                    SlurmStates.Normalize(fields[1]),
-                    Reason: SlurmText.Field(fields, 2, "None", "(null)"),
-                    Nodes: SlurmText.Field(fields, 3, "(null)"),
-                    FromRange: range);
-            }
+            var state = SlurmStates.Normalize(fields[1]);
+            var reason = SlurmText.Field(fields, 2, "None", "(null)");
+            var nodes = SlurmText.Field(fields, 3, "(null)");
+            SlurmText.AddRows(rows, fields[0].Trim(), (id, fromRange) => new SlurmJobRow(id, state, Reason: reason, Nodes: nodes, FromRange: fromRange));
         }
 
         return rows;
