@@ -21,9 +21,21 @@ public abstract record CliCommand
     /// <returns>The tokens.</returns>
     public abstract IReadOnlyList<string> ToArgv();
 
-    /// <summary><c>flepimop2 {name} {argv...}</c>, each token shell-quoted where needed.</summary>
+    /// <summary>
+    /// The argv a runner starts for this command: <paramref name="program"/> (the argv prefix that starts flepimop2, or the
+    /// runner's configured executable), the command name, then <see cref="ToArgv"/>.
+    /// </summary>
+    /// <param name="program">The argv prefix that starts flepimop2.</param>
+    /// <returns>The argv.</returns>
+    public virtual IReadOnlyList<string> CommandLine(IReadOnlyList<string> program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return [.. program, CommandName, .. ToArgv()];
+    }
+
+    /// <summary><c>flepimop2 {name} {argv...}</c> (or a program command's own argv), each token shell-quoted where needed.</summary>
     /// <returns>The command line.</returns>
-    public sealed override string ToString() => ShellQuote.Join(["flepimop2", CommandName, .. ToArgv()]);
+    public sealed override string ToString() => ShellQuote.Join(CommandLine(["flepimop2"]));
 
     /// <summary>Renders a verbosity level as one token: <c>-v</c>, <c>-vv</c>, <c>-vvv</c>; nothing for 0.</summary>
     /// <param name="verbosity">0 to 3.</param>

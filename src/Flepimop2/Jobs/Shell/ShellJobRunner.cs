@@ -184,7 +184,7 @@ public sealed class ShellJobRunner : JobRunner
         ArgumentNullException.ThrowIfNull(request);
         var command = request.Command;
         IReadOnlyList<string> prefix = Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
-        string[] argv = [.. prefix, command.CommandName, .. command.ToArgv()];
+        var argv = command.CommandLine(prefix);
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
         if (request.Tasks is { } tasks)
         {
@@ -263,7 +263,7 @@ public sealed class ShellJobRunner : JobRunner
 
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, IReadOnlyList<string> prefix, string cwd, CancellationToken cancellationToken)
     {
-        IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => (IReadOnlyList<string>)[.. prefix, t.CommandName, .. t.ToArgv()])];
+        IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => t.CommandLine(prefix))];
         // A local pool is bounded: by default one task per CPU, not a thousand processes at once.
         var limit = request.MaxParallel ?? Options.MaxParallel ?? Environment.ProcessorCount;
         var logRoot = LogRoot();

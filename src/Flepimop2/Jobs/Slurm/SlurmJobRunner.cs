@@ -426,7 +426,7 @@ public sealed class SlurmJobRunner : JobRunner
         var stem = Path.Combine(Directory.CreateDirectory(directory).FullName, $"{JobKey.Sanitize(jobName)}.{JobIds.New()}");
         var table = stem + ".tasks";
         var script = SlurmScriptRenderer.RenderSweep(Options, tasks, table, chdir);
-        TaskTable.Write(table, [.. tasks.Select(t => (IReadOnlyList<string>)[.. program, t.CommandName, .. t.ToArgv()])]);
+        TaskTable.Write(table, [.. tasks.Select(t => t.CommandLine(program))]);
         var scriptPath = stem + ".sh";
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
 
@@ -436,7 +436,7 @@ public sealed class SlurmJobRunner : JobRunner
             {
                 ["script"] = scriptPath,
                 ["task_table"] = table,
-                ["first_task"] = ShellQuote.Join([.. program, tasks[0].CommandName, .. tasks[0].ToArgv()]),
+                ["first_task"] = ShellQuote.Join(tasks[0].CommandLine(program)),
                 ["chdir"] = chdir,
                 ["job_name"] = script.JobName,
                 ["output"] = script.OutputPattern,

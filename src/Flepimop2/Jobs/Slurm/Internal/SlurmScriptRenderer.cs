@@ -29,7 +29,7 @@ internal static class SlurmScriptRenderer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(command);
-        string[] argv = [.. program, command.CommandName, .. command.ToArgv()];
+        var argv = command.CommandLine(program);
         CheckArguments([argv]);
         var body = new StringBuilder()
             .Append("# Written by flepimop2 to run one command as a Slurm job.\n")
