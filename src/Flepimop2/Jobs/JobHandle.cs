@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs;
@@ -43,6 +44,15 @@ public record JobHandle : JobSubmission
     /// <returns>The line.</returns>
     public override string ToString() =>
         $"{Printable.Escape(Backend)}-{Printable.Escape(JobId)} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
+
+    /// <summary>The jobs this one waited for, as recorded at submission (metadata <c>after</c>); empty when none.</summary>
+    public IReadOnlyList<RecordedDependency> After => Internal.SubmissionRecord.After(this);
+
+    /// <summary>
+    /// The command this job ran, as recorded at submission (metadata <c>command</c>), exact enough to submit it again; null
+    /// for a sweep (its tasks are in its task table) and for records that keep none (the original's, older ones).
+    /// </summary>
+    public ArgvCommand? RecordedCommand => Internal.SubmissionRecord.Command(this);
 
     /// <summary>How many tasks the job has when it is a sweep (from <c>metadata.sweep.tasks</c>); null for an ordinary job.</summary>
     public int? SweepSize => Sweeps.SweepInfo.Of(this)?.Tasks;

@@ -24,6 +24,13 @@ public sealed record JobRequest(CliCommand Command)
     /// <summary>At most this many of a sweep's tasks run at once; no limit of flepimop2's own when null.</summary>
     public int? MaxParallel { get; init; }
 
+    /// <summary>
+    /// The jobs this one waits for, on the same backend: it starts only once each has ended, and for a
+    /// <see cref="DependencyCondition.Succeeded"/> one only if it succeeded (every task of a sweep); otherwise it ends failed
+    /// without running. Empty for a job that waits for nothing.
+    /// </summary>
+    public IReadOnlyList<JobDependency> After { get; init; } = [];
+
     /// <summary>Whether this is a sweep.</summary>
     public bool IsSweep => Tasks is not null;
 

@@ -41,7 +41,8 @@ public abstract class JobRunner
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfAny(ValidateSubmission(request));
         cancellationToken.ThrowIfCancellationRequested();
-        return await SubmitCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        var submission = await SubmitCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        return submission is JobHandle handle ? Internal.SubmissionRecord.Add(handle, request) : submission;
     }
 
     /// <summary>
@@ -61,6 +62,17 @@ public abstract class JobRunner
         if (request.Tasks is { } tasks && (tasks.Count is 0 or > JobRequest.MaxTasks))
         {
             issues.Add(new ValidationIssue($"a sweep has from 1 to {JobRequest.MaxTasks} tasks, got {tasks.Count}", "invalid_sweep"));
+        }
+
+        foreach (var dependency in request.After)
+        {
+            if (dependency.Predecessor.Backend != Backend)
+            {
+                issues.Add(new ValidationIssue(
+                    $"{dependency.Predecessor.Key} is a {dependency.Predecessor.Backend} job; a {Backend} job can only wait for {Backend} jobs",
+                    "invalid_dependency",
+                    new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+            }
         }
 
         if (request.MaxParallel is < 1)

@@ -164,6 +164,34 @@ public sealed class ShellJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var issues = new List<ValidationIssue>(ValidateSubmit());
+        if (request.After.Count > 0 && !request.IsSweep && FindTool("bash") is null)
+        {
+            issues.Add(Issue("'bash' waits for a job's predecessors and was not found on PATH", "missing_executable", null, "bash"));
+        }
+
+        if (!Options.Detach)
+        {
+            // A blocking job runs now, in the submitter: it cannot wait for a job that has not ended.
+            foreach (var dependency in request.After.Where(d => d.Predecessor.Backend == "shell"))
+            {
+                var status = ShellPredecessors.Status(dependency.Predecessor).Status;
+                if (!status.IsFinished())
+                {
+                    issues.Add(new ValidationIssue(
+                        $"{dependency.Predecessor.Key} has not finished ({status.ToWireName()}), and a blocking job cannot wait for it; use a detached runner (detach: true), or 'flepimop2 job wait {dependency.Predecessor.Key}' first",
+                        "unfinished_dependency",
+                        new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+                }
+                else if (dependency.Condition == DependencyCondition.Succeeded && status != JobStatus.Successful)
+                {
+                    issues.Add(new ValidationIssue(
+                        $"{dependency.Predecessor.Key} did not succeed ({status.ToWireName()}), and this job runs only after it succeeds; use --after-any to run it however {dependency.Predecessor.Key} ended",
+                        "failed_dependency",
+                        new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+                }
+            }
+        }
+
         if (request.IsSweep)
         {
             foreach (var (tool, role) in new[] { ("bash", "'bash' (4.4 or later) runs a sweep's tasks"), ("tail", "'tail' reads a sweep's task table"), ("head", "'head' reads a sweep's task table") })
@@ -213,8 +241,10 @@ public sealed class ShellJobRunner : JobRunner
         }
 
         var logRoot = LogRoot();
-        var recorder = ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, argv);
-        return Detached().Start(Spec(recorder, cwd) with { RedirectInput = true }, logRoot);
+        var recorder = request.After.Count > 0
+            ? ShellRecorder.WaitingArgv(FindTool("setsid")!, FindTool("bash")!, FindTool("mv")!, logRoot, argv)
+            : ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, argv);
+        return Detached().Start(Spec(recorder, cwd) with { RedirectInput = true }, logRoot, request.After);
     }
 
     /// <inheritdoc/>
@@ -282,7 +312,7 @@ public sealed class ShellJobRunner : JobRunner
 
         var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit);
         return await new ShellSweeps(_clock, CancelGracePeriod)
-            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, new SweepInfo(tasks.Count, limit), Options.Detach, cancellationToken)
+            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, new SweepInfo(tasks.Count, limit), Options.Detach, request.After, cancellationToken)
             .ConfigureAwait(false);
     }
 }

@@ -12,8 +12,11 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// </summary>
 internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
 {
-    /// <summary>Starts the recorder, claims the job's directory for its pid, then tells the recorder to run the job.</summary>
-    public JobHandle Start(ProcessSpec recorder, string logRoot)
+    /// <summary>
+    /// Starts the recorder, claims the job's directory for its pid, writes the list of jobs it waits for (when it waits),
+    /// then tells the recorder to run the job.
+    /// </summary>
+    public JobHandle Start(ProcessSpec recorder, string logRoot, IReadOnlyList<JobDependency>? after = null)
     {
         Directory.CreateDirectory(logRoot);
         var submittedAt = IsoTime.Now(clock);
@@ -21,6 +24,10 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         using var names = process.StandardInput;
         var probe = ProcessProbe.WaitForOwnGroup(process.Id, clock);
         var (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+        if (after is { Count: > 0 })
+        {
+            ShellPredecessors.Write(directory, after);
+        }
 
         // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
         names.Write(Path.GetFileName(directory) + "\n");
@@ -46,7 +53,8 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         // The process may end between the first look at the exit record and the check: look again.
         code ??= check.Verdict == ShellProcessVerdict.Running ? null : ReadExitCode(exitFile);
         var cancelled = exitFile is not null && File.Exists(CancelledMarker(exitFile));
-        return ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null);
+        var (waiting, notRun) = exitFile is not null && Path.GetDirectoryName(exitFile) is { } directory ? ShellPredecessors.Read(directory) : (false, null);
+        return ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null, waiting, notRun);
     }
 
     /// <summary>

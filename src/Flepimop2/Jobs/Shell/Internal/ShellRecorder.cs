@@ -28,8 +28,35 @@ internal static class ShellRecorder
         "rc=$?\n" +
         "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";
 
+    /// <summary>
+    /// The recorder of a job that waits for others first (bash, for <see cref="ShellPredecessors.Bash"/>): while it waits
+    /// the job's directory holds <c>waiting</c>; if a predecessor that had to succeed did not, or the wait is cancelled, it
+    /// writes the reason to <c>not_run</c> and the job never starts.
+    /// </summary>
+    public const string WaitingScript =
+        ShellPredecessors.Bash +
+        "IFS= read -r name || exit 125\n" +
+        "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
+        "dir=$1/$name; mv=$2; shift 2\n" +
+        "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
+        "trap 'caught=1' HUP INT TERM\n" +
+        ": >\"$dir/waiting\"\n" +
+        "if ! flepimop2_wait_after \"$dir/after\"; then\n" +
+        "  printf '%s\\n' \"$flepimop2_why\" >\"$dir/not_run.tmp\" && \"$mv\" -f \"$dir/not_run.tmp\" \"$dir/not_run\"\n" +
+        "  rm -f \"$dir/waiting\"\n" +
+        "  exit 0\n" +
+        "fi\n" +
+        "rm -f \"$dir/waiting\"\n" +
+        "\"$@\"\n" +
+        "rc=$?\n" +
+        "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";
+
     /// <summary>The argv that starts the recorder in a new session for a job; <c>mv</c> by absolute path, since the job's
     /// environment (which the recorder shares) may have no PATH.</summary>
     public static IReadOnlyList<string> Argv(string setsid, string sh, string mv, string logRoot, IReadOnlyList<string> job) =>
         [setsid, sh, "-c", Script, "flepimop2-job", logRoot, mv, .. job];
+
+    /// <summary>The argv that starts the waiting recorder (<see cref="WaitingScript"/>) under bash.</summary>
+    public static IReadOnlyList<string> WaitingArgv(string setsid, string bash, string mv, string logRoot, IReadOnlyList<string> job) =>
+        [setsid, bash, "-c", WaitingScript, "flepimop2-job", logRoot, mv, .. job];
 }

@@ -14,6 +14,8 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// exit record      process check              status            detail
 /// 0                (not asked)                successful        returncode
 /// N != 0           (not asked)                failed            returncode; cancelled, signal (N-128) if cancelled
+/// none, not run    (not asked)                failed            reason: why it did not run (a predecessor); cancelled
+/// none, waiting    Running                    pending           pid, state, reason: waiting for its predecessors
 /// none             Running                    running           pid, state
 /// none             NoPid / Refused            finished_unknown  reason: why the pid cannot be the job's
 /// none, no record  Ended / NotTheJob          finished_unknown  reason: started by a program that keeps no exit code
@@ -50,7 +52,9 @@ internal static class ShellStates
     /// <param name="cancelled">Whether a cancel was requested (its marker is on record).</param>
     /// <param name="check">What the process check found; only looked at without an exit record.</param>
     /// <param name="keepsExitRecord">Whether the handle names an exit record (the original's do not).</param>
-    public static JobStatusResult Detached(JobHandle handle, int? exitCode, bool cancelled, ShellProcessCheck check, bool keepsExitRecord)
+    /// <param name="waiting">Whether its recorder is still waiting for the jobs it runs after.</param>
+    /// <param name="notRun">Why the job did not run, when its recorder recorded that it will not.</param>
+    public static JobStatusResult Detached(JobHandle handle, int? exitCode, bool cancelled, ShellProcessCheck check, bool keepsExitRecord, bool waiting = false, string? notRun = null)
     {
         ArgumentNullException.ThrowIfNull(handle);
         if (exitCode is { } code)
@@ -68,9 +72,16 @@ internal static class ShellStates
             return new JobStatusResult(handle, code == 0 ? JobStatus.Successful : JobStatus.Failed) { Detail = detail };
         }
 
+        if (notRun is not null)
+        {
+            return new JobStatusResult(handle, JobStatus.Failed) { Detail = Detail(("reason", $"{notRun} (it did not run)"), ("cancelled", cancelled ? true : null)) };
+        }
+
         if (check.Verdict == ShellProcessVerdict.Running)
         {
-            return new JobStatusResult(handle, JobStatus.Running) { Detail = Detail(("pid", check.Pid), ("state", check.Probe.StateName)) };
+            return waiting
+                ? new JobStatusResult(handle, JobStatus.Pending) { Detail = Detail(("pid", check.Pid), ("state", check.Probe.StateName), ("reason", ShellPredecessors.WaitingReason(handle))) }
+                : new JobStatusResult(handle, JobStatus.Running) { Detail = Detail(("pid", check.Pid), ("state", check.Probe.StateName)) };
         }
 
         var reason = check.Verdict switch

@@ -11,18 +11,35 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// its output in <c>tasks/INDEX.log</c>. Each task's recorder traps the signals so it outlives a cancelled task and appends
 /// <c>INDEX CODE</c> to <c>results</c> when it ends (one short append: atomic); <c>started</c> and <c>pids</c> say which
 /// tasks started and as which process. A task whose <c>cancel/INDEX</c> (or <c>cancel/all</c>) exists is not started. At
-/// the end it writes <c>done</c>, and exits 0 only if every task succeeded.
+/// the end it writes <c>outcome</c> (<c>successful</c> or <c>failed</c>, what a job waiting for the sweep reads), then
+/// <c>done</c>, and exits 0 only if every task succeeded. A sweep that runs after other jobs first waits for them as a
+/// detached job's recorder does (see <see cref="ShellPredecessors"/>).
 /// </summary>
 internal static class ShellSupervisor
 {
     public const string Script =
         TaskTable.BashSequentialReader +
+        ShellPredecessors.Bash +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
         "run=$1/$name mv=$2 count=$3 max=$4\n" +
         "exec </dev/null >>\"$run/supervisor.log\" 2>&1\n" +
         "stop=0\n" +
         "trap 'stop=1' HUP INT TERM\n" +
+        "finish() {\n" +
+        "  printf '%s\\n' \"$1\" >\"$run/outcome.tmp\" && \"$mv\" -f \"$run/outcome.tmp\" \"$run/outcome\"\n" +
+        "  printf '%s\\n' \"$stop\" >\"$run/done.tmp\" && \"$mv\" -f \"$run/done.tmp\" \"$run/done\"\n" +
+        "}\n" +
+        "if [[ -f $run/after ]]; then\n" +
+        "  : >\"$run/waiting\"\n" +
+        "  if ! flepimop2_wait_after \"$run/after\"; then\n" +
+        "    printf '%s\\n' \"$flepimop2_why\" >\"$run/not_run.tmp\" && \"$mv\" -f \"$run/not_run.tmp\" \"$run/not_run\"\n" +
+        "    rm -f \"$run/waiting\"\n" +
+        "    finish failed\n" +
+        "    exit 1\n" +
+        "  fi\n" +
+        "  rm -f \"$run/waiting\"\n" +
+        "fi\n" +
         "task() {\n" +
         "  local i=$1 p rc stat\n" +
         "  trap 'caught=1' HUP INT TERM\n" +
@@ -63,9 +80,9 @@ internal static class ShellSupervisor
         "  i=$((i + 1))\n" +
         "done\n" +
         "while [[ -n $(jobs -pr) ]]; do wait; done\n" +
-        "printf '%s\\n' \"$stop\" >\"$run/done.tmp\" && \"$mv\" -f \"$run/done.tmp\" \"$run/done\"\n" +
         "ok=0\n" +
         "while read -r index code; do [[ $code == 0 ]] && ok=$((ok + 1)); done <\"$run/results\"\n" +
+        "(( ok == count )) && finish successful || finish failed\n" +
         "(( ok == count ))\n";
 
     /// <summary>The argv that starts the supervisor, in a new session when <paramref name="setsid"/> is given.</summary>

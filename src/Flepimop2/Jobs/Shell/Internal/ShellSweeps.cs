@@ -19,7 +19,8 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <param name="sweep">The sweep's size and limit.</param>
     /// <param name="detached">Whether the supervisor runs in a session of its own (else this call waits for it).</param>
     /// <param name="cancellationToken">For a blocking sweep: stops it (every task) and still returns its handle.</param>
-    public async Task<JobHandle> StartAsync(ProcessSpec supervisor, string logRoot, IReadOnlyList<IReadOnlyList<string>> tasks, SweepInfo sweep, bool detached, CancellationToken cancellationToken)
+    /// <param name="after">The jobs the sweep waits for before its first task (a detached sweep only).</param>
+    public async Task<JobHandle> StartAsync(ProcessSpec supervisor, string logRoot, IReadOnlyList<IReadOnlyList<string>> tasks, SweepInfo sweep, bool detached, IReadOnlyList<JobDependency> after, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(logRoot);
         var submittedAt = IsoTime.Now(clock);
@@ -34,6 +35,10 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
             Directory.CreateDirectory(Path.Combine(directory, "tasks"));
             Directory.CreateDirectory(Path.Combine(directory, "cancel"));
             TaskTable.Write(Path.Combine(directory, "table"), tasks);
+            if (after.Count > 0)
+            {
+                ShellPredecessors.Write(directory, after);
+            }
 
             // The supervisor waits for this name; if anything above failed, closing its input ends it before any task starts.
             names.Write(Path.GetFileName(directory) + "\n");
@@ -101,6 +106,17 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
             {
                 records = ShellSweepRecords.Read(directory, sweep.Tasks);
             }
+        }
+
+        if (directory is not null && ShellPredecessors.Read(directory) is var (waiting, notRun) && (notRun is not null || (waiting && running)))
+        {
+            // Not started yet, or never to start: every task says so.
+            detail["reason"] = notRun is null ? ShellPredecessors.WaitingReason(handle) : $"{notRun} (it did not run)";
+            var tasks = Enumerable.Range(0, sweep.Tasks)
+                .Select(i => new SweepTaskStatus(i, notRun is null ? JobStatus.Pending : JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = detail["reason"]!.DeepClone() } })
+                .ToList();
+            var whole = new SweepStatus(tasks);
+            return new JobStatusResult(handle, whole.Overall) { Detail = detail, Sweep = whole };
         }
 
         return ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail, running ? [] : StillRunning(handle, records));
