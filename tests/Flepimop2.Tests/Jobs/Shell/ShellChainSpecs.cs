@@ -128,6 +128,25 @@ public sealed class ShellChainSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_a_waiting_sweep_ends_every_task_failed_without_running()
+    {
+        var runner = Runner(detach: true);
+        var first = await Submit(runner, new JobRequest(Step("await", _temp.Combine("go"))));
+        var sweep = await Submit(runner, JobRequest.Sweep([Step("mark", _temp.Combine("never-0")), Step("mark", _temp.Combine("never-1"))]) with
+        {
+            After = [new(first, DependencyCondition.Ended)],
+        });
+
+        await runner.CancelAsync(sweep);
+        var last = await Until(runner, sweep, r => r.Status.IsFinished(), "the sweep should end");
+        File.WriteAllText(_temp.Combine("go"), string.Empty);
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.All(last.Sweep!.Tasks, t => Assert.Equal("cancelled while waiting for its predecessors (it did not run)", t.Detail["reason"]!.ToString()));
+        Assert.False(File.Exists(_temp.Combine("never-0")));
+    }
+
+    [Fact]
     public async Task A_predecessor_killed_without_an_exit_record_fails_a_job_that_needed_it_to_succeed()
     {
         var runner = Runner(detach: true);

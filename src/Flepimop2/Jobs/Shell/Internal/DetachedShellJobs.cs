@@ -111,6 +111,11 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
             // The job ended on SIGTERM; children it started into its group that ignored it go now.
             Signal(pid, group: true, Posix.SigKill);
         }
+
+        if (exitFile is not null && Path.GetDirectoryName(exitFile) is { } directory && ReadExitCode(exitFile) is null)
+        {
+            ShellPredecessors.RecordCancelledWhileWaiting(directory);
+        }
     }
 
     private static string CancelledMarker(string exitFile) => exitFile + ".cancelled";

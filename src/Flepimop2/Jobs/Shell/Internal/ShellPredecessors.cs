@@ -64,7 +64,10 @@ internal static class ShellPredecessors
         "  done\n" +
         "}\n";
 
-    /// <summary>Writes the list of predecessors into a job's directory.</summary>
+    /// <summary>
+    /// Writes the list of predecessors into a job's directory, and marks it waiting: the submitter does, before the job's
+    /// recorder may start, so that no status query ever sees the job between its start and its wait.
+    /// </summary>
     public static void Write(string directory, IReadOnlyList<JobDependency> after)
     {
         var text = new StringBuilder();
@@ -78,6 +81,20 @@ internal static class ShellPredecessors
         }
 
         AtomicFile.WriteAllText(Path.Combine(directory, FileName), text.ToString());
+        AtomicFile.WriteAllText(Path.Combine(directory, WaitingFileName), string.Empty);
+    }
+
+    /// <summary>
+    /// After a cancelled job has ended: if it ended while still waiting (a signal that came before its recorder set its
+    /// trap ends it at once), records that it did not run, as its recorder would have.
+    /// </summary>
+    public static void RecordCancelledWhileWaiting(string directory)
+    {
+        if (File.Exists(Path.Combine(directory, WaitingFileName)) && !File.Exists(Path.Combine(directory, NotRunFileName)))
+        {
+            AtomicFile.WriteAllText(Path.Combine(directory, NotRunFileName), "cancelled while waiting for its predecessors\n");
+            File.Delete(Path.Combine(directory, WaitingFileName));
+        }
     }
 
     /// <summary>Whether the job is waiting now, and why it will not run, if it will not (at most 4 KiB, one line).</summary>

@@ -40,7 +40,6 @@ internal static class ShellRecorder
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
-        ": >\"$dir/waiting\"\n" +
         "if ! flepimop2_wait_after \"$dir/after\"; then\n" +
         "  printf '%s\\n' \"$flepimop2_why\" >\"$dir/not_run.tmp\" && \"$mv\" -f \"$dir/not_run.tmp\" \"$dir/not_run\"\n" +
         "  rm -f \"$dir/waiting\"\n" +

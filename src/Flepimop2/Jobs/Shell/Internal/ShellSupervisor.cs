@@ -31,7 +31,6 @@ internal static class ShellSupervisor
         "  printf '%s\\n' \"$stop\" >\"$run/done.tmp\" && \"$mv\" -f \"$run/done.tmp\" \"$run/done\"\n" +
         "}\n" +
         "if [[ -f $run/after ]]; then\n" +
-        "  : >\"$run/waiting\"\n" +
         "  if ! flepimop2_wait_after \"$run/after\"; then\n" +
         "    printf '%s\\n' \"$flepimop2_why\" >\"$run/not_run.tmp\" && \"$mv\" -f \"$run/not_run.tmp\" \"$run/not_run\"\n" +
         "    rm -f \"$run/waiting\"\n" +

@@ -170,9 +170,14 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         {
             await KillAsync(handle, check.Pid, group, directory, sweep).ConfigureAwait(false);
         }
-        else if (group)
+        else
         {
-            DetachedShellJobs.Signal(check.Pid, group: true, Posix.SigKill);
+            if (group)
+            {
+                DetachedShellJobs.Signal(check.Pid, group: true, Posix.SigKill);
+            }
+
+            ShellPredecessors.RecordCancelledWhileWaiting(directory);
         }
     }
 
@@ -274,6 +279,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <summary>After the sweep was killed whole: each task that started and has no record was killed with it (137).</summary>
     private static void RecordKilled(string directory, int count)
     {
+        ShellPredecessors.RecordCancelledWhileWaiting(directory);
         var records = ShellSweepRecords.Read(directory, count);
         var lines = records.Started.Where(t => !records.Results.ContainsKey(t)).Order()
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t} 137\n"));
