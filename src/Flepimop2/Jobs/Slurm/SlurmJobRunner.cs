@@ -200,6 +200,7 @@ public sealed class SlurmJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var issues = new List<ValidationIssue>(ValidateSubmit());
+        issues.AddRange(SlurmDependencies.From(request, Options).Problems());
         if (!request.IsSweep)
         {
             return issues;
@@ -235,6 +236,7 @@ public sealed class SlurmJobRunner : JobRunner
             return await SubmitSweepAsync(request, tasks, chdir, cancellationToken).ConfigureAwait(false);
         }
 
+        var dependencies = SlurmDependencies.From(request, Options);
         var script = SlurmScriptRenderer.Render(Options, Program(), command, chdir);
         var directory = ScriptDirectory();
         var scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
@@ -249,11 +251,11 @@ public sealed class SlurmJobRunner : JobRunner
                 ["job_name"] = script.JobName,
                 ["output"] = script.OutputPattern,
             };
-            return new JobDryRun(ShellQuote.Join(SlurmCommandLines.Sbatch(scriptPath)), details);
+            return new JobDryRun(ShellQuote.Join(SlurmCommandLines.Sbatch(scriptPath, dependencies.Text(), dependencies.Items.Count > 0)), details);
         }
 
         var submittedAt = IsoTime.Now(_clock);
-        var (jobId, cluster) = await Client().SubmitAsync(scriptPath, cancellationToken).ConfigureAwait(false);
+        var (jobId, cluster) = await Client().SubmitAsync(scriptPath, dependencies.Text(), dependencies.Items.Count > 0, cancellationToken).ConfigureAwait(false);
         var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
             ["script"] = scriptPath,
@@ -269,6 +271,11 @@ public sealed class SlurmJobRunner : JobRunner
         if (cluster is not null)
         {
             metadata["cluster"] = cluster;
+        }
+
+        if (dependencies.Items.Count > 0)
+        {
+            metadata[SlurmDependencies.MetadataKey] = dependencies.ToMetadata();
         }
 
         return new JobHandle(jobId, Backend) { SubmittedAt = submittedAt, Metadata = metadata };
@@ -314,7 +321,10 @@ public sealed class SlurmJobRunner : JobRunner
             var queued = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
             var accounted = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
             var accountingOff = false;
-            foreach (var chunk in valid.SelectMany(t => t.Ids).Distinct(StringComparer.Ordinal).Chunk(StatusChunkSize))
+
+            // A job's predecessors are asked about in the same calls, so that status can say which one it waits for or failed by.
+            var predecessors = valid.SelectMany(t => SlurmDependencies.Recorded(t.Handle).Values.SelectMany(ids => ids));
+            foreach (var chunk in valid.SelectMany(t => t.Ids).Concat(predecessors).Distinct(StringComparer.Ordinal).Chunk(StatusChunkSize))
             {
                 Merge(queued, await client.QueueAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false));
                 if (!accountingOff && await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false) is { } rows)
@@ -338,11 +348,15 @@ public sealed class SlurmJobRunner : JobRunner
                 };
             }
 
+            var failedIds = SlurmDependencies.FailedIds(queued.Values, accounted.Values);
             foreach (var (handle, index, _) in valid)
             {
                 results[index] = handle.SweepSize is { } size
-                    ? SweepStatus(handle, size, queued, accounted, context)
-                    : SlurmStatusResolver.Resolve(handle, queued.GetValueOrDefault(handle.JobId), accounted.GetValueOrDefault(handle.JobId), context);
+                    ? SweepStatus(handle, size, queued, accounted, context, failedIds)
+                    : SlurmDependencies.Explain(
+                        SlurmStatusResolver.Resolve(handle, queued.GetValueOrDefault(handle.JobId), accounted.GetValueOrDefault(handle.JobId), context),
+                        handle,
+                        failedIds);
             }
         }
 
@@ -376,10 +390,6 @@ public sealed class SlurmJobRunner : JobRunner
         await Client().CancelAsync([array.TaskId(task)], handle.MetadataText("cluster"), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the array before, and for what the user's own <c>dependency</c> option names (both must hold).</summary>
-    private string Dependency(string previousArray) =>
-        Options.SbatchOptions.GetValueOrDefault("dependency") is { Length: > 0 } own ? $"{own},afterany:{previousArray}" : $"afterany:{previousArray}";
-
     private string ScriptDirectory() =>
         Options.SbatchDirectory is { } configured
             ? Directory.CreateDirectory(Path.GetFullPath(configured)).FullName
@@ -395,6 +405,7 @@ public sealed class SlurmJobRunner : JobRunner
     {
         var client = Client();
         var program = Program();
+        var dependencies = SlurmDependencies.From(request, Options);
         var limit = request.MaxParallel ?? Options.MaxParallel;
         string? limitNote = null;
         int maxArraySize;
@@ -450,7 +461,7 @@ public sealed class SlurmJobRunner : JobRunner
             }
 
             var more = plan.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {plan.Count - 1} more arrays)") : string.Empty;
-            return new JobDryRun(ShellQuote.Join(SlurmCommandLines.SbatchArray(scriptPath, plan[0].First, plan[0].Count, limit, null)) + more, details);
+            return new JobDryRun(ShellQuote.Join(SlurmCommandLines.SbatchArray(scriptPath, plan[0].First, plan[0].Count, limit, dependencies.Text(), dependencies.Items.Count > 0)) + more, details);
         }
 
         var submittedAt = IsoTime.Now(_clock);
@@ -460,8 +471,9 @@ public sealed class SlurmJobRunner : JobRunner
         {
             foreach (var (first, count) in plan)
             {
-                var after = limit is not null && arrays.Count > 0 ? Dependency(arrays[^1].JobId) : null;
-                var (jobId, submittedTo) = await client.SubmitArrayAsync(scriptPath, first, count, limit, after, cancellationToken).ConfigureAwait(false);
+                // Each array also waits for the one before it, so that the limit holds across them.
+                var dependency = dependencies.Text(limit is not null && arrays.Count > 0 ? arrays[^1].JobId : null);
+                var (jobId, submittedTo) = await client.SubmitArrayAsync(scriptPath, first, count, limit, dependency, dependencies.Items.Count > 0, cancellationToken).ConfigureAwait(false);
                 cluster ??= submittedTo;
                 arrays.Add(new SlurmArray(jobId, first, count));
             }
@@ -489,6 +501,11 @@ public sealed class SlurmJobRunner : JobRunner
         if (cluster is not null)
         {
             metadata["cluster"] = cluster;
+        }
+
+        if (dependencies.Items.Count > 0)
+        {
+            metadata[SlurmDependencies.MetadataKey] = dependencies.ToMetadata();
         }
 
         return new JobHandle(arrays[0].JobId, Backend) { SubmittedAt = submittedAt, Metadata = metadata };
@@ -548,7 +565,7 @@ public sealed class SlurmJobRunner : JobRunner
     }
 
     /// <summary>Each task of a sweep decided as an ordinary job named by its array task id (<c>4211_17</c>), then the whole.</summary>
-    private static JobStatusResult SweepStatus(JobHandle handle, int size, Dictionary<string, SlurmJobRow> queued, Dictionary<string, SlurmJobRow> accounted, SlurmStatusContext context)
+    private static JobStatusResult SweepStatus(JobHandle handle, int size, Dictionary<string, SlurmJobRow> queued, Dictionary<string, SlurmJobRow> accounted, SlurmStatusContext context, IReadOnlySet<string> failedIds)
     {
         var arrays = SlurmArray.Of(handle);
         var known = KnownArrays(arrays, queued, accounted);
@@ -580,7 +597,10 @@ public sealed class SlurmJobRunner : JobRunner
                 continue;
             }
 
-            var result = SlurmStatusResolver.Resolve(handle with { JobId = id }, queued.GetValueOrDefault(id), accounted.GetValueOrDefault(id), context);
+            var result = SlurmDependencies.Explain(
+                SlurmStatusResolver.Resolve(handle with { JobId = id }, queued.GetValueOrDefault(id), accounted.GetValueOrDefault(id), context),
+                handle,
+                failedIds);
             tasks[task] = new SweepTaskStatus(task, result.Status)
             {
                 BackendId = id,

@@ -20,9 +20,13 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
     public Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, CancellationToken cancellationToken) =>
         SubmitAsync(SlurmCommandLines.Sbatch(scriptPath), scriptPath, cancellationToken);
 
+    /// <summary>Submits one job held by a dependency; see <see cref="SlurmCommandLines.Sbatch(string, string?, bool)"/>.</summary>
+    public Task<(string JobId, string? Cluster)> SubmitAsync(string scriptPath, string? dependency, bool killOnInvalid, CancellationToken cancellationToken) =>
+        SubmitAsync(SlurmCommandLines.Sbatch(scriptPath, dependency, killOnInvalid), scriptPath, cancellationToken);
+
     /// <summary>Submits one job array; see <see cref="SlurmCommandLines.SbatchArray"/>.</summary>
-    public Task<(string JobId, string? Cluster)> SubmitArrayAsync(string scriptPath, int first, int count, int? maxParallel, string? dependency, CancellationToken cancellationToken) =>
-        SubmitAsync(SlurmCommandLines.SbatchArray(scriptPath, first, count, maxParallel, dependency), scriptPath, cancellationToken);
+    public Task<(string JobId, string? Cluster)> SubmitArrayAsync(string scriptPath, int first, int count, int? maxParallel, string? dependency, bool killOnInvalid, CancellationToken cancellationToken) =>
+        SubmitAsync(SlurmCommandLines.SbatchArray(scriptPath, first, count, maxParallel, dependency, killOnInvalid), scriptPath, cancellationToken);
 
     /// <summary>How many tasks one array may have on the cluster (Slurm's default when its configuration does not say).</summary>
     public async Task<int> MaxArraySizeAsync(string? cluster, CancellationToken cancellationToken)

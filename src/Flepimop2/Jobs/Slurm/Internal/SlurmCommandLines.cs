@@ -8,15 +8,22 @@ internal static class SlurmCommandLines
     public static string[] Sbatch(string scriptPath) => ["sbatch", "--parsable", scriptPath];
 
     /// <summary>
+    /// One job held by <paramref name="dependency"/> (a command-line option replaces the script's directive), ended by Slurm
+    /// when it can never be satisfied if <paramref name="killOnInvalid"/>.
+    /// </summary>
+    public static string[] Sbatch(string scriptPath, string? dependency, bool killOnInvalid) =>
+        ["sbatch", "--parsable", .. Dependency(dependency, killOnInvalid), scriptPath];
+
+    /// <summary>
     /// One array of a sweep: indices 0 to <paramref name="count"/> - 1, at most <paramref name="maxParallel"/> at once,
     /// held by <paramref name="dependency"/> when given (a command-line option replaces the script's directive). The script
     /// gets <paramref name="first"/>, the sweep task its index 0 runs, as its argument.
     /// </summary>
-    public static string[] SbatchArray(string scriptPath, int first, int count, int? maxParallel, string? dependency) =>
+    public static string[] SbatchArray(string scriptPath, int first, int count, int? maxParallel, string? dependency, bool killOnInvalid = false) =>
     [
         "sbatch", "--parsable",
         string.Create(CultureInfo.InvariantCulture, $"--array=0-{count - 1}{(maxParallel is { } k ? $"%{k}" : string.Empty)}"),
-        .. dependency is null ? [] : new[] { $"--dependency={dependency}" },
+        .. Dependency(dependency, killOnInvalid),
         scriptPath, first.ToString(CultureInfo.InvariantCulture),
     ];
 
@@ -40,6 +47,9 @@ internal static class SlurmCommandLines
 
     /// <summary>Cancels several jobs (the arrays of a sweep) in one call.</summary>
     public static string[] Scancel(IEnumerable<string> jobIds, string? cluster) => ["scancel", .. Cluster(cluster), .. jobIds];
+
+    private static string[] Dependency(string? dependency, bool killOnInvalid) =>
+        dependency is null ? [] : killOnInvalid ? [$"--dependency={dependency}", "--kill-on-invalid-dep=yes"] : [$"--dependency={dependency}"];
 
     private static string[] Cluster(string? cluster) => cluster is null ? [] : ["-M", cluster];
 }
