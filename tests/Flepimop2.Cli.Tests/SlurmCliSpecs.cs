@@ -76,7 +76,7 @@ public sealed partial class SlurmCliSpecs
         var table = dry.StdoutLines.Single(l => l.StartsWith("  task_table: ", StringComparison.Ordinal))["  task_table: ".Length..];
         Assert.StartsWith($"would submit: sbatch --parsable --array=0-2%2 '{script}' 0", dry.StdoutLines[0], StringComparison.Ordinal);
         Assert.Contains("mapfile -d '' flepimop2_argv", File.ReadAllText(script), StringComparison.Ordinal);
-        Assert.Equal(3 * 32, new FileInfo(table + ".index").Length);
+        Assert.Equal(3 * 40, new FileInfo(table + ".index").Length);
         Assert.False(Directory.Exists(project.StoreDirectory + "/job/handles"), "a dry run recorded a job");
     }
 

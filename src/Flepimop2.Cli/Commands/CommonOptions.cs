@@ -63,12 +63,17 @@ internal static class CommonOptions
             return null;
         }
 
-        return handle.SweepSize switch
+        var indices = handle.SweepTaskIndices ?? throw new CliUsageException($"--task {index}: job {handle.Key} is a single job, not a sweep of tasks");
+        if (indices.Contains(index))
         {
-            null => throw new CliUsageException($"--task {index}: job {handle.Key} is a single job, not a sweep of tasks"),
-            { } size when index >= size => throw new CliUsageException($"--task {index}: sweep {handle.Key} has tasks 0 to {size - 1}"),
-            _ => index,
-        };
+            return index;
+        }
+
+        // A retry of some tasks keeps their first indices, so a sweep's tasks are not always 0 to N - 1.
+        var which = indices.Select((task, position) => task == position).All(same => same)
+            ? $"0 to {indices.Count - 1}"
+            : string.Join(", ", indices.Take(20)) + (indices.Count > 20 ? $" ... ({indices.Count} in all)" : string.Empty);
+        throw new CliUsageException($"--task {index}: sweep {handle.Key} has tasks {which}");
     }
 
     /// <summary>The longest wait a seconds option takes: a year.</summary>

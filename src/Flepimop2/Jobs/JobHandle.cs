@@ -54,6 +54,18 @@ public record JobHandle : JobSubmission
     /// </summary>
     public ArgvCommand? RecordedCommand => Internal.SubmissionRecord.Command(this);
 
+    /// <summary>
+    /// For a sweep, the index of each task in order (its <c>FLEPIMOP2_TASK_INDEX</c>: 0 to N - 1, or the first indices a
+    /// retry of some tasks kept); null for an ordinary job.
+    /// </summary>
+    public IReadOnlyList<int>? SweepTaskIndices => Sweeps.SweepInfo.Of(this)?.TaskIndices;
+
+    /// <summary>The key of the job this one tried again (metadata <c>retry_of</c>), or null.</summary>
+    public string? RetryOf => MetadataText(Internal.SubmissionRecord.RetryOfKey);
+
+    /// <summary>The key of the job that tried this one again (metadata <c>retried_as</c>, the latest), or null.</summary>
+    public string? RetriedAs => MetadataText(Internal.SubmissionRecord.RetriedAsKey);
+
     /// <summary>How many tasks the job has when it is a sweep (from <c>metadata.sweep.tasks</c>); null for an ordinary job.</summary>
     public int? SweepSize => Sweeps.SweepInfo.Of(this)?.Tasks;
 

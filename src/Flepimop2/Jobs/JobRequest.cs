@@ -21,6 +21,15 @@ public sealed record JobRequest(CliCommand Command)
     /// </summary>
     public IReadOnlyList<CliCommand>? Tasks { get; init; }
 
+    /// <summary>
+    /// For a sweep, the <c>FLEPIMOP2_TASK_INDEX</c> each task runs with, by position (distinct, from 0); null when it is the
+    /// position. A retry of some tasks of another sweep keeps their first indices, and the new sweep names its tasks by them.
+    /// </summary>
+    public IReadOnlyList<int>? TaskIndices { get; init; }
+
+    /// <summary>For a sweep, the <c>FLEPIMOP2_TASK_COUNT</c> its tasks see; the number of tasks when null.</summary>
+    public int? TaskCount { get; init; }
+
     /// <summary>At most this many of a sweep's tasks run at once; no limit of flepimop2's own when null.</summary>
     public int? MaxParallel { get; init; }
 
@@ -30,6 +39,9 @@ public sealed record JobRequest(CliCommand Command)
     /// without running. Empty for a job that waits for nothing.
     /// </summary>
     public IReadOnlyList<JobDependency> After { get; init; } = [];
+
+    /// <summary>The key of the job this submission tries again, recorded in the new handle as <c>retry_of</c>; null for a first try.</summary>
+    public string? RetryOf { get; init; }
 
     /// <summary>Whether this is a sweep.</summary>
     public bool IsSweep => Tasks is not null;

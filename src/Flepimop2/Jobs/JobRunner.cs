@@ -75,6 +75,17 @@ public abstract class JobRunner
             }
         }
 
+        if (request.TaskIndices is { } indices
+            && (request.Tasks is null || indices.Count != request.Tasks.Count || indices.Any(i => i < 0 || i >= (request.TaskCount ?? JobRequest.MaxTasks)) || indices.Distinct().Count() != indices.Count))
+        {
+            issues.Add(new ValidationIssue("a sweep's task indices must name each task once, from 0 and below its task count", "invalid_sweep"));
+        }
+
+        if (request.TaskCount is < 1 or > JobRequest.MaxTasks)
+        {
+            issues.Add(new ValidationIssue($"a sweep's task count is from 1 to {JobRequest.MaxTasks}, got {request.TaskCount}", "invalid_sweep"));
+        }
+
         if (request.MaxParallel is < 1)
         {
             issues.Add(new ValidationIssue($"at most {request.MaxParallel} tasks at once would run none; give 1 or more", "invalid_sweep") { Field = "max-parallel" });
@@ -85,16 +96,16 @@ public abstract class JobRunner
 
     /// <summary>Where one task of a sweep stands, answered exactly like an ordinary job (its detail also names the task).</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index, from 0.</param>
+    /// <param name="task">The task's index (its <c>FLEPIMOP2_TASK_INDEX</c>).</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The task's status.</returns>
     /// <exception cref="ArgumentException">The handle is not a sweep's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The sweep has no such task.</exception>
     public async Task<JobStatusResult> TaskStatusAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
     {
-        CheckTask(handle, task);
+        Position(handle, task);
         var sweep = await StatusAsync(handle, cancellationToken).ConfigureAwait(false);
-        var found = sweep.Sweep?.Tasks.ElementAtOrDefault(task) ?? new SweepTaskStatus(task, JobStatus.FinishedUnknown);
+        var found = sweep.Sweep?.Tasks.FirstOrDefault(t => t.Index == task) ?? new SweepTaskStatus(task, JobStatus.FinishedUnknown);
         var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["task"] = task };
         if (found.BackendId is { } id)
         {
@@ -111,21 +122,73 @@ public abstract class JobRunner
 
     /// <summary>Stops one task of a sweep; the others go on. Cancelling a finished task does nothing.</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index, from 0.</param>
+    /// <param name="task">The task's index.</param>
     /// <param name="cancellationToken">Cancels waiting for the task to stop.</param>
     /// <returns>A task that completes when the backend has accepted the request.</returns>
     public async Task CancelTaskAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
     {
-        CheckTask(handle, task);
+        var position = Position(handle, task);
         ThrowIfAny(ValidateStatus());
-        await CancelTaskCoreAsync(handle, task, cancellationToken).ConfigureAwait(false);
+        await CancelTaskCoreAsync(handle, position, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The files holding one task's output.</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index, from 0.</param>
+    /// <param name="task">The task's index.</param>
     /// <returns>Absolute paths, possibly of files not written yet.</returns>
-    public virtual IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => [];
+    public IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => GetTaskLogFilesCore(handle, Position(handle, task));
+
+    /// <summary>
+    /// A request that submits a recorded job again: the command it recorded, or for a sweep its tasks as its task table
+    /// holds them (exact argv), all of them or only those that failed, each keeping its task index. The caller submits it,
+    /// usually with a runner built from the job's stored configuration (with any overrides).
+    /// </summary>
+    /// <param name="handle">The recorded job.</param>
+    /// <param name="failedTasksOnly">For a sweep: only the tasks that failed (or finished in an unknown way).</param>
+    /// <param name="cancellationToken">Cancels the status query that finds the failed tasks.</param>
+    /// <returns>The request, with <see cref="JobRequest.RetryOf"/> set.</returns>
+    /// <exception cref="Flepimop2Exception">The record keeps no command or task table, or no task failed.</exception>
+    public async Task<JobRequest> RetryRequestAsync(JobHandle handle, bool failedTasksOnly = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (Sweeps.SweepInfo.Of(handle) is not { } sweep)
+        {
+            var command = handle.RecordedCommand ?? throw new Flepimop2Exception(
+                $"{handle.Key} keeps no record of its command (it was submitted by the original flepimop2 or an older version); submit it again with 'flepimop2 job process'");
+            return new JobRequest(command) { RetryOf = handle.Key };
+        }
+
+        var table = GetTaskTable(handle) ?? throw new Flepimop2Exception($"{handle.Key} keeps no task table to submit its tasks again from");
+        IReadOnlyList<int> positions = [.. Enumerable.Range(0, sweep.Tasks)];
+        if (failedTasksOnly)
+        {
+            var status = await StatusAsync(handle, cancellationToken).ConfigureAwait(false);
+            var failed = status.Sweep?.FailedIndices ?? [];
+            positions = [.. failed.Select(sweep.PositionOf).OfType<int>()];
+            if (positions.Count == 0)
+            {
+                throw new Flepimop2Exception($"{handle.Key} has no failed tasks ({status.Status.ToWireName()}: {status.Sweep?.Counts()})");
+            }
+        }
+
+        List<CliCommand> tasks;
+        try
+        {
+            tasks = [.. positions.Select(p => (CliCommand)new ArgvCommand(Sweeps.TaskTable.Read(table, p), runsFlepimop2: false))];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            throw new Flepimop2Exception($"{handle.Key}'s task table {table} cannot be read: {ex.Message}", ex);
+        }
+
+        var indices = positions.Select(sweep.IndexOf).ToList();
+        return JobRequest.Sweep(tasks, sweep.MaxParallel) with
+        {
+            TaskIndices = indices.Select((index, position) => index == position).All(same => same) ? null : indices,
+            TaskCount = sweep.TaskCount ?? sweep.Tasks,
+            RetryOf = handle.Key,
+        };
+    }
 
     /// <summary>Validates, then asks the backend where a job stands.</summary>
     /// <param name="handle">The handle returned at submission.</param>
@@ -203,9 +266,20 @@ public abstract class JobRunner
     /// <returns>The issues found.</returns>
     protected virtual IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request) => ValidateSubmit();
 
+    /// <summary>The task table of a sweep (see the README's task table), or null when the record names none.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <returns>The table's path.</returns>
+    protected virtual string? GetTaskTable(JobHandle handle) => null;
+
+    /// <summary>The files holding the output of the task at <paramref name="position"/>.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="position">The task's position in the sweep, from 0.</param>
+    /// <returns>Absolute paths.</returns>
+    protected virtual IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position) => [];
+
     /// <summary>Backend-specific cancel of one task of a sweep.</summary>
     /// <param name="handle">The sweep.</param>
-    /// <param name="task">The task's index.</param>
+    /// <param name="task">The task's position in the sweep, from 0.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
     protected virtual Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
@@ -249,14 +323,18 @@ public abstract class JobRunner
     /// <returns>A task.</returns>
     protected abstract Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken);
 
-    private static void CheckTask(JobHandle handle, int task)
+    /// <summary>The position of a task index in a sweep.</summary>
+    private static int Position(JobHandle handle, int task)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        var size = handle.SweepSize ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
-        if (task < 0 || task >= size)
+        var sweep = Sweeps.SweepInfo.Of(handle) ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
+        if (sweep.PositionOf(task) is { } position)
         {
-            throw new ArgumentOutOfRangeException(nameof(task), task, $"{handle.Key} has tasks 0 to {size - 1}");
+            return position;
         }
+
+        var which = sweep.Indices is { } indices ? string.Join(", ", indices.Take(20)) + (indices.Count > 20 ? " ..." : string.Empty) : $"0 to {sweep.Tasks - 1}";
+        throw new ArgumentOutOfRangeException(nameof(task), task, $"{handle.Key} has tasks {which}");
     }
 
     private static void ThrowIfAny(IReadOnlyList<ValidationIssue>? issues)

@@ -40,6 +40,21 @@ public sealed record JobStatusResult : JobHandle
             yield return $"{Printable.Escape(key)}: {Printable.Escape(JsonText.Display(value))}";
         }
 
+        if (After is { Count: > 0 } after)
+        {
+            yield return $"after: {Printable.Escape(string.Join(", ", after))}";
+        }
+
+        if (RetryOf is { } retryOf)
+        {
+            yield return $"retry of: {Printable.Escape(retryOf)}";
+        }
+
+        if (RetriedAs is { } retriedAs)
+        {
+            yield return $"retried as: {Printable.Escape(retriedAs)}";
+        }
+
         if (Sweep is { } sweep)
         {
             var counts = sweep.Counts();

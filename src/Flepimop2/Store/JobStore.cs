@@ -126,6 +126,34 @@ public sealed class JobStore
     }
 
     /// <summary>
+    /// Adds a value to a recorded job's handle metadata (for example <c>retried_as</c>), replacing its handle file atomically
+    /// under the store's lock: a reader sees the old record or the new one, never a mix.
+    /// </summary>
+    /// <param name="key">The job's key.</param>
+    /// <param name="name">The metadata key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Stops waiting for the store's lock.</param>
+    /// <returns>The job as now recorded.</returns>
+    /// <exception cref="JobNotFoundException">No job has that key.</exception>
+    /// <exception cref="JobStoreException">The record could not be read or written (it is left as it was).</exception>
+    public StoredJob SetMetadata(string key, string name, JsonNode? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        using (FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken))
+        {
+            var job = Load(key);
+            var metadata = new Dictionary<string, JsonNode?>(job.Handle.Metadata.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())), StringComparer.Ordinal)
+            {
+                [name] = value?.DeepClone(),
+            };
+            var updated = job with { Handle = job.Handle with { Metadata = metadata } };
+            var handlePath = HandlePath(job.Key);
+            StoreOperation(handlePath, () => AtomicFile.WriteAllBytes(handlePath, StoreJson.HandleFile(updated)));
+            return updated;
+        }
+    }
+
+    /// <summary>
     /// Records the statuses just seen, so later listings need not ask the backend about finished jobs.
     /// A job the summary lacks (or a summary that could not be read) is written back whole.
     /// </summary>

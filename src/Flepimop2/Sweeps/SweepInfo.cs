@@ -5,14 +5,29 @@ using Flepimop2.Jobs;
 namespace Flepimop2.Sweeps;
 
 /// <summary>
-/// What a sweep's handle records about the sweep, in its metadata under <c>sweep</c>: how many tasks, and at most how many
-/// at once. Both backends write and read it the same way.
+/// What a sweep's handle records about the sweep, in its metadata under <c>sweep</c>: how many tasks, at most how many at
+/// once, and, for a retry of some tasks of another sweep, the task index each runs with (<c>indices</c>) and the size of
+/// that sweep (<c>task_count</c>). Tasks are named by their task index everywhere a user sees them; a backend works with
+/// positions (0 to <see cref="Tasks"/> - 1). Both backends write and read it the same way.
 /// </summary>
 /// <param name="Tasks">How many tasks.</param>
 /// <param name="MaxParallel">At most this many at once, or null.</param>
 internal sealed record SweepInfo(int Tasks, int? MaxParallel)
 {
     public const string Key = "sweep";
+
+    /// <summary>Each position's task index; null when they are the same.</summary>
+    public IReadOnlyList<int>? Indices { get; init; }
+
+    /// <summary>The <c>FLEPIMOP2_TASK_COUNT</c> the tasks see; <see cref="Tasks"/> when null.</summary>
+    public int? TaskCount { get; init; }
+
+    /// <summary>The sweep a request asks for.</summary>
+    public static SweepInfo Of(JobRequest request, int? maxParallel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new SweepInfo(request.Tasks!.Count, maxParallel) { Indices = request.TaskIndices, TaskCount = request.TaskCount };
+    }
 
     /// <summary>The sweep a handle records, or null for an ordinary job (or a record that does not say a usable size).</summary>
     public static SweepInfo? Of(JobHandle handle)
@@ -26,8 +41,74 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
         }
 
         var max = JsonText.Int64(sweep["max_parallel"]);
-        return new SweepInfo((int)tasks, max is >= 1 and <= int.MaxValue ? (int)max : null);
+        var count = JsonText.Int64(sweep["task_count"]);
+        IReadOnlyList<int>? indices = null;
+        if (sweep["indices"] is JsonArray list)
+        {
+            var read = list.Select(i => JsonText.Int64(i)).ToList();
+            if (read.Count != tasks || read.Any(i => i is not (>= 0 and < JobRequest.MaxTasks)) || read.Distinct().Count() != read.Count)
+            {
+                // Indices that do not name each task once cannot be trusted for any.
+                return null;
+            }
+
+            indices = [.. read.Select(i => (int)i!.Value)];
+        }
+
+        return new SweepInfo((int)tasks, max is >= 1 and <= int.MaxValue ? (int)max : null)
+        {
+            Indices = indices,
+            TaskCount = count is >= 1 and <= JobRequest.MaxTasks ? (int)count : null,
+        };
     }
 
-    public JsonObject ToJson() => new() { ["tasks"] = Tasks, ["max_parallel"] = MaxParallel };
+    /// <summary>The task index of a position.</summary>
+    public int IndexOf(int position) => Indices?[position] ?? position;
+
+    /// <summary>The position of a task index, or null when the sweep has no such task.</summary>
+    public int? PositionOf(int index)
+    {
+        if (Indices is null)
+        {
+            return index >= 0 && index < Tasks ? index : null;
+        }
+
+        for (var i = 0; i < Indices.Count; i++)
+        {
+            if (Indices[i] == index)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every task index, in position order.</summary>
+    public IReadOnlyList<int> TaskIndices => Indices ?? [.. Enumerable.Range(0, Tasks)];
+
+    /// <summary>A status whose tasks are numbered by position, renumbered by task index.</summary>
+    public JobStatusResult Relabel(JobStatusResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Indices is null || result.Sweep is not { } sweep
+            ? result
+            : result with { Sweep = new SweepStatus([.. sweep.Tasks.Select(t => t with { Index = IndexOf(t.Index) })]) };
+    }
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject { ["tasks"] = Tasks, ["max_parallel"] = MaxParallel };
+        if (Indices is not null)
+        {
+            json["indices"] = new JsonArray([.. Indices.Select(i => (JsonNode?)i)]);
+        }
+
+        if (TaskCount is { } count)
+        {
+            json["task_count"] = count;
+        }
+
+        return json;
+    }
 }

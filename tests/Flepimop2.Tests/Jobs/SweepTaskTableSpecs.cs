@@ -98,7 +98,7 @@ public sealed class SweepTaskTableSpecs : IDisposable
         Assert.Equal(encoded.SelectMany(b => b), File.ReadAllBytes(table));
         var offsets = encoded.Select((b, i) => encoded.Take(i).Sum(e => e.Length)).ToList();
         Assert.Equal(
-            string.Concat(encoded.Select((b, i) => $"{offsets[i]:D11} {b.Length:D11} {tasks[i].Count:D7}\n")),
+            string.Concat(encoded.Select((b, i) => $"{offsets[i]:D11} {b.Length:D11} {tasks[i].Count:D7} {i:D7}\n")),
             File.ReadAllText(TaskTable.IndexPath(table)));
         Assert.Equal(12 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
         for (var i = 0; i < tasks.Count; i++)

@@ -14,6 +14,8 @@ internal static class SubmissionRecord
 {
     public const string CommandKey = "command";
     public const string AfterKey = "after";
+    public const string RetryOfKey = "retry_of";
+    public const string RetriedAsKey = "retried_as";
 
     /// <summary>The handle with the request's command (not for a sweep, whose tasks are in its task table) and predecessors added.</summary>
     public static JobHandle Add(JobHandle handle, JobRequest request)
@@ -31,6 +33,11 @@ internal static class SubmissionRecord
                 ["key"] = d.Predecessor.Key,
                 ["condition"] = d.ConditionName,
             })]);
+        }
+
+        if (request.RetryOf is { } retryOf)
+        {
+            metadata[RetryOfKey] = retryOf;
         }
 
         return handle with { Metadata = metadata };

@@ -255,7 +255,11 @@ public sealed class ShellJobRunner : JobRunner
             : DetachedShellJobs.Status(handle));
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => ShellSweeps.TaskLogFiles(handle, task);
+    protected override IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position) => ShellSweeps.TaskLogFiles(handle, position);
+
+    /// <inheritdoc/>
+    protected override string? GetTaskTable(JobHandle handle) =>
+        handle?.MetadataText("run_dir") is { } directory ? Path.Combine(directory, "table") : null;
 
     /// <inheritdoc/>
     protected override Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
@@ -310,9 +314,9 @@ public sealed class ShellJobRunner : JobRunner
             return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
-        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit);
+        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, request.TaskCount ?? tasks.Count);
         return await new ShellSweeps(_clock, CancelGracePeriod)
-            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, new SweepInfo(tasks.Count, limit), Options.Detach, request.After, cancellationToken)
+            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, cancellationToken)
             .ConfigureAwait(false);
     }
 }

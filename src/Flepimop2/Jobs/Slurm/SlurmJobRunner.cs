@@ -154,7 +154,7 @@ public sealed class SlurmJobRunner : JobRunner
         ArgumentNullException.ThrowIfNull(handle);
         if (handle.SweepSize is { } size)
         {
-            return [.. Enumerable.Range(0, size).SelectMany(task => GetTaskLogFiles(handle, task)).Distinct(StringComparer.Ordinal)];
+            return [.. Enumerable.Range(0, size).SelectMany(position => GetTaskLogFilesCore(handle, position)).Distinct(StringComparer.Ordinal)];
         }
 
         return new[] { handle.MetadataText("output"), handle.MetadataText("error") }
@@ -165,12 +165,12 @@ public sealed class SlurmJobRunner : JobRunner
 
     /// <summary>One task's output file (and error file), from the patterns recorded at submission with its array's id and index.</summary>
     /// <param name="handle">The sweep.</param>
-    /// <param name="task">The task's index.</param>
+    /// <param name="position">The task's position in the sweep.</param>
     /// <returns>Absolute paths; none when the handle does not record the task's array.</returns>
-    public override IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task)
+    protected override IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (SlurmArray.Of(handle).FirstOrDefault(a => a.Holds(task)) is not { } array || handle.MetadataText("chdir") is not { } chdir)
+        if (SlurmArray.Of(handle).FirstOrDefault(a => a.Holds(position)) is not { } array || handle.MetadataText("chdir") is not { } chdir)
         {
             return [];
         }
@@ -178,10 +178,13 @@ public sealed class SlurmJobRunner : JobRunner
         var name = handle.MetadataText("job_name") ?? string.Empty;
         return new[] { handle.MetadataText("output_pattern"), handle.MetadataText("error_pattern") }
             .OfType<string>()
-            .Select(pattern => SlurmOutputPattern.Expand(pattern, array.JobId, name, Environment.UserName, chdir, task - array.First))
+            .Select(pattern => SlurmOutputPattern.Expand(pattern, array.JobId, name, Environment.UserName, chdir, position - array.First))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
     }
+
+    /// <inheritdoc/>
+    protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
 
     /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
@@ -436,8 +439,8 @@ public sealed class SlurmJobRunner : JobRunner
         var (jobName, _) = SlurmScriptRenderer.Names(tasks);
         var stem = Path.Combine(Directory.CreateDirectory(directory).FullName, $"{JobKey.Sanitize(jobName)}.{JobIds.New()}");
         var table = stem + ".tasks";
-        var script = SlurmScriptRenderer.RenderSweep(Options, tasks, table, chdir);
-        TaskTable.Write(table, [.. tasks.Select(t => t.CommandLine(program))]);
+        var script = SlurmScriptRenderer.RenderSweep(Options, tasks, table, chdir, request.TaskCount);
+        TaskTable.Write(table, [.. tasks.Select(t => t.CommandLine(program))], request.TaskIndices);
         var scriptPath = stem + ".sh";
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
 
@@ -491,7 +494,7 @@ public sealed class SlurmJobRunner : JobRunner
             ["chdir"] = chdir,
             ["output_pattern"] = script.OutputPattern,
             [SlurmArray.Key] = SlurmArray.ToJson(arrays),
-            [SweepInfo.Key] = new SweepInfo(tasks.Count, limit).ToJson(),
+            [SweepInfo.Key] = SweepInfo.Of(request, limit).ToJson(),
         };
         if (script.ErrorPattern is { } error)
         {
@@ -619,7 +622,8 @@ public sealed class SlurmJobRunner : JobRunner
             detail["note"] = note;
         }
 
-        return new JobStatusResult(handle, sweep.Overall) { Detail = detail, Sweep = sweep };
+        var whole = new JobStatusResult(handle, sweep.Overall) { Detail = detail, Sweep = sweep };
+        return Sweeps.SweepInfo.Of(handle) is { } info ? info.Relabel(whole) : whole;
     }
 
     private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));

@@ -635,7 +635,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal([_temp.Combine("slurm-102_7.out")], runner.GetTaskLogFiles(handle, 57));
         Assert.Equal([_temp.Combine("slurm-101_0.out")], runner.GetTaskLogFiles(handle, 0));
         Assert.Equal([_temp.Combine("slurm-103_19.out")], runner.GetTaskLogFiles(handle, 119));
-        Assert.Empty(runner.GetTaskLogFiles(handle, 120));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runner.GetTaskLogFiles(handle, 120));
         var all = runner.GetLogFiles(handle);
         Assert.Equal(120, all.Count);
         Assert.Equal(_temp.Combine("slurm-101_0.out"), all[0]);

@@ -22,7 +22,7 @@ internal static class ShellSupervisor
         ShellPredecessors.Bash +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
-        "run=$1/$name mv=$2 count=$3 max=$4\n" +
+        "run=$1/$name mv=$2 count=$3 max=$4 reported=${5:-$3}\n" +
         "exec </dev/null >>\"$run/supervisor.log\" 2>&1\n" +
         "stop=0\n" +
         "trap 'stop=1' HUP INT TERM\n" +
@@ -40,11 +40,11 @@ internal static class ShellSupervisor
         "  rm -f \"$run/waiting\"\n" +
         "fi\n" +
         "task() {\n" +
-        "  local i=$1 p rc stat\n" +
+        "  local i=$1 index=$2 p rc stat\n" +
         "  trap 'caught=1' HUP INT TERM\n" +
         "  exec {table}<&- {index}<&-\n" +
         "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
-        "  export FLEPIMOP2_TASK_INDEX=$i FLEPIMOP2_TASK_COUNT=$count\n" +
+        "  export FLEPIMOP2_TASK_INDEX=$index FLEPIMOP2_TASK_COUNT=$reported\n" +
         "  \"${flepimop2_argv[@]}\" &\n" +
         "  p=$!\n" +
         "  if IFS= read -r stat 2>/dev/null <\"/proc/$p/stat\"; then\n" +
@@ -72,7 +72,7 @@ internal static class ShellSupervisor
         "    printf '%s cancelled\\n' \"$i\" >>\"$run/results\"\n" +
         "  elif (( read_ok == 0 )); then\n" +
         "    printf '%s\\n' \"$i\" >>\"$run/started\"\n" +
-        "    task \"$i\" &\n" +
+        "    task \"$i\" \"$flepimop2_index\" &\n" +
         "  else\n" +
         "    printf '%s 127\\n' \"$i\" >>\"$run/results\"\n" +
         "  fi\n" +
@@ -84,8 +84,12 @@ internal static class ShellSupervisor
         "(( ok == count )) && finish successful || finish failed\n" +
         "(( ok == count ))\n";
 
-    /// <summary>The argv that starts the supervisor, in a new session when <paramref name="setsid"/> is given.</summary>
-    public static IReadOnlyList<string> Argv(string? setsid, string bash, string mv, string logRoot, int count, int maxParallel) =>
+    /// <summary>
+    /// The argv that starts the supervisor, in a new session when <paramref name="setsid"/> is given; tasks see
+    /// <paramref name="reportedCount"/> as <c>FLEPIMOP2_TASK_COUNT</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Argv(string? setsid, string bash, string mv, string logRoot, int count, int maxParallel, int reportedCount) =>
         [.. setsid is null ? [] : new[] { setsid }, bash, "-c", Script, "flepimop2-sweep", logRoot, mv,
-         count.ToString(System.Globalization.CultureInfo.InvariantCulture), maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+         count.ToString(System.Globalization.CultureInfo.InvariantCulture), maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
+         reportedCount.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }

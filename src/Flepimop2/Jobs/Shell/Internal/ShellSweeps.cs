@@ -34,7 +34,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
             (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
             Directory.CreateDirectory(Path.Combine(directory, "tasks"));
             Directory.CreateDirectory(Path.Combine(directory, "cancel"));
-            TaskTable.Write(Path.Combine(directory, "table"), tasks);
+            TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
             if (after.Count > 0)
             {
                 ShellPredecessors.Write(directory, after);
@@ -116,10 +116,10 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
                 .Select(i => new SweepTaskStatus(i, notRun is null ? JobStatus.Pending : JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = detail["reason"]!.DeepClone() } })
                 .ToList();
             var whole = new SweepStatus(tasks);
-            return new JobStatusResult(handle, whole.Overall) { Detail = detail, Sweep = whole };
+            return sweep.Relabel(new JobStatusResult(handle, whole.Overall) { Detail = detail, Sweep = whole });
         }
 
-        return ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail, running ? [] : StillRunning(handle, records));
+        return sweep.Relabel(ShellSweepStates.Decide(handle, sweep.Tasks, records, running, detail, running ? [] : StillRunning(handle, records)));
     }
 
     /// <summary>

@@ -47,7 +47,8 @@ internal static class SlurmScriptRenderer
     /// <param name="tasks">Every task of the sweep (for the job name and count).</param>
     /// <param name="table">The task table's directory, absolute, on a filesystem the compute nodes share.</param>
     /// <param name="chdir">The job's working directory, absolute.</param>
-    public static SlurmScript RenderSweep(SlurmJobOptions options, IReadOnlyList<CliCommand> tasks, string table, string chdir)
+    /// <param name="taskCount">The <c>FLEPIMOP2_TASK_COUNT</c> tasks see (a retry of some tasks keeps the first sweep's); the number of tasks when null.</param>
+    public static SlurmScript RenderSweep(SlurmJobOptions options, IReadOnlyList<CliCommand> tasks, string table, string chdir, int? taskCount = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -66,13 +67,13 @@ internal static class SlurmScriptRenderer
             .Append("  '' | *[!0-9]*) echo \"flepimop2: the first task of this array must be the script's argument, got '${1-}'\" >&2; exit 2 ;;\n")
             .Append("esac\n")
             .Append(CultureInfo.InvariantCulture, $"{TaskVariable}=$((SLURM_ARRAY_TASK_ID + 10#$1))\n")
-            .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"${TaskVariable}\" {TaskTable.CountVariable}={tasks.Count}\n")
             .Append(CultureInfo.InvariantCulture, $"{TableVariable}={ShellQuote.Quote(table)}\n")
             .Append(TaskTable.BashReader)
             .Append(CultureInfo.InvariantCulture, $"if ! flepimop2_task_argv \"${TableVariable}\" \"${TaskVariable}\"; then\n")
             .Append(CultureInfo.InvariantCulture, $"  echo \"flepimop2: cannot read task ${TaskVariable} from the task table ${TableVariable} (is it on a filesystem this node shares?)\" >&2\n")
             .Append("  exit 2\n")
-            .Append("fi\n");
+            .Append("fi\n")
+            .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={taskCount ?? tasks.Count}\n");
         return Frame(options, tasks, chdir, "slurm-%A_%a.out", body, $"\"${{{ArgvVariable}[@]}}\"");
     }
 
