@@ -6,7 +6,7 @@ namespace Flepimop2.Processes;
 /// What <c>/proc</c> says about a process: whether it exists, when it started (clock ticks since boot), its state letter,
 /// its parent, process group and session. A pid alone is not enough to recognise a job, because pids are reused.
 /// </summary>
-internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char State, int ProcessGroup, int ParentPid = 0, int Session = 0)
+internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char State, int ProcessGroup, int ParentPid = 0, int Session = 0, long ResidentPages = 0)
 {
     /// <summary>Clock ticks per second of <c>/proc/PID/stat</c>'s start time; 100 on every Linux the project targets.</summary>
     public const int ClockTicksPerSecond = 100;
@@ -113,7 +113,9 @@ internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char 
             return null;
         }
 
-        return new ProcessProbe(true, start, fields[0][0], group, parent, session);
+        // Field 24, resident pages; absent or unreadable reads as none.
+        var resident = fields.Length > 21 && long.TryParse(fields[21], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pages) && pages > 0 ? pages : 0;
+        return new ProcessProbe(true, start, fields[0][0], group, parent, session, resident);
     }
 
     /// <summary>Every process now in <c>/proc</c>, with its probe.</summary>

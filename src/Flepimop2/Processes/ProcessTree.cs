@@ -98,6 +98,14 @@ internal static class ProcessTree
         return true;
     }
 
+    /// <summary>The resident memory of a process and all its descendants now, in bytes (0 when it is gone).</summary>
+    public static long ResidentBytes(int root)
+    {
+        var probes = ProcessProbe.All().ToDictionary(p => p.Pid, p => p.Probe);
+        var members = Snapshot(root);
+        return members.Sum(m => probes.TryGetValue(m.Pid, out var probe) && probe.StartTicks == m.StartTicks ? probe.ResidentPages : 0) * Environment.SystemPageSize;
+    }
+
     /// <summary>The process and its descendants now, each with its start time.</summary>
     public static List<(int Pid, long StartTicks)> Snapshot(int root)
     {

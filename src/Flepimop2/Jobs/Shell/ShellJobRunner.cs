@@ -252,7 +252,7 @@ public sealed class ShellJobRunner : JobRunner
         Task.FromResult(
             SweepInfo.Of(handle) is { } sweep ? ShellSweeps.Status(handle, sweep)
             : handle.MetadataText("mode") == "blocking" ? ShellStates.Blocking(handle)
-            : DetachedShellJobs.Status(handle));
+            : DetachedShellJobs.Status(handle, _clock));
 
     /// <inheritdoc/>
     protected override IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position) => ShellSweeps.TaskLogFiles(handle, position);

@@ -14,8 +14,11 @@ internal static class BlockingShellJobs
     public static async Task<JobHandle> RunAsync(ProcessSpec spec, TimeProvider clock, TimeSpan grace, CancellationToken cancellationToken)
     {
         var submittedAt = IsoTime.Now(clock);
+        var started = clock.GetTimestamp();
         using var process = ProcessLauncher.Start(spec);
         var cancelled = false;
+        using var sampling = new CancellationTokenSource();
+        var peak = SamplePeakAsync(process.Id, clock, sampling.Token);
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -28,17 +31,48 @@ internal static class BlockingShellJobs
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        var elapsed = clock.GetElapsedTime(started);
+        await sampling.CancelAsync().ConfigureAwait(false);
         var metadata = new Dictionary<string, JsonNode?>
         {
             ["mode"] = "blocking",
             ["returncode"] = process.ExitCode,
             ["pid"] = process.Id,
+            ["elapsed_seconds"] = Math.Round(elapsed.TotalSeconds, 3),
         };
+        if (await peak.ConfigureAwait(false) is > 0 and var bytes)
+        {
+            metadata["peak_rss_bytes"] = bytes;
+        }
+
         if (cancelled)
         {
             metadata["cancelled"] = true;
         }
 
         return new JobHandle(JobIds.New(), "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>
+    /// The largest resident memory of the job's process tree seen while it runs, sampled four times a second (a child that
+    /// lives less than that may be missed): the kernel keeps no peak for a tree, only for each process while it lives.
+    /// </summary>
+    private static async Task<long> SamplePeakAsync(int pid, TimeProvider clock, CancellationToken stop)
+    {
+        long peak = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, ProcessTree.ResidentBytes(pid));
+                await Task.Delay(TimeSpan.FromMilliseconds(250), clock, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job has ended.
+        }
+
+        return peak;
     }
 }

@@ -44,7 +44,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
     }
 
-    public static JobStatusResult Status(JobHandle handle)
+    public static JobStatusResult Status(JobHandle handle, TimeProvider? clock = null)
     {
         var exitFile = handle.MetadataText("exit_file");
         var code = ReadExitCode(exitFile);
@@ -54,7 +54,10 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         code ??= check.Verdict == ShellProcessVerdict.Running ? null : ReadExitCode(exitFile);
         var cancelled = exitFile is not null && File.Exists(CancelledMarker(exitFile));
         var (waiting, notRun) = exitFile is not null && Path.GetDirectoryName(exitFile) is { } directory ? ShellPredecessors.Read(directory) : (false, null);
-        return ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null, waiting, notRun);
+        var result = ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null, waiting, notRun);
+        return Elapsed(exitFile, code is not null, result.Status == JobStatus.Running, clock ?? TimeProvider.System) is { } seconds
+            ? result with { Detail = new Dictionary<string, JsonNode?>(result.Detail) { ["elapsed_seconds"] = seconds } }
+            : result;
     }
 
     /// <summary>
@@ -119,6 +122,25 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
     }
 
     private static string CancelledMarker(string exitFile) => exitFile + ".cancelled";
+
+    /// <summary>Seconds from the job's start (its recorder's <c>started</c> file) to its exit record, or to now while it runs.</summary>
+    private static double? Elapsed(string? exitFile, bool ended, bool running, TimeProvider clock)
+    {
+        if (exitFile is null || Path.GetDirectoryName(exitFile) is not { } directory || (!ended && !running))
+        {
+            return null;
+        }
+
+        var started = new FileInfo(Path.Combine(directory, "started"));
+        if (!started.Exists)
+        {
+            return null;
+        }
+
+        var end = ended ? File.GetLastWriteTimeUtc(exitFile) : clock.GetUtcNow().UtcDateTime;
+        var seconds = (end - started.LastWriteTimeUtc).TotalSeconds;
+        return seconds >= 0 ? Math.Round(seconds, 3) : null;
+    }
 
     /// <summary>Checks the process a handle names (its pid, or the job id of an original record) against /proc.</summary>
     internal static ShellProcessCheck Judge(JobHandle handle)

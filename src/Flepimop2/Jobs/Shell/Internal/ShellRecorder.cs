@@ -5,7 +5,8 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// argv arrives as positional parameters, so no part of it is ever read by the shell. It first reads, on its standard input,
 /// the name of the job's directory under <c>LOG_ROOT</c> (the submitter names it after the recorder's own pid, which it
 /// only knows once the recorder runs); if the submitter goes away before saying, the job never starts. Then it sends the
-/// job's output to <c>output.log</c> and, when the job ends, writes its exit code atomically to <c>exit_code</c>. Trapping
+/// job's output to <c>output.log</c>, touches <c>started</c> as the job starts and, when the job ends, writes its exit code
+/// atomically to <c>exit_code</c> (the two files' times give its elapsed time). Trapping
 /// (not ignoring) the signals keeps the recorder alive while the job (which gets default dispositions back) dies, so the
 /// exit code is written even when the job is cancelled.
 /// </summary>
@@ -24,6 +25,7 @@ internal static class ShellRecorder
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
+        ": >\"$dir/started\"\n" +
         "\"$@\"\n" +
         "rc=$?\n" +
         "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";
@@ -46,6 +48,7 @@ internal static class ShellRecorder
         "  exit 0\n" +
         "fi\n" +
         "rm -f \"$dir/waiting\"\n" +
+        ": >\"$dir/started\"\n" +
         "\"$@\"\n" +
         "rc=$?\n" +
         "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";

@@ -43,7 +43,9 @@ internal static class ShellStates
                 ("pid", handle.Metadata.GetValueOrDefault("pid")?.DeepClone()),
                 ("state", "exited"),
                 ("cancelled", cancelled && code != 0 ? true : null),
-                ("signal", cancelled && code > 128 ? code - 128 : null)),
+                ("signal", cancelled && code > 128 ? code - 128 : null),
+                ("elapsed_seconds", handle.Metadata.GetValueOrDefault("elapsed_seconds")?.DeepClone()),
+                ("peak_rss_bytes", handle.Metadata.GetValueOrDefault("peak_rss_bytes")?.DeepClone())),
         };
     }
 
