@@ -594,6 +594,11 @@ public sealed class SlurmJobRunner : JobRunner
         {
             ["arrays"] = string.Join(',', arrays.Select(a => a.JobId)),
         };
+        if (SlurmStatusResolver.LargestRetry(tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail)) is { } retry)
+        {
+            detail[JobDetailKeys.Retry] = retry;
+        }
+
         if (context.Note is { } note)
         {
             detail["note"] = note;
