@@ -107,7 +107,12 @@ SwitchType=switch/none
 # cgroup plugins do not work in this container.
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
+# Accounting of what jobs use (MaxRSS, TotalCPU on their steps): the linux gatherer works without cgroups, and a
+# one-second sampling catches short jobs too. OverMemoryKill makes the gatherer enforce --mem (the cgroup way does not work
+# here): a job over its limit is killed with SIGKILL and ends FAILED with signal 9, not OUT_OF_MEMORY.
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherFrequency=task=1
+JobAcctGatherParams=OverMemoryKill
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory

@@ -189,7 +189,7 @@ public sealed partial class SlurmCliSpecs
         Assert.Contains($"  chdir: {project.Path}", dry.StdoutLines);
         Assert.Contains("  job_name: flepimop2:process:config:ok", dry.StdoutLines);
         var text = await File.ReadAllTextAsync(script);
-        Assert.Contains("#SBATCH --mem=50M", text, StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --mem=200M", text, StringComparison.Ordinal);
         Assert.Contains("#SBATCH --time=0-00:05:00", text, StringComparison.Ordinal);
         Assert.Contains("#SBATCH --job-name=flepimop2:process:config:ok", text, StringComparison.Ordinal);
         Assert.Contains($"{CliRunner.Executable} process '{project.Combine("config.yaml")}' --target=ok", text, StringComparison.Ordinal);

@@ -44,9 +44,13 @@ public sealed class SlurmCluster : IDisposable
         $"cannot find the repository (Flepimop2.slnx) above {AppContext.BaseDirectory} or {SourceDirectory()}");
 
     /// <summary>
-    /// A project whose config has a slurm runner <c>hpc</c> (50 MB, 5 minutes, chdir the project, scripts in <c>scripts/</c>),
+    /// A project whose config has a slurm runner <c>hpc</c> (200 MB, 5 minutes, chdir the project, scripts in <c>scripts/</c>),
     /// a blocking shell runner <c>local</c>, and the steps <c>ok</c>, <c>fail</c> (exit 7) and <c>slow</c> (sleep 120).
     /// </summary>
+    /// <remarks>
+    /// The job runs this flepimop2 (a JIT build, about 45 MB resident) and its step; the cluster kills a job over its memory
+    /// (<c>OverMemoryKill</c>), so the request leaves room.
+    /// </remarks>
     public static TempProject Project()
     {
         var project = new TempProject();
@@ -54,7 +58,7 @@ public sealed class SlurmCluster : IDisposable
             jobs:
               hpc:
                 module: slurm
-                memory: 50M
+                memory: 200M
                 time: "5"
                 chdir: {{Yaml(project.Path)}}
                 sbatch-directory: {{Yaml(project.Combine("scripts"))}}

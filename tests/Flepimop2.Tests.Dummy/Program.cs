@@ -9,6 +9,8 @@ using System.Text;
 //   dummy process argv FILE ARGS... write the arguments, NUL-separated, to FILE, exit 0
 //   dummy process echo TEXT...      print TEXT to stdout and "err" to stderr, exit 0
 //   dummy process save-handles STORE PREFIX N   save N handles into the job store STORE through the library
+//   dummy process allocate MB SECONDS   touch MB mebibytes (so that they are resident), hold them for SECONDS, then exit 0
+//   dummy process burn SECONDS      keep one CPU busy for SECONDS, then exit 0
 //   dummy process task DIR FAILING SECONDS   as task FLEPIMOP2_TASK_INDEX=i of a sweep: write DIR/i.start (the clock in ns),
 //                                   print "task i of FLEPIMOP2_TASK_COUNT", sleep, write DIR/i.end, then exit 10 + i if i is in
 //                                   the comma-separated FAILING list, else 0
@@ -44,6 +46,27 @@ switch (args[1])
         return 0;
     case "argv":
         File.WriteAllText(rest[0], string.Join('\0', rest[1..]), new UTF8Encoding(false));
+        return 0;
+    case "allocate":
+        var held = new byte[long.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024];
+        for (var page = 0L; page < held.LongLength; page += 4096)
+        {
+            held[page] = 1;
+        }
+
+        Console.WriteLine($"holding {rest[0]} MB");
+        Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture)));
+        GC.KeepAlive(held);
+        return 0;
+    case "burn":
+        var until = DateTime.UtcNow.AddSeconds(double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture));
+        var spins = 0L;
+        while (DateTime.UtcNow < until)
+        {
+            spins++;
+        }
+
+        Console.WriteLine($"spun {spins} times");
         return 0;
     case "echo":
         Console.WriteLine(string.Join(' ', rest));

@@ -6,7 +6,8 @@ namespace Flepimop2.Cli.Commands;
 
 /// <summary>
 /// <c>flepimop2 job status JOB [--task I] [--json]</c>: the status line, then each detail as <c>  name: value</c>; for a
-/// sweep, the count of tasks in each status and the failed ones, or with <c>--task</c> one task as if it were a job.
+/// sweep, the count of tasks in each status and the failed ones, or with <c>--task</c> one task as if it were a job. A job
+/// that ran out of memory or time gets one more line, the <c>job retry</c> command that asks for what it needed.
 /// </summary>
 internal static class JobStatusCommand
 {
@@ -40,6 +41,11 @@ internal static class JobStatusCommand
             foreach (var line in result.DetailLines())
             {
                 context.Output.WriteLine("  " + line);
+            }
+
+            if (RetryHint.For(result) is { } hint)
+            {
+                context.Output.WriteLine(hint);
             }
 
             return ExitCodes.Ok;

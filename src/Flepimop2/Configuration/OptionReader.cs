@@ -76,6 +76,9 @@ internal sealed class OptionReader(JsonObject values)
         };
     }
 
+    /// <summary>A flag that may be left unset: true, false, or null when the field is absent.</summary>
+    public bool? OptionalBool(string field) => Get(field) is null ? null : Bool(field, fallback: false);
+
     public int? PositiveInt(string field)
     {
         var node = Get(field);

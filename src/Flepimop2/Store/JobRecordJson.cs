@@ -166,7 +166,10 @@ public static class JobRecordJson
         writer.WriteEndObject();
     }
 
-    /// <summary>A sweep's tasks: the counts, the failed indices, and each task's status, exit code and backend id.</summary>
+    /// <summary>
+    /// A sweep's tasks: the counts, the failed indices, and each task's status, exit code, backend id, and the figures of
+    /// what it used (<see cref="JobDetailKeys.PerTask"/>).
+    /// </summary>
     internal static void WriteSweep(Utf8JsonWriter writer, SweepStatus sweep)
     {
         var counts = sweep.Counts();
@@ -200,6 +203,16 @@ public static class JobRecordJson
                 writer.WriteString("job_id", id);
             }
 
+            // What the task used, and the advice when it ran out of memory or time: the rest of its detail is for --task.
+            foreach (var key in JobDetailKeys.PerTask)
+            {
+                if (task.Detail.GetValueOrDefault(key) is { } value)
+                {
+                    writer.WritePropertyName(key);
+                    value.WriteTo(writer);
+                }
+            }
+
             writer.WriteEndObject();
         }
 
@@ -227,6 +240,7 @@ public static class JobRecordJson
             {
                 ExitCode = JsonText.Int64(task["exit_code"]) is (>= int.MinValue and <= int.MaxValue) and var code ? (int)code : null,
                 BackendId = Text(task, "job_id"),
+                Detail = JobDetailKeys.PerTask.Where(task.ContainsKey).ToDictionary(key => key, key => task[key]?.DeepClone(), StringComparer.Ordinal),
             });
         }
 

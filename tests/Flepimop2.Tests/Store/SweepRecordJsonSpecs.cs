@@ -122,6 +122,47 @@ public sealed class SweepRecordJsonSpecs
     }
 
     [Fact]
+    public void Each_task_carries_the_figures_of_what_it_used_and_its_advice_and_reads_them_back()
+    {
+        var sweep = new JobStatusResult(Handle, JobStatus.Failed)
+        {
+            Sweep = new SweepStatus([
+                new SweepTaskStatus(0, JobStatus.Successful)
+                {
+                    ExitCode = 0,
+                    BackendId = "4211_0",
+                    Detail = new Dictionary<string, JsonNode?>
+                    {
+                        ["state"] = "COMPLETED", ["elapsed"] = "00:00:03", ["elapsed_seconds"] = 3, ["time_limit_seconds"] = 300, ["alloc_cpus"] = 1,
+                        ["req_mem_bytes"] = 52428800, ["max_rss_bytes"] = 28459008, ["mem_efficiency"] = 0.5428, ["cpu_efficiency"] = 0.008, ["source"] = "sacct",
+                    },
+                },
+                new SweepTaskStatus(1, JobStatus.Failed)
+                {
+                    ExitCode = 0,
+                    BackendId = "4211_1",
+                    Detail = new Dictionary<string, JsonNode?> { ["max_rss_bytes"] = 329912320, ["restarts"] = 1, ["retry"] = new JsonObject { ["memory"] = "512M" } },
+                },
+            ]),
+        };
+
+        var json = Compact(writer => JobRecordJson.Write(writer, sweep));
+        var back = JobRecordJson.ReadStatusResult(json);
+
+        Assert.Contains(
+            "\"list\":[{\"index\":0,\"status\":\"successful\",\"exit_code\":0,\"job_id\":\"4211_0\",\"elapsed_seconds\":3,\"time_limit_seconds\":300,\"alloc_cpus\":1," +
+            "\"req_mem_bytes\":52428800,\"max_rss_bytes\":28459008,\"mem_efficiency\":0.5428,\"cpu_efficiency\":0.008}," +
+            "{\"index\":1,\"status\":\"failed\",\"exit_code\":0,\"job_id\":\"4211_1\",\"max_rss_bytes\":329912320,\"restarts\":1,\"retry\":{\"memory\":\"512M\"}}]",
+            json,
+            StringComparison.Ordinal);
+        Assert.Equal(
+            ["elapsed_seconds", "time_limit_seconds", "alloc_cpus", "req_mem_bytes", "max_rss_bytes", "mem_efficiency", "cpu_efficiency"],
+            back.Sweep!.Tasks[0].Detail.Keys);
+        Assert.Equal("512M", back.Sweep.Tasks[1].Detail["retry"]!["memory"]!.GetValue<string>());
+        Assert.Equal(json, Compact(writer => JobRecordJson.Write(writer, back)));
+    }
+
+    [Fact]
     public void An_ordinary_jobs_status_has_no_tasks_and_reads_back_without_a_sweep()
     {
         var plain = new JobStatusResult(Handle, JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 1 } };

@@ -46,6 +46,13 @@ public sealed record SlurmJobOptions
     /// </summary>
     public int? MaxParallel { get; init; }
 
+    /// <summary>
+    /// Whether Slurm may requeue the job when its node fails or it is preempted (<c>requeue</c>): true renders
+    /// <c>#SBATCH --requeue</c>, false <c>#SBATCH --no-requeue</c>; null leaves it to the cluster's <c>JobRequeue</c> setting.
+    /// A requeued job is <c>pending</c> again, with its <c>restarts</c> in the status detail.
+    /// </summary>
+    public bool? Requeue { get; init; }
+
     /// <summary>Where batch scripts are written (<c>sbatch-directory</c>); a fresh temporary directory per submission when null.</summary>
     public string? SbatchDirectory { get; init; }
 

@@ -27,7 +27,7 @@ public sealed class SlurmJobRunner : JobRunner
     private static readonly string[] OwnKeys =
     [
         "module", "options", "cpus-per-task", "memory", "nodes", "ntasks", "time", "chdir", "debug",
-        "pre-commands", "post-commands", "sbatch-options", "sbatch-directory", "executable", "max-parallel",
+        "pre-commands", "post-commands", "sbatch-options", "sbatch-directory", "executable", "max-parallel", "requeue",
     ];
 
     /// <summary>The Slurm tools, with the question a timeout raises first.</summary>
@@ -76,7 +76,7 @@ public sealed class SlurmJobRunner : JobRunner
     /// <summary>
     /// Builds a runner from its configuration mapping (keys <c>cpus-per-task</c>, <c>memory</c>, <c>nodes</c>, <c>ntasks</c>,
     /// <c>time</c>, <c>chdir</c>, <c>debug</c>, <c>pre-commands</c>, <c>post-commands</c>, <c>sbatch-options</c>,
-    /// <c>sbatch-directory</c>, <c>executable</c>).
+    /// <c>sbatch-directory</c>, <c>executable</c>, <c>max-parallel</c>, <c>requeue</c>).
     /// </summary>
     /// <param name="configuration">The mapping; unknown keys are kept and written back by <see cref="ToConfiguration"/>.</param>
     /// <returns>The runner.</returns>
@@ -101,6 +101,7 @@ public sealed class SlurmJobRunner : JobRunner
             SbatchDirectory = reader.OptionalString("sbatch-directory"),
             Executable = reader.OptionalString("executable"),
             MaxParallel = reader.PositiveInt("max-parallel"),
+            Requeue = reader.OptionalBool("requeue"),
         };
 
         // Every problem of the entry at once: what could not be read, and what was read but is not valid.
@@ -141,6 +142,11 @@ public sealed class SlurmJobRunner : JobRunner
         if (Options.MaxParallel is { } max)
         {
             config[OptionReader.Stored("max-parallel")] = max;
+        }
+
+        if (Options.Requeue is { } requeue)
+        {
+            config["requeue"] = requeue;
         }
 
         return OptionReader.WithUnknownKeys(config, _extra);
@@ -617,6 +623,11 @@ public sealed class SlurmJobRunner : JobRunner
         {
             ["arrays"] = string.Join(',', arrays.Select(a => a.JobId)),
         };
+        if (SlurmStatusResolver.LargestRetry(tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail)) is { } retry)
+        {
+            detail[JobDetailKeys.Retry] = retry;
+        }
+
         if (context.Note is { } note)
         {
             detail["note"] = note;

@@ -95,7 +95,8 @@ public sealed class SlurmClusterFixture : IDisposable
         }
     }
 
-    private static (int ExitCode, string Output) Run(string program, params string[] args)
+    /// <summary>Runs a Slurm tool (at most 15 s) and returns its exit code and what it printed, stdout then stderr.</summary>
+    internal static (int ExitCode, string Output) Run(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)

@@ -331,6 +331,68 @@ public sealed class SlurmOptionSpecs
         Assert.Equal(runner.Options.SbatchOptions, again.Options.SbatchOptions);
     }
 
+    [Theory]
+    [InlineData(true, "#SBATCH --requeue\n")]
+    [InlineData(false, "#SBATCH --no-requeue\n")]
+    public void Requeue_true_or_false_is_read_stored_and_rendered_as_its_sbatch_flag(bool requeue, string directive)
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(("requeue", requeue)));
+
+        var stored = runner.ToConfiguration();
+        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+
+        Assert.Equal(requeue, runner.Options.Requeue);
+        Assert.Equal(requeue, (bool?)stored["requeue"]);
+        Assert.Equal(requeue, SlurmJobRunner.FromConfiguration(stored).Options.Requeue);
+        Assert.Contains(directive, script, StringComparison.Ordinal);
+        Assert.Equal(1, script.Split('\n').Count(l => l.Contains("requeue", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Without_requeue_nothing_is_rendered_or_stored_and_the_cluster_decides()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config());
+
+        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+
+        Assert.Null(runner.Options.Requeue);
+        Assert.False(runner.ToConfiguration().ContainsKey("requeue"));
+        Assert.DoesNotContain("requeue", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Requeue_that_is_not_true_or_false_is_refused_naming_the_field()
+    {
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(Config(("requeue", "yes please"))));
+
+        Assert.Equal("requeue", error.Field);
+        Assert.Contains("expected true or false", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("requeue")]
+    [InlineData("no-requeue")]
+    public void Requeue_given_both_as_the_option_and_in_sbatch_options_is_refused(string key)
+    {
+        var config = Config(("requeue", true), ("sbatch-options", new JsonObject { [key] = true }));
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(config));
+
+        Assert.Equal($"sbatch-options.{key}", error.Field);
+        Assert.Contains($"requeue is set by the 'requeue' option (true); leave '{key}' out of sbatch-options", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Requeue_in_sbatch_options_alone_is_still_passed_on()
+    {
+        var runner = SlurmJobRunner.FromConfiguration(Config(("sbatch-options", new JsonObject { ["requeue"] = true })));
+
+        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+
+        Assert.Null(runner.Options.Requeue);
+        Assert.Contains("#SBATCH --requeue\n", script, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_slurm_module_is_built_by_its_short_name()
     {

@@ -177,8 +177,17 @@ public sealed class SlurmRunnerSpecs : IDisposable
     {
         var slurm = new FakeSlurm(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("1|RUNNING|None|vm\n4|PENDING|Resources|\n"),
-            "sacct" => FakeSlurm.Ok("1|1|RUNNING|0:0|00:00:07|vm\n2|2|COMPLETED|0:0|00:00:03|vm\n3|3|FAILED|7:0|00:00:01|vm\n5|5|CANCELLED by 0|0:15|00:00:02|vm\n4|4|PENDING|0:0|00:00:00|None assigned\n"),
+            "squeue" => FakeSlurm.Ok("1|RUNNING|None|vm|0\n4|PENDING|Resources||0\n"),
+            "sacct" => FakeSlurm.Ok(
+                "1|1|RUNNING|0:0|00:00:07|vm||50M|00:00:00|1|00:05:00\n" +
+                "1.batch|1.batch|RUNNING|0:0|00:00:07|vm|||00:00:00|1|\n" +
+                "2|2|COMPLETED|0:0|00:00:03|vm||50M|00:00.024|1|00:05:00\n" +
+                "2.batch|2.batch|COMPLETED|0:0|00:00:03|vm|27792K||00:00.024|1|\n" +
+                "3|3|FAILED|7:0|00:00:01|vm||50M|00:00.002|1|00:05:00\n" +
+                "3.batch|3.batch|FAILED|7:0|00:00:01|vm|||00:00.002|1|\n" +
+                "5|5|CANCELLED by 0|0:15|00:00:02|vm||50M|00:00.001|1|00:05:00\n" +
+                "5.batch|5.batch|CANCELLED|0:15|00:00:02|vm|3188K||00:00.001|1|\n" +
+                "4|4|PENDING|0:0|00:00:00|None assigned||50M|00:00:00|1|00:05:00\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -188,11 +197,22 @@ public sealed class SlurmRunnerSpecs : IDisposable
         Assert.Equal([JobStatus.Running, JobStatus.Successful, JobStatus.Failed, JobStatus.Pending, JobStatus.Failed], results.Select(r => r.Status));
         Assert.Equal("1,2,3,4,5", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
         Assert.Equal("1,2,3,4,5", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
-        Assert.Equal(Detail(("state", "RUNNING"), ("nodes", "vm"), ("elapsed", "00:00:07"), ("source", "squeue")), Text(results[0]));
-        Assert.Equal(Detail(("state", "COMPLETED"), ("exit_code", "0"), ("elapsed", "00:00:03"), ("nodes", "vm"), ("source", "sacct")), Text(results[1]));
+        (string, string)[] given = [("time_limit", "00:05:00"), ("time_limit_seconds", "300"), ("alloc_cpus", "1"), ("req_mem_bytes", "52428800")];
+        Assert.Equal(Detail([("state", "RUNNING"), ("nodes", "vm"), ("elapsed", "00:00:07"), ("elapsed_seconds", "7"), .. given, ("source", "squeue")]), Text(results[0]));
+        Assert.Equal(
+            Detail([
+                ("state", "COMPLETED"), ("exit_code", "0"), ("elapsed", "00:00:03"), ("elapsed_seconds", "3"), .. given, ("max_rss_bytes", "28459008"),
+                ("mem_efficiency", "0.5428"), ("cpu_efficiency", "0.008"), ("nodes", "vm"), ("source", "sacct")]),
+            Text(results[1]));
         Assert.Equal("7", Text(results[2])["exit_code"]);
-        Assert.Equal(Detail(("state", "PENDING"), ("reason", "Resources"), ("elapsed", "00:00:00"), ("source", "squeue")), Text(results[3]));
-        Assert.Equal(Detail(("state", "CANCELLED"), ("exit_code", "0"), ("signal", "15"), ("elapsed", "00:00:02"), ("nodes", "vm"), ("cancelled_by", "0"), ("source", "sacct")), Text(results[4]));
+        Assert.False(Text(results[2]).ContainsKey("max_rss_bytes"));
+        Assert.Equal("0.002", Text(results[2])["cpu_efficiency"]);
+        Assert.Equal(Detail([("state", "PENDING"), ("reason", "Resources"), ("elapsed", "00:00:00"), ("elapsed_seconds", "0"), .. given, ("source", "squeue")]), Text(results[3]));
+        Assert.Equal(
+            Detail([
+                ("state", "CANCELLED"), ("exit_code", "0"), ("signal", "15"), ("elapsed", "00:00:02"), ("elapsed_seconds", "2"), .. given, ("max_rss_bytes", "3264512"),
+                ("mem_efficiency", "0.0623"), ("cpu_efficiency", "0.0005"), ("nodes", "vm"), ("cancelled_by", "0"), ("source", "sacct")]),
+            Text(results[4]));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ namespace Flepimop2.Tests.Jobs.Slurm;
 /// </summary>
 public sealed class SlurmSweepParsingSpecs
 {
+    /// <summary>What sacct gives a task not started yet (or a range of them) asking 50M on 1 CPU with no time limit.</summary>
+    private static readonly SlurmUsage Waiting = new(0, "UNLIMITED", null, null, 50 * 1024 * 1024, 0, 1);
+
     [Theory]
     [InlineData("4211")]
     [InlineData("4211_17")]
@@ -98,27 +101,32 @@ public sealed class SlurmSweepParsingSpecs
     [Fact]
     public void Sacct_keys_array_tasks_by_their_array_id_and_index_not_by_their_raw_id()
     {
-        var rows = SacctParser.Parse("289_3|294|FAILED|5:0|00:00:03|vm\n289_0|291|COMPLETED|0:0|00:00:02|vm\n");
+        var rows = SacctParser.Parse(
+            "289_3|294|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "289_3.batch|294.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n" +
+            "289_0|291|COMPLETED|0:0|00:00:02|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "289_0.batch|291.batch|COMPLETED|0:0|00:00:02|vm|3180K||00:00.002|1|\n");
 
         Assert.Equal(["289_0", "289_3"], rows.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new SlurmJobRow("289_3", "FAILED", 5, 0, "00:00:03", "vm"), rows["289_3"]);
-        Assert.Equal(new SlurmJobRow("289_0", "COMPLETED", 0, 0, "00:00:02", "vm"), rows["289_0"]);
+        Assert.Equal(new SlurmJobRow("289_3", "FAILED", 5, 0, "00:00:03", "vm", Usage: Ran(3, 3128)), rows["289_3"]);
+        Assert.Equal(new SlurmJobRow("289_0", "COMPLETED", 0, 0, "00:00:02", "vm", Usage: Ran(2, 3180)), rows["289_0"]);
     }
 
     [Fact]
     public void A_sacct_line_for_a_range_of_pending_tasks_stands_for_each_task_it_names_and_no_other()
     {
         const string Printed =
-            "289_3|294|FAILED|5:0|00:00:03|vm\n" +
-            "289_0|291|COMPLETED|0:0|00:00:02|vm\n" +
-            "289_[12-19,21-49%4]|289|PENDING|0:0|00:00:00|None assigned\n";
+            "289_3|294|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "289_3.batch|294.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n" +
+            "289_0|291|COMPLETED|0:0|00:00:02|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "289_[12-19,21-49%4]|289|PENDING|0:0|00:00:00|None assigned||50M|00:00:00|1|UNLIMITED\n";
 
         var rows = SacctParser.Parse(Printed);
 
         string[] pending = [.. Enumerable.Range(12, 8).Concat(Enumerable.Range(21, 29)).Select(i => $"289_{i}")];
         Assert.Equal(["289_0", "289_3", .. pending], rows.Keys.Order(Comparer<string>.Create((a, b) => Index(a).CompareTo(Index(b)))));
-        Assert.Equal(new SlurmJobRow("289_12", "PENDING", 0, 0, "00:00:00", null, FromRange: true), rows["289_12"]);
-        Assert.Equal(new SlurmJobRow("289_49", "PENDING", 0, 0, "00:00:00", null, FromRange: true), rows["289_49"]);
+        Assert.Equal(new SlurmJobRow("289_12", "PENDING", 0, 0, "00:00:00", null, FromRange: true, Usage: Waiting), rows["289_12"]);
+        Assert.Equal(new SlurmJobRow("289_49", "PENDING", 0, 0, "00:00:00", null, FromRange: true, Usage: Waiting), rows["289_49"]);
         Assert.False(rows.ContainsKey("289_20"));
         Assert.False(rows.ContainsKey("289_11"));
         Assert.False(rows.ContainsKey("289_50"));
@@ -131,16 +139,19 @@ public sealed class SlurmSweepParsingSpecs
         // The array's own record goes to its last task when that starts; while accounting lags, the range of tasks still
         // waiting shows that task's end (FAILED 29:0 here), which says nothing about them.
         const string Printed =
-            "420_19|420|FAILED|29:0|00:00:01|vm\n" +
-            "420_[16-18]|420|FAILED|29:0|00:00:01|vm\n" +
-            "420_2|421|COMPLETED|0:0|00:00:01|vm\n" +
-            "420_[1-3]|420|CANCELLED by 0|0:0|00:00:00|None assigned\n";
+            "420_19|420|FAILED|29:0|00:00:01|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "420_19.batch|420.batch|FAILED|29:0|00:00:01|vm|3100K||00:00.002|1|\n" +
+            "420_[16-18]|420|FAILED|29:0|00:00:01|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "420_2|421|COMPLETED|0:0|00:00:01|vm||50M|00:00.002|1|UNLIMITED\n" +
+            "420_2.batch|421.batch|COMPLETED|0:0|00:00:01|vm|3264K||00:00.002|1|\n" +
+            "420_[1-3]|420|CANCELLED by 0|0:0|00:00:00|None assigned||50M|00:00:00|1|UNLIMITED\n";
 
         var rows = SacctParser.Parse(Printed);
 
         Assert.Equal(["420_1", "420_19", "420_2", "420_3"], rows.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new SlurmJobRow("420_2", "COMPLETED", 0, 0, "00:00:01", "vm"), rows["420_2"]);
-        Assert.Equal(new SlurmJobRow("420_3", "CANCELLED", 0, 0, "00:00:00", null, CancelledBy: "0", FromRange: true), rows["420_3"]);
+        Assert.Equal(new SlurmJobRow("420_2", "COMPLETED", 0, 0, "00:00:01", "vm", Usage: Ran(1, 3264)), rows["420_2"]);
+        Assert.Equal(new SlurmJobRow("420_3", "CANCELLED", 0, 0, "00:00:00", null, CancelledBy: "0", FromRange: true, Usage: Waiting), rows["420_3"]);
+        Assert.Equal(3100 * 1024, rows["420_19"].Usage!.MaxRssBytes);
     }
 
     [Fact]
@@ -382,9 +393,9 @@ public sealed class SlurmSweepParsingSpecs
     [Fact]
     public void Squeue_lists_every_array_task_with_r_and_sacct_asks_for_the_array_task_ids()
     {
-        Assert.Equal(["squeue", "-t", "all", "-r", "-h", "-o", "%i|%T|%r|%N", "-j", "101,102"], SlurmCommandLines.Squeue(["101", "102"], null));
-        Assert.Equal(["squeue", "-M", "c1", "-t", "all", "-r", "-h", "-o", "%i|%T|%r|%N", "-j", "101"], SlurmCommandLines.Squeue(["101"], "c1"));
-        Assert.Equal(["sacct", "-X", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList", "-j", "101,102"], SlurmCommandLines.Sacct(["101", "102"], null));
+        Assert.Equal(["squeue", "-t", "all", "-r", "-h", "-O", "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:", "-j", "101,102"], SlurmCommandLines.Squeue(["101", "102"], null));
+        Assert.Equal(["squeue", "-M", "c1", "-t", "all", "-r", "-h", "-O", "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:", "-j", "101"], SlurmCommandLines.Squeue(["101"], "c1"));
+        Assert.Equal(["sacct", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList,MaxRSS,ReqMem,TotalCPU,AllocCPUS,Timelimit", "-j", "101,102"], SlurmCommandLines.Sacct(["101", "102"], null));
     }
 
     [Fact]
@@ -411,4 +422,7 @@ public sealed class SlurmSweepParsingSpecs
             ["sweep"] = new JsonObject { ["tasks"] = 120 },
         },
     };
+
+    /// <summary>A task that ran <paramref name="seconds"/> on 1 CPU of its 50M, with the peak of its batch step.</summary>
+    private static SlurmUsage Ran(long seconds, long peakKiB) => new(seconds, "UNLIMITED", null, peakKiB * 1024, 50 * 1024 * 1024, 0.002, 1);
 }

@@ -329,12 +329,17 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
                 "289_1|RUNNING|None|vm\n" +
                 string.Concat(Enumerable.Range(5, 7).Concat(Enumerable.Range(13, 37)).Select(i => $"289_{i}|PENDING|JobArrayTaskLimit|\n"))),
             "sacct" => FakeSlurm.Ok(
-                "289_3|294|FAILED|5:0|00:00:03|vm\n" +
-                "289_0|291|COMPLETED|0:0|00:00:02|vm\n" +
-                "289_1|292|RUNNING|0:0|00:00:05|vm\n" +
-                "289_2|293|COMPLETED|0:0|00:00:02|vm\n" +
-                "289_4|295|CANCELLED by 0|0:15|00:00:01|vm\n" +
-                "289_[5-11,13-49%4]|289|PENDING|0:0|00:00:00|None assigned\n"),
+                "289_3|294|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n" +
+                "289_3.batch|294.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n" +
+                "289_0|291|COMPLETED|0:0|00:00:02|vm||50M|00:00.002|1|UNLIMITED\n" +
+                "289_0.batch|291.batch|COMPLETED|0:0|00:00:02|vm|3180K||00:00.002|1|\n" +
+                "289_1|292|RUNNING|0:0|00:00:05|vm||50M|00:00:00|1|UNLIMITED\n" +
+                "289_1.batch|292.batch|RUNNING|0:0|00:00:05|vm|||00:00:00|1|\n" +
+                "289_2|293|COMPLETED|0:0|00:00:02|vm||50M|00:00.002|1|UNLIMITED\n" +
+                "289_2.batch|293.batch|COMPLETED|0:0|00:00:02|vm|3220K||00:00.002|1|\n" +
+                "289_4|295|CANCELLED by 0|0:15|00:00:01|vm||50M|00:00.001|1|UNLIMITED\n" +
+                "289_4.batch|295.batch|CANCELLED|0:15|00:00:01|vm|3188K||00:00.001|1|\n" +
+                "289_[5-11,13-49%4]|289|PENDING|0:0|00:00:00|None assigned||50M|00:00:00|1|UNLIMITED\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -357,14 +362,31 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal([3, 4, 12], sweep.FailedIndices);
         Assert.Equal(new SweepCounts(50, 2, 2, 1, 1, 44), sweep.Counts());
         Assert.Equal(
-            Text(("state", "FAILED"), ("exit_code", "5"), ("elapsed", "00:00:03"), ("nodes", "vm"), ("source", "sacct")),
+            Text(
+                ("state", "FAILED"), ("exit_code", "5"), ("elapsed", "00:00:03"), ("elapsed_seconds", "3"), ("time_limit", "UNLIMITED"),
+                ("alloc_cpus", "1"), ("req_mem_bytes", "52428800"), ("max_rss_bytes", "3203072"), ("mem_efficiency", "0.0611"),
+                ("cpu_efficiency", "0.0007"), ("nodes", "vm"), ("source", "sacct")),
             Text(sweep.Tasks[3].Detail));
         Assert.Equal(
-            Text(("state", "CANCELLED"), ("exit_code", "0"), ("signal", "15"), ("elapsed", "00:00:01"), ("nodes", "vm"), ("cancelled_by", "0"), ("source", "sacct")),
+            Text(
+                ("state", "CANCELLED"), ("exit_code", "0"), ("signal", "15"), ("elapsed", "00:00:01"), ("elapsed_seconds", "1"), ("time_limit", "UNLIMITED"),
+                ("alloc_cpus", "1"), ("req_mem_bytes", "52428800"), ("max_rss_bytes", "3264512"), ("mem_efficiency", "0.0623"),
+                ("cpu_efficiency", "0.001"), ("nodes", "vm"), ("cancelled_by", "0"), ("source", "sacct")),
             Text(sweep.Tasks[4].Detail));
-        Assert.Equal(Text(("state", "PENDING"), ("reason", "JobArrayTaskLimit"), ("elapsed", "00:00:00"), ("source", "squeue")), Text(sweep.Tasks[49].Detail));
-        Assert.Equal(["squeue", "-t", "all", "-r", "-h", "-o", "%i|%T|%r|%N", "-j", "289"], Assert.Single(slurm.CallsOf("squeue")));
-        Assert.Equal(["sacct", "-X", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList", "-j", "289"], Assert.Single(slurm.CallsOf("sacct")));
+        Assert.Equal(
+            Text(
+                ("state", "RUNNING"), ("nodes", "vm"), ("elapsed", "00:00:05"), ("elapsed_seconds", "5"), ("time_limit", "UNLIMITED"),
+                ("alloc_cpus", "1"), ("req_mem_bytes", "52428800"), ("source", "squeue")),
+            Text(sweep.Tasks[1].Detail));
+        Assert.Equal(
+            Text(
+                ("state", "PENDING"), ("reason", "JobArrayTaskLimit"), ("elapsed", "00:00:00"), ("elapsed_seconds", "0"), ("time_limit", "UNLIMITED"),
+                ("alloc_cpus", "1"), ("req_mem_bytes", "52428800"), ("source", "squeue")),
+            Text(sweep.Tasks[49].Detail));
+        Assert.Equal(["squeue", "-t", "all", "-r", "-h", "-O", "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:", "-j", "289"], Assert.Single(slurm.CallsOf("squeue")));
+        Assert.Equal(
+            ["sacct", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList,MaxRSS,ReqMem,TotalCPU,AllocCPUS,Timelimit", "-j", "289"],
+            Assert.Single(slurm.CallsOf("sacct")));
         Assert.Equal(2, slurm.Calls.Count);
     }
 
@@ -560,9 +582,37 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Each_task_has_what_it_used_and_the_sweep_advises_the_most_any_task_needed()
+    {
+        var slurm = new FakeSlurm(argv => argv[0] == "sacct"
+            ? FakeSlurm.Ok(
+                "300_0|301|COMPLETED|0:0|00:00:03|vm||100M|00:00.024|1|00:01:00\n" +
+                "300_0.batch|301.batch|COMPLETED|0:0|00:00:03|vm|27792K||00:00.024|1|\n" +
+                "300_1|302|FAILED|0:9|00:00:02|vm||100M|00:00.001|1|00:01:00\n" +
+                "300_1.batch|302.batch|CANCELLED by 0|0:9|00:00:02|vm|322180K||00:00.001|1|\n" +
+                "300_2|300|TIMEOUT|0:0|00:01:12|vm||100M|00:00.001|1|00:01:00\n" +
+                "300_2.batch|300.batch|CANCELLED|0:15|00:01:12|vm|3192K||00:00.001|1|\n")
+            : FakeSlurm.Ok());
+        var runner = SlurmRunners.With(slurm, Options(), _clock);
+
+        var result = await runner.StatusAsync(Sweep(3, new SlurmArray("300", 0, 3)));
+
+        var tasks = result.Sweep!.Tasks;
+        Assert.Equal([JobStatus.Successful, JobStatus.Failed, JobStatus.Failed], tasks.Select(t => t.Status));
+        Assert.Equal([28459008L, 329912320L, 3268608L], tasks.Select(t => t.Detail["max_rss_bytes"]!.GetValue<long>()));
+        Assert.Equal([0.2714, 3.1463, 0.0312], tasks.Select(t => t.Detail["mem_efficiency"]!.GetValue<double>()));
+        Assert.Equal("""{"memory":"512M"}""", tasks[1].Detail["retry"]!.ToJsonString());
+        Assert.Equal("""{"time":"0-00:02:00"}""", tasks[2].Detail["retry"]!.ToJsonString());
+        Assert.Equal("""{"memory":"512M","time":"0-00:02:00"}""", result.Detail["retry"]!.ToJsonString());
+        Assert.Equal(2, slurm.Calls.Count);
+    }
+
+    [Fact]
     public async Task The_status_of_one_task_is_answered_like_an_ordinary_jobs_and_names_the_task_and_its_array_task_id()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("102_7|160|FAILED|5:0|00:00:03|vm\n") : FakeSlurm.Ok());
+        var slurm = new FakeSlurm(argv => argv[0] == "sacct"
+            ? FakeSlurm.Ok("102_7|160|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n102_7.batch|160.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n")
+            : FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.TaskStatusAsync(Sweep(100, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50)), 57);
@@ -570,9 +620,14 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Equal("101", result.JobId);
         Assert.Equal(
-            Text(("task", "57"), ("job_id", "102_7"), ("state", "FAILED"), ("exit_code", "5"), ("elapsed", "00:00:03"), ("nodes", "vm"), ("source", "sacct")),
+            Text(
+                ("task", "57"), ("job_id", "102_7"), ("state", "FAILED"), ("exit_code", "5"), ("elapsed", "00:00:03"), ("elapsed_seconds", "3"),
+                ("time_limit", "UNLIMITED"), ("alloc_cpus", "1"), ("req_mem_bytes", "52428800"), ("max_rss_bytes", "3203072"),
+                ("mem_efficiency", "0.0611"), ("cpu_efficiency", "0.0007"), ("nodes", "vm"), ("source", "sacct")),
             Text(result.Detail));
-        Assert.Equal(["task", "job_id", "state", "exit_code", "elapsed", "nodes", "source"], result.Detail.Keys);
+        Assert.Equal(
+            ["task", "job_id", "state", "exit_code", "elapsed", "elapsed_seconds", "time_limit", "alloc_cpus", "req_mem_bytes", "max_rss_bytes", "mem_efficiency", "cpu_efficiency", "nodes", "source"],
+            result.Detail.Keys);
     }
 
     [Fact]

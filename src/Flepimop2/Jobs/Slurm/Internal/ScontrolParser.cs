@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
@@ -30,7 +31,8 @@ internal static partial class ScontrolParser
                 signal,
                 Value(line, "RunTime"),
                 Value(line, "NodeList") is { } nodes && nodes != "(null)" ? nodes : null,
-                Value(line, "Reason") is { } reason && reason != "None" ? reason : null);
+                Value(line, "Reason") is { } reason && reason != "None" ? reason : null,
+                Restarts: int.TryParse(Value(line, "Restarts"), NumberStyles.None, CultureInfo.InvariantCulture, out var restarts) ? restarts : null);
             rows[id] = row;
 
             // An array task is also known by its array's id and its index (ArrayJobId=144 ArrayTaskId=0, or a pending range 2-9%2).

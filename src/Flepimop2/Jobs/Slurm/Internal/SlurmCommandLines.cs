@@ -35,10 +35,14 @@ internal static class SlurmCommandLines
     /// accounting has not recorded it yet, and <c>-r</c> so that every array task has its own line.
     /// </summary>
     public static string[] Squeue(IEnumerable<string> jobIds, string? cluster) =>
-        ["squeue", .. Cluster(cluster), "-t", "all", "-r", "-h", "-o", SqueueParser.Format, "-j", string.Join(',', jobIds)];
+        ["squeue", .. Cluster(cluster), "-t", "all", "-r", "-h", "-O", SqueueParser.Format, "-j", string.Join(',', jobIds)];
 
+    /// <summary>
+    /// What accounting holds about the jobs: without <c>-X</c>, so that each job's steps come too (the peak memory is only on
+    /// them); <see cref="SacctParser"/> folds them into their job.
+    /// </summary>
     public static string[] Sacct(IEnumerable<string> jobIds, string? cluster) =>
-        ["sacct", .. Cluster(cluster), "-X", "-P", "-n", "-o", SacctParser.Fields, "-j", string.Join(',', jobIds)];
+        ["sacct", .. Cluster(cluster), "-P", "-n", "-o", SacctParser.Fields, "-j", string.Join(',', jobIds)];
 
     /// <summary>Every job the controller holds, one line each (it takes no list of ids).</summary>
     public static string[] ScontrolShowJobs(string? cluster) => ["scontrol", .. Cluster(cluster), "show", "job", "-o"];

@@ -10,6 +10,8 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <param name="Reason">Why it waits or ended, as <c>squeue %r</c> or <c>scontrol Reason=</c> gives it; <c>None</c> becomes null.</param>
 /// <param name="CancelledBy">The uid in <c>CANCELLED by 1000</c>.</param>
 /// <param name="FromRange">Whether the line was a range of array tasks (<c>4211_[20-999%50]</c>) rather than this task's own.</param>
+/// <param name="Restarts">How often Slurm requeued it (<c>squeue</c>'s <c>RestartCnt</c>, <c>scontrol</c>'s <c>Restarts=</c>).</param>
+/// <param name="Usage">What accounting says it used and was given (<c>sacct</c> only).</param>
 internal sealed record SlurmJobRow(
     string JobId,
     string State,
@@ -19,4 +21,6 @@ internal sealed record SlurmJobRow(
     string? Nodes = null,
     string? Reason = null,
     string? CancelledBy = null,
-    bool FromRange = false);
+    bool FromRange = false,
+    int? Restarts = null,
+    SlurmUsage? Usage = null);

@@ -37,6 +37,12 @@ internal static class SlurmOptionsValidator
         Commands(problems, "pre-commands", options.PreCommands);
         Commands(problems, "post-commands", options.PostCommands);
         SbatchOptions(problems, options.SbatchOptions);
+        if (options.Requeue is not null && options.SbatchOptions?.Keys.FirstOrDefault(k => k is "requeue" or "no-requeue") is { } twice)
+        {
+            // Both would be rendered, and sbatch takes the last directive: say it once.
+            problems.Add(Error($"sbatch-options.{twice}", $"requeue is set by the 'requeue' option ({(options.Requeue.Value ? "true" : "false")}); leave '{twice}' out of sbatch-options"));
+        }
+
         if (options.Memory is not null && !SlurmMemory.TryParse(options.Memory, out _))
         {
             problems.Add(Error("memory", $"expected a size like 4G, 500M or a number of megabytes, got '{Printable.Escape(options.Memory)}'"));

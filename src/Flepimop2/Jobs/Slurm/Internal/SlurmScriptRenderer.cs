@@ -128,6 +128,11 @@ internal static class SlurmScriptRenderer
         Add(directives, "nodes", options.Nodes?.ToString(CultureInfo.InvariantCulture));
         Add(directives, "ntasks", options.Ntasks?.ToString(CultureInfo.InvariantCulture));
         Add(directives, "time", options.Time);
+        if (options.Requeue is { } requeue)
+        {
+            directives[requeue ? "requeue" : "no-requeue"] = null;
+        }
+
         foreach (var (key, value) in options.SbatchOptions)
         {
             directives[key] = value;

@@ -58,6 +58,13 @@ internal static class SlurmStates
         ByName.TryGetValue(Normalize(state), out var status) ? status : null;
 
     /// <summary>
+    /// Whether a state can be the end of one run of a job that Slurm then requeues (with <c>--requeue</c>, or
+    /// <c>scontrol requeue</c>): accounting records the run with it, and the job waits to start again.
+    /// </summary>
+    public static bool EndsARun(string state) =>
+        Normalize(state) is "REQUEUED" or "REQUEUE_FED" or "REQUEUE_HOLD" or "PREEMPTED" or "NODE_FAIL";
+
+    /// <summary>
     /// The bare state: <c>sacct</c> prints <c>CANCELLED by 1000</c> (the uid that cancelled) and marks truncated
     /// fields with a trailing <c>+</c>; both are dropped.
     /// </summary>

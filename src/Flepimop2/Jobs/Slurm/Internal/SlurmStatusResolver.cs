@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
@@ -12,6 +13,9 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// accounting). Otherwise accounting, which has the exit code, decides; a job squeue shows ended but accounting does not
 /// know yet stays running until it does, so that a wait never ends without the exit code. A job neither knows is <c>pending</c> within the grace
 /// window after submission (the controller or the database may not have it yet) and <c>finished_unknown</c> after it.
+/// A job Slurm requeued is <c>pending</c> from the moment its run ends: while the controller cleans up after the run
+/// (<c>COMPLETING</c>, with a restart counted) accounting already shows that run's end (<c>REQUEUED</c>, <c>PREEMPTED</c>,
+/// <c>NODE_FAIL</c>), which is not the job's.
 /// </remarks>
 internal static class SlurmStatusResolver
 {
@@ -27,17 +31,31 @@ internal static class SlurmStatusResolver
             accounted = null;
         }
 
+        var restarts = Math.Max(queued?.Restarts ?? 0, accounted?.Restarts ?? 0);
+        if (queued is { State: "COMPLETING" } && restarts > 0 && accounted is not null && SlurmStates.EndsARun(accounted.State))
+        {
+            return new JobStatusResult(handle, JobStatus.Pending)
+            {
+                Detail = Detail(
+                    ("state", queued.State),
+                    (JobDetailKeys.Restarts, restarts),
+                    ("reason", $"Slurm requeued it (its run ended {accounted.State}); it waits to start again"),
+                    ("source", "squeue"),
+                    ("note", context.Note)),
+            };
+        }
+
         // A state missing from the table is taken as a live one: it is not final until Slurm says how it ended.
         var queuedStatus = queued is null ? (JobStatus?)null : SlurmStates.Map(queued.State) ?? JobStatus.Running;
         var accountedFinished = accounted is not null && SlurmStates.Map(accounted.State) is { } a && a.IsFinished();
         if (queued is not null && !queuedStatus!.Value.IsFinished() && !(queued.State == "COMPLETING" && accountedFinished))
         {
-            return FromQueue(handle, queued, queuedStatus.Value, accounted, context);
+            return FromQueue(handle, queued, queuedStatus.Value, accounted, restarts, context);
         }
 
         if (accounted is not null)
         {
-            return FromAccounting(handle, accounted, context);
+            return FromAccounting(handle, accounted, restarts, context);
         }
 
         if (queued is not null)
@@ -52,7 +70,7 @@ internal static class SlurmStatusResolver
                         ("reason", $"Slurm says it ended ({queued.State}); its exit code is not in accounting yet"),
                         ("source", "squeue")),
                 }
-                : FromQueue(handle, queued, queuedStatus!.Value, null, context);
+                : FromQueue(handle, queued, queuedStatus!.Value, null, restarts, context);
         }
 
         var age = context.Now - handle.SubmittedAt;
@@ -77,9 +95,10 @@ internal static class SlurmStatusResolver
         };
     }
 
-    private static JobStatusResult FromQueue(JobHandle handle, SlurmJobRow queued, JobStatus status, SlurmJobRow? accounted, SlurmStatusContext context)
+    private static JobStatusResult FromQueue(JobHandle handle, SlurmJobRow queued, JobStatus status, SlurmJobRow? accounted, int restarts, SlurmStatusContext context)
     {
         var known = SlurmStates.Map(queued.State) is not null;
+        var usage = accounted?.Usage;
         return new JobStatusResult(handle, status)
         {
             Detail = Detail(
@@ -87,26 +106,141 @@ internal static class SlurmStatusResolver
                 ("reason", queued.Reason),
                 ("nodes", queued.Nodes),
                 ("elapsed", accounted?.Elapsed),
+                (JobDetailKeys.ElapsedSeconds, ElapsedSeconds(accounted)),
+                ("time_limit", usage?.TimeLimit),
+                (JobDetailKeys.TimeLimitSeconds, usage?.TimeLimitSeconds),
+                (JobDetailKeys.AllocCpus, usage?.AllocCpus),
+                (JobDetailKeys.ReqMemBytes, usage?.ReqMemBytes),
+                (JobDetailKeys.Restarts, restarts > 0 ? restarts : null),
                 ("source", "squeue"),
                 ("note", known ? context.Note : $"unrecognised Slurm state {queued.State}; squeue still lists the job, so it is taken as not finished")),
         };
     }
 
-    private static JobStatusResult FromAccounting(JobHandle handle, SlurmJobRow row, SlurmStatusContext context)
+    private static JobStatusResult FromAccounting(JobHandle handle, SlurmJobRow row, int restarts, SlurmStatusContext context)
     {
         var status = SlurmStates.Map(row.State);
+        var finished = status is { } s && s.IsFinished();
+        var usage = row.Usage;
+        var (reason, retry) = finished ? Ending(row) : (null, null);
         var detail = Detail(
             ("state", row.State),
             ("exit_code", row.ExitCode),
             ("signal", row.Signal is null or 0 ? null : row.Signal),
             ("elapsed", row.Elapsed),
+            (JobDetailKeys.ElapsedSeconds, ElapsedSeconds(row)),
+            ("time_limit", usage?.TimeLimit),
+            (JobDetailKeys.TimeLimitSeconds, usage?.TimeLimitSeconds),
+            (JobDetailKeys.AllocCpus, usage?.AllocCpus),
+            (JobDetailKeys.ReqMemBytes, usage?.ReqMemBytes),
+            (JobDetailKeys.MaxRssBytes, finished ? usage?.MaxRssBytes : null),
+            (JobDetailKeys.MemEfficiency, finished ? usage?.MemoryEfficiency : null),
+            (JobDetailKeys.CpuEfficiency, finished ? usage?.CpuEfficiency : null),
             ("nodes", row.Nodes),
-            ("reason", status is null ? $"unrecognised Slurm state {row.State}" : row.Reason),
+            (JobDetailKeys.Restarts, restarts > 0 ? restarts : null),
+            ("reason", status is null ? $"unrecognised Slurm state {row.State}" : reason ?? row.Reason),
             ("cancelled_by", row.CancelledBy),
+            (JobDetailKeys.Retry, retry),
             ("source", context.AccountingSource),
             ("note", context.Note));
         return new JobStatusResult(handle, status ?? JobStatus.FinishedUnknown) { Detail = detail };
     }
+
+    /// <summary>
+    /// Why a finished job ran out of memory or time, and what to ask for next time; nothing for any other end. Without
+    /// cgroups Slurm enforces memory by sampling (<c>OverMemoryKill</c>) and kills a job over its limit with SIGKILL: it ends
+    /// <c>FAILED</c> with signal 9 and a peak over its limit, not <c>OUT_OF_MEMORY</c>, so that is read as running out of
+    /// memory too.
+    /// </summary>
+    internal static (string? Reason, JsonObject? Retry) Ending(SlurmJobRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var usage = row.Usage ?? new SlurmUsage();
+        var peak = usage.MaxRssBytes;
+        var limit = usage.ReqMemBytes;
+        if (row.State == "OUT_OF_MEMORY")
+        {
+            var figures = (peak, limit) switch
+            {
+                ({ } p, { } l) => $": its peak of {SlurmUnits.Human(p)} against its limit of {SlurmUnits.Human(l)}",
+                (null, { } l) => $": over its limit of {SlurmUnits.Human(l)}",
+                _ => string.Empty,
+            };
+            return ($"ran out of memory{figures} (OUT_OF_MEMORY)", MemoryAdvice(peak, limit));
+        }
+
+        if (row.Signal == 9 && row.State is "FAILED" or "CANCELLED" && peak is { } killedPeak && limit is { } killedLimit && killedPeak >= killedLimit)
+        {
+            return (
+                $"ran out of memory: its peak of {SlurmUnits.Human(killedPeak)} went over its limit of {SlurmUnits.Human(killedLimit)}, so Slurm killed it (signal 9)",
+                MemoryAdvice(peak, limit));
+        }
+
+        if (row.State == "TIMEOUT")
+        {
+            var reason = usage.TimeLimit is { } text && usage.TimeLimitSeconds is not null ? $"ran out of time: it reached its time limit of {text}" : "ran out of time";
+            var basis = usage.TimeLimitSeconds ?? usage.ElapsedSeconds;
+            return (reason, basis is > 0 and var seconds ? new JsonObject { [JobDetailKeys.RetryTime] = new SlurmTime(seconds * 2).ToString() } : null);
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>
+    /// A sweep's advice: the most memory and the longest time any of its tasks' advice names (a task that ran out of memory
+    /// and one that ran out of time give both); null when no task has advice.
+    /// </summary>
+    public static JsonObject? LargestRetry(IEnumerable<IReadOnlyDictionary<string, JsonNode?>> details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        SlurmMemory? memory = null;
+        SlurmTime? time = null;
+        foreach (var detail in details)
+        {
+            if (detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry)
+            {
+                continue;
+            }
+
+            if (SlurmMemory.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Kilobytes > known.Kilobytes))
+            {
+                memory = m;
+            }
+
+            if (SlurmTime.TryParse(JsonText.Of(retry[JobDetailKeys.RetryTime]), out var t) && !t.IsUnlimited && (time is not { } longest || t.TotalSeconds > longest.TotalSeconds))
+            {
+                time = t;
+            }
+        }
+
+        if (memory is null && time is null)
+        {
+            return null;
+        }
+
+        var advice = new JsonObject();
+        if (memory is { } most)
+        {
+            advice[JobDetailKeys.RetryMemory] = most.ToString();
+        }
+
+        if (time is { } limit)
+        {
+            advice[JobDetailKeys.RetryTime] = limit.ToString();
+        }
+
+        return advice;
+    }
+
+    /// <summary>The next power of two above what the job reached (its peak, or its limit when the peak was below it).</summary>
+    private static JsonObject? MemoryAdvice(long? peak, long? limit) =>
+        Math.Max(peak ?? 0, limit ?? 0) is > 0 and var reached
+            ? new JsonObject { [JobDetailKeys.RetryMemory] = SlurmUnits.NextPowerOfTwoAbove(reached) }
+            : null;
+
+    /// <summary>Run time in seconds: accounting's figure, or the text (scontrol's <c>RunTime</c>) read.</summary>
+    private static long? ElapsedSeconds(SlurmJobRow? row) =>
+        row?.Usage?.ElapsedSeconds ?? (SlurmUnits.TrySeconds(row?.Elapsed, out var seconds) ? (long)seconds : null);
 
     private static string Minutes(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min");
 

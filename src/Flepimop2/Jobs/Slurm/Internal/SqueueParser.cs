@@ -1,13 +1,20 @@
+using System.Globalization;
+
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>
-/// Reads <c>squeue -t all -r -h -o '%i|%T|%r|%N'</c>: one <c>id|STATE|reason|nodes</c> line per job the controller holds
-/// (with <c>-t all</c> those that ended in the last minutes too), and with <c>-r</c> one per array task (<c>4211_17</c>); a
-/// range of pending tasks, should one come, stands for each of them, and a task's own line wins over it.
+/// Reads <c>squeue -t all -r -h -O 'JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:'</c>: one
+/// <c>id|STATE|reason|nodes|restarts</c> line per job the controller holds (with <c>-t all</c> those that ended in the last
+/// minutes too), and with <c>-r</c> one per array task (<c>4211_17</c>); a range of pending tasks, should one come, stands for
+/// each of them, and a task's own line wins over it.
 /// </summary>
+/// <remarks>
+/// The long form <c>-O</c> is used because the restart count has no letter of the short form <c>-o</c>; its fields are the
+/// short form's <c>%i|%T|%r|%N</c>, and a field size left empty (<c>State:|</c>) prints the value whole, without padding.
+/// </remarks>
 internal static class SqueueParser
 {
-    public const string Format = "%i|%T|%r|%N";
+    public const string Format = "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:";
 
     public static Dictionary<string, SlurmJobRow> Parse(string stdout)
     {
@@ -24,7 +31,8 @@ internal static class SqueueParser
             var state = SlurmStates.Normalize(fields[1]);
             var reason = SlurmText.Field(fields, 2, "None", "(null)");
             var nodes = SlurmText.Field(fields, 3, "(null)");
-            SlurmText.AddRows(rows, fields[0].Trim(), (id, fromRange) => new SlurmJobRow(id, state, Reason: reason, Nodes: nodes, FromRange: fromRange));
+            var restarts = int.TryParse(SlurmText.Field(fields, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : (int?)null;
+            SlurmText.AddRows(rows, fields[0].Trim(), (id, fromRange) => new SlurmJobRow(id, state, Reason: reason, Nodes: nodes, FromRange: fromRange, Restarts: restarts));
         }
 
         return rows;
