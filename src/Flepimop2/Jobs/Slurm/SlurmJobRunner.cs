@@ -311,7 +311,7 @@ public sealed class SlurmJobRunner : JobRunner
         var now = _clock.GetUtcNow();
         foreach (var cluster in handles.Select((handle, index) => (handle, index)).GroupBy(t => t.handle.MetadataText("cluster")))
         {
-            var context = new SlurmStatusContext(now, SubmissionGraceWindow, cluster.Key);
+            var context = new SlurmStatusContext(now, SubmissionGraceWindow, cluster.Key, Requested: RequestedUsage(Options));
             var valid = new List<(JobHandle Handle, int Index, IReadOnlyList<string> Ids)>();
             foreach (var (handle, index) in cluster)
             {
@@ -540,6 +540,20 @@ public sealed class SlurmJobRunner : JobRunner
     }
 
     /// <summary>The ids to ask Slurm about: the job's, or a sweep's arrays'; none when the record holds no usable id.</summary>
+    /// <summary>
+    /// The limit and memory these options ask Slurm for, as accounting would show them; memory only for a job on one node,
+    /// where the request is the job's whole.
+    /// </summary>
+    private static SlurmUsage RequestedUsage(SlurmJobOptions options)
+    {
+        var time = SlurmTime.TryParse(options.Time, out var limit) ? limit : (SlurmTime?)null;
+        long? memory = options.Nodes is null or 1 && SlurmMemory.TryParse(options.Memory, out var request) ? (long)(request.Kilobytes * 1024) : null;
+        return new SlurmUsage(
+            TimeLimit: time is { IsUnlimited: true } ? "UNLIMITED" : time?.ToString(),
+            TimeLimitSeconds: time is { IsUnlimited: false } t ? t.TotalSeconds : null,
+            ReqMemBytes: memory);
+    }
+
     private static IReadOnlyList<string> QueryIds(JobHandle handle) =>
         handle.SweepSize is null
             ? (SbatchParser.IsJobId(handle.JobId) ? [handle.JobId] : [])

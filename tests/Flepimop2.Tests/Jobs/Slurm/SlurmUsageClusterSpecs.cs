@@ -47,7 +47,9 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
         var busy = await SlurmClusterFixture.SubmitAsync(runner, "burn", "3");
         var holding = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "60", "3");
 
-        var results = await SlurmClusterFixture.WaitFinishedAsync(runner, [busy, holding], Patience);
+        // slurmdbd may take a moment to hold a short job's whole record (its limit and request), so wait for the figures too.
+        var results = await SlurmClusterFixture.WaitAsync(
+            runner, [busy, holding], r => r.Status.IsFinished() && r.Detail.ContainsKey("time_limit_seconds") && r.Detail.ContainsKey("max_rss_bytes"), Patience);
 
         foreach (var (handle, result) in new[] { busy, holding }.Zip(results))
         {
@@ -58,8 +60,8 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
             Assert.Equal(2, Number(result, "alloc_cpus"));
             Assert.Equal(200 * MiB, Number(result, "req_mem_bytes"));
             Assert.Equal(own.MaxRss, Number(result, "max_rss_bytes"));
-            Assert.Equal((double)own.MaxRss / (200 * MiB), Fraction(result, "mem_efficiency"), 3);
-            Assert.Equal(own.TotalCpu / (own.Elapsed * 2.0), Fraction(result, "cpu_efficiency"), 3);
+            Assert.Equal((double)own.MaxRss / (200 * MiB), Fraction(result, "mem_efficiency"), 0.0011);
+            Assert.Equal(own.TotalCpu / (own.Elapsed * 2.0), Fraction(result, "cpu_efficiency"), 0.0011);
             Assert.False(result.Detail.ContainsKey("retry"));
         }
 
@@ -88,7 +90,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
             Assert.Equal(own.Elapsed, task.Detail["elapsed_seconds"]!.GetValue<long>());
             Assert.True(own.MaxRss > 20 * (i + 1) * MiB, $"task {i}: {own.MaxRss}");
             Assert.Equal(own.MaxRss, list[i]!["max_rss_bytes"]!.GetValue<long>());
-            Assert.Equal((double)own.MaxRss / (200 * MiB), list[i]!["mem_efficiency"]!.GetValue<double>(), 3);
+            Assert.Equal((double)own.MaxRss / (200 * MiB), list[i]!["mem_efficiency"]!.GetValue<double>(), 0.0011);
             Assert.Equal("Number", JsonValueKind(list[i]!["cpu_efficiency"]));
         }
 
@@ -130,7 +132,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     private static string? Text(JobStatusResult result, string key) => result.Detail.GetValueOrDefault(key)?.ToString();
 
     private static long Number(JobStatusResult result, string key) =>
-        result.Detail.GetValueOrDefault(key) is JsonValue value ? value.GetValue<long>() : throw new Xunit.Sdk.XunitException($"no {key}: {SlurmClusterFixture.Describe(result)}");
+        result.Detail.GetValueOrDefault(key) is JsonValue value ? long.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) : throw new Xunit.Sdk.XunitException($"no {key}: {SlurmClusterFixture.Describe(result)}");
 
     private static double Fraction(JobStatusResult result, string key) =>
         result.Detail.GetValueOrDefault(key) is JsonValue value ? value.GetValue<double>() : throw new Xunit.Sdk.XunitException($"no {key}: {SlurmClusterFixture.Describe(result)}");

@@ -28,6 +28,27 @@ public sealed class SlurmUsageSpecs
     }
 
     [Fact]
+    public void A_record_the_database_has_only_in_part_takes_the_limit_and_memory_the_options_asked_for()
+    {
+        // For a moment after a short job ends, slurmdbd has its end but not its submission: ReqMem 16?, no Timelimit.
+        var partial = SacctParser.Parse("8479|8479|FAILED|0:9|00:00:01|vm||16?|00:00.001|1|\n8479.batch|8479.batch|CANCELLED by 0|0:9|00:00:01|vm|441276K||00:00.001|1|\n")["8479"];
+        var requested = new SlurmUsage(TimeLimit: "0-00:05:00", TimeLimitSeconds: 300, ReqMemBytes: 100 * 1024 * 1024);
+
+        var bare = SlurmStatusResolver.Resolve(Handle("8479"), null, partial, Context);
+        var filled = SlurmStatusResolver.Resolve(Handle("8479"), null, partial, Context with { Requested = requested });
+        var complete = SlurmStatusResolver.Resolve(
+            Handle("8479"), null, SacctParser.Parse("8479|8479|FAILED|0:9|00:00:01|vm||200M|00:00.001|1|00:01:00\n")["8479"], Context with { Requested = requested });
+
+        Assert.False(bare.Detail.ContainsKey("req_mem_bytes"));
+        Assert.False(bare.Detail.ContainsKey("reason"));
+        Assert.Equal(104857600, filled.Detail["req_mem_bytes"]!.GetValue<long>());
+        Assert.Equal(300, filled.Detail["time_limit_seconds"]!.GetValue<long>());
+        Assert.Equal("ran out of memory: its peak of 430.9M went over its limit of 100M, so Slurm killed it (signal 9)", Text(filled, "reason"));
+        Assert.Equal(209715200, complete.Detail["req_mem_bytes"]!.GetValue<long>());
+        Assert.Equal("00:01:00", Text(complete, "time_limit"));
+    }
+
+    [Fact]
     public void Out_of_memory_as_slurm_with_cgroups_says_it_is_read_with_its_peak_and_limit()
     {
         // The form of a cgroup cluster (not this one): the state says it, and the peak may stay just under the limit.

@@ -6,4 +6,14 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <param name="Cluster">The cluster asked (from <c>sbatch</c>'s answer), or null for the default one.</param>
 /// <param name="AccountingSource"><c>sacct</c>, or <c>scontrol</c> when the cluster keeps no accounting.</param>
 /// <param name="Note">A remark added to every detail of this query (for example that accounting is off).</param>
-internal sealed record SlurmStatusContext(DateTimeOffset Now, TimeSpan GraceWindow, string? Cluster, string AccountingSource = "sacct", string? Note = null);
+/// <param name="Requested">
+/// The time limit and memory the runner's options asked for, to fill in while the database has only the first part of a
+/// job's record (for a moment after a short job ends, sacct shows its end but <c>ReqMem</c> <c>16?</c> and no <c>Timelimit</c>).
+/// </param>
+internal sealed record SlurmStatusContext(
+    DateTimeOffset Now,
+    TimeSpan GraceWindow,
+    string? Cluster,
+    string AccountingSource = "sacct",
+    string? Note = null,
+    SlurmUsage? Requested = null);

@@ -31,6 +31,11 @@ internal static class SlurmStatusResolver
             accounted = null;
         }
 
+        if (accounted is { Usage: { } usage } && !accounted.FromRange)
+        {
+            accounted = accounted with { Usage = usage.FillRequest(context.Requested) };
+        }
+
         var restarts = Math.Max(queued?.Restarts ?? 0, accounted?.Restarts ?? 0);
         if (queued is { State: "COMPLETING" } && restarts > 0 && accounted is not null && SlurmStates.EndsARun(accounted.State))
         {

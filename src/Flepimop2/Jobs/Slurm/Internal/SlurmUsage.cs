@@ -30,4 +30,12 @@ internal sealed record SlurmUsage(
         TotalCpuSeconds is { } cpu && ElapsedSeconds is > 0 and var elapsed && AllocCpus is > 0 and var cpus
             ? Math.Round(cpu / (elapsed * (double)cpus), 4)
             : null;
+
+    /// <summary>These figures, with the time limit and requested memory taken from <paramref name="requested"/> where sacct left them out.</summary>
+    public SlurmUsage FillRequest(SlurmUsage? requested) => requested is null ? this : this with
+    {
+        TimeLimit = TimeLimit ?? requested.TimeLimit,
+        TimeLimitSeconds = TimeLimit is null ? requested.TimeLimitSeconds : TimeLimitSeconds,
+        ReqMemBytes = ReqMemBytes ?? requested.ReqMemBytes,
+    };
 }
