@@ -176,7 +176,7 @@ internal static class JobProcessCommand
         {
             try
             {
-                jobs.Add(file.BuildJob(jobTarget, processTarget));
+                jobs.Add(file.BuildJob(jobTarget, Configuration.ConfigurationFile.ProcessSection, processTarget));
             }
             catch (Flepimop2ConfigurationException ex)
             {

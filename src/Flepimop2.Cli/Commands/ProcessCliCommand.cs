@@ -15,7 +15,7 @@ internal static class ProcessCliCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var file = await CommonOptions.LoadConfigAsync(parsed.GetValue(config), context, cancellationToken).ConfigureAwait(false);
-            var (entry, step) = file.BuildStep(parsed.GetValue(target));
+            var (entry, step) = file.BuildStep(Configuration.ConfigurationFile.ProcessSection, parsed.GetValue(target));
             context.Logger.LogInformation("process target {Target} from {File}", entry.Name, file.DisplayPath);
             var line = file.Locate(entry, step.Describe);
             if (parsed.GetValue(dryRun))

@@ -7,8 +7,8 @@ using Flepimop2.Tests.Support;
 namespace Flepimop2.Tests.Jobs.Slurm;
 
 /// <summary>
-/// What <c>job run</c> submits to Slurm, against a fake process layer (no scheduler): a program runs as it is, without the
-/// runner's executable.
+/// What <c>job run</c> and <c>job simulate</c> submit to Slurm, against a fake process layer (no scheduler): a program runs
+/// as it is, without the runner's executable, and a simulation runs under the configured executable (the original program).
 /// </summary>
 public sealed class SlurmProgramSpecs : IDisposable
 {
@@ -47,6 +47,21 @@ public sealed class SlurmProgramSpecs : IDisposable
         Assert.Equal("flepimop2:env:none:default", dry.Details["job_name"]);
         Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(["/usr/bin/env", "-v", "--", "x y"], TaskTable.Read(dry.Details["task_table"], i)));
         Assert.Empty(slurm.CallsOf("sbatch"));
+    }
+
+    [Fact]
+    public async Task A_simulation_runs_under_the_configured_executable_as_the_original_takes_it()
+    {
+        var slurm = new FakeSlurm(_ => FakeSlurm.Ok("4243\n"));
+        var runner = SlurmRunners.With(slurm, Options() with { Executable = "/opt/py/bin/flepimop2" });
+        var config = _temp.Combine("config.yaml");
+
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new SimulateCommand(config) { SimulateTarget = "sir", Verbosity = 2 }));
+
+        var script = await File.ReadAllTextAsync(handle.MetadataText("script")!);
+        Assert.Contains($"\n/opt/py/bin/flepimop2 simulate {config} --target=sir -vv\n", script, StringComparison.Ordinal);
+        Assert.Equal("flepimop2:simulate:config:sir", handle.MetadataText("job_name"));
+        Assert.Equal("/opt/py/bin/flepimop2", runner.Executable);
     }
 
     [Theory]
