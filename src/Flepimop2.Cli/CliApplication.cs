@@ -147,10 +147,11 @@ internal static class CliApplication
             Verbosity.HelpOption,
             StepCliCommand.Create(context, Configuration.ConfigurationFile.ProcessSection, "Run one configured processing step; exits with the step's exit code."),
             StepCliCommand.Create(context, Configuration.ConfigurationFile.SimulateSection, "Run one configured simulation step; exits with the step's exit code."),
-            new Command("job", "Submit a step as a job and track jobs: status, wait, cancel, logs.")
+            new Command("job", "Submit a step or any program as a job and track jobs: status, wait, cancel, logs.")
             {
                 JobProcessCommand.Create(context),
                 JobSimulateCommand.Create(context),
+                JobRunCommand.Create(context),
                 JobListCommand.Create(context),
                 JobStatusCommand.Create(context),
                 JobCancelCommand.Create(context),
