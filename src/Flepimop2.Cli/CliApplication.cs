@@ -145,10 +145,13 @@ internal static class CliApplication
         var root = new RootCommand("flepimop2 job runners: submit configured steps to a local shell or a Slurm cluster and track them.")
         {
             Verbosity.HelpOption,
-            ProcessCliCommand.Create(context),
-            new Command("job", "Submit a step as a job and track jobs: status, wait, cancel, logs.")
+            StepCliCommand.Create(context, Configuration.ConfigurationFile.ProcessSection, "Run one configured processing step; exits with the step's exit code."),
+            StepCliCommand.Create(context, Configuration.ConfigurationFile.SimulateSection, "Run one configured simulation step; exits with the step's exit code."),
+            new Command("job", "Submit a step or any program as a job and track jobs: status, wait, cancel, logs.")
             {
                 JobProcessCommand.Create(context),
+                JobSimulateCommand.Create(context),
+                JobRunCommand.Create(context),
                 JobListCommand.Create(context),
                 JobStatusCommand.Create(context),
                 JobCancelCommand.Create(context),

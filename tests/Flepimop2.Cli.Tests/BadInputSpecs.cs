@@ -3,6 +3,8 @@ namespace Flepimop2.Cli.Tests;
 public sealed class BadInputSpecs
 {
     private const string Process = "process:\n  ok:\n    module: shell\n    command: \"true\"\n";
+    private const string Simulate = "jobs:\n  a: {module: shell}\nsimulate:\n  s: {module: shell, command: \"true\"}\n  original: {engine: euler, system: sir, backend: csv, times: [0, 10]}\n";
+    private const string Original = "config.yaml: simulate.original: a simulation of the original flepimop2 (it has no 'module'), which this program cannot run itself; make it a step (module: shell), or submit it with 'job simulate' to a runner whose 'executable' is the original program";
 
     public static TheoryData<string, string, string[], int, string> Cases => new()
     {
@@ -48,6 +50,23 @@ public sealed class BadInputSpecs
         { "step command not on the job's own PATH", "jobs:\n  a:\n    module: shell\n    env: {PATH: /nowhere}\n" + Process, ["job", "process"], 3, "config.yaml: process.ok.command: command 'true' not found on the job's PATH" },
         { "log directory that is a file", "jobs:\n  a:\n    module: shell\n    log-directory: config.yaml/logs\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.log-directory: '" },
         { "config that is a directory", Process, ["job", "process", "."], 3, ".: cannot read the configuration file: " },
+        { "unknown simulate target", Simulate, ["job", "simulate", "-t", "nope"], 3, "error: config.yaml: simulate: no target 'nope'; targets: s, original\n" },
+        { "unknown simulate target here", Simulate, ["simulate", "-t", "nope"], 3, "error: config.yaml: simulate: no target 'nope'; targets: s, original\n" },
+        { "no simulate section", "jobs:\n  a: {module: shell}\n" + Process, ["job", "simulate"], 3, "error: config.yaml: simulate: the file has no 'simulate' section\n" },
+        { "no simulate section here", Process, ["simulate", "-t", "s"], 3, "error: config.yaml: simulate: the file has no 'simulate' section\n" },
+        { "no simulate section nor jobs", Process, ["job", "simulate"], 3, "error: config.yaml: jobs: the file has no 'jobs' section\nerror: config.yaml: simulate: the file has no 'simulate' section\n" },
+        { "original simulation run here", Simulate, ["simulate", "-t", "original"], 3, $"error: {Original}\n" },
+        { "original simulation for this program", Simulate, ["job", "simulate", "-t", "s", "-t", "original"], 3, $"error: {Original}\n" },
+        { "simulate step not found", "jobs:\n  a: {module: shell}\nsimulate:\n  s: {module: shell, command: no-such-program-xyz}\n", ["job", "simulate"], 3, "error: config.yaml: simulate.s.command: command 'no-such-program-xyz' not found on the job's PATH\n" },
+        { "simulate step of an unknown module", "jobs:\n  a: {module: shell}\nsimulate:\n  s: {module: python}\n", ["job", "simulate"], 3, "error: config.yaml: simulate.s.module: unknown process module 'python'; known modules: flepimop2.process.shell\n" },
+        { "missing program", "jobs:\n  a: {module: shell}\n", ["job", "run", "--", "no-such-program-xyz", "-v"], 3, "error: config.yaml: jobs.a: program 'no-such-program-xyz' not found on the job's PATH [missing_executable]\n" },
+        { "missing program path", "jobs:\n  a: {module: shell}\n", ["job", "run", "--repeat", "2", "--", "./no-such-program.sh"], 3, "error: config.yaml: jobs.a: program './no-such-program.sh' is not an executable file [missing_executable]\n" },
+        { "program not on the job's own PATH", "jobs:\n  a:\n    module: shell\n    env: {PATH: /nowhere}\n", ["job", "run", "--", "sh", "-c", "true"], 3, "error: config.yaml: jobs.a: program 'sh' not found on the job's PATH [missing_executable]\n" },
+        { "program to run with no jobs section", Process, ["job", "run", "--", "true"], 3, "error: config.yaml: jobs: the file has no 'jobs' section\n" },
+        { "target with job run", "jobs:\n  a: {module: shell}\n", ["job", "run", "-t", "ok", "--", "true"], 2, "error: job run takes no --target: it runs the program given after --, not a configured target (see job process and job simulate)\n" },
+        { "program before the double dash", "jobs:\n  a: {module: shell}\n", ["job", "run", "echo", "hi"], 2, "error: 'echo' comes before --; give the program and its arguments after --: flepimop2 job run [OPTIONS] -- PROGRAM [ARGS...]\n" },
+        { "unknown option of job run", "jobs:\n  a: {module: shell}\n", ["job", "run", "--frobnicate", "--", "true"], 2, "error: unknown option '--frobnicate' for job run; give the program and its arguments after --: flepimop2 job run [OPTIONS] -- PROGRAM [ARGS...]\n" },
+        { "no program after the double dash", "jobs:\n  a: {module: shell}\n", ["job", "run", "--"], 2, "error: no program to run; give it and its arguments after --: flepimop2 job run [OPTIONS] -- PROGRAM [ARGS...]\n" },
     };
 
     private static string Slurm(string option) => $"jobs:\n  hpc:\n    module: slurm\n    {option}\n" + Process;

@@ -12,9 +12,10 @@ internal static class CommonOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    public static Option<string?> TargetOption() => new("--target", "-t")
+    /// <summary><c>--target/-t</c>: one target of a step section (<c>process</c>, <c>simulate</c>).</summary>
+    public static Option<string?> TargetOption(string section) => new("--target", "-t")
     {
-        Description = "The 'process' target to run; the first one by default.",
+        Description = $"The '{section}' target to run; the first one by default.",
     };
 
     public static Option<bool> DryRunOption(string what) => new("--dry-run")

@@ -35,10 +35,13 @@ public sealed record ArgvCommand : CliCommand
     public IReadOnlyList<string> Argv => _argv;
 
     /// <summary>Whether the runner starts it after its flepimop2 prefix.</summary>
-    public bool RunsFlepimop2 { get; }
+    public override bool RunsFlepimop2 { get; }
 
-    /// <inheritdoc/>
-    public override string CommandName => _argv[0];
+    /// <summary>
+    /// The flepimop2 command's name (<c>process</c>), or for a whole program its file name (<c>Rscript</c> for
+    /// <c>/usr/bin/Rscript</c>): a name for job names and logs, never a path.
+    /// </summary>
+    public override string CommandName => RunsFlepimop2 ? _argv[0] : Path.GetFileName(_argv[0]) is { Length: > 0 } name ? name : _argv[0];
 
     /// <summary>The configuration file the command reads, when known (for job names and listings).</summary>
     public string? ConfigFile { get; init; }

@@ -17,6 +17,12 @@ public abstract record CliCommand
     /// <summary>The configuration target the command runs, if any.</summary>
     public virtual string? Target => null;
 
+    /// <summary>
+    /// Whether the runner starts this command after its flepimop2 prefix (the program that starts flepimop2, or the runner's
+    /// <c>executable</c>); false for a command that is a whole program of its own, which then needs no such prefix.
+    /// </summary>
+    public virtual bool RunsFlepimop2 => true;
+
     /// <summary>The bound options as argument tokens, in declaration order, without the command name.</summary>
     /// <returns>The tokens.</returns>
     public abstract IReadOnlyList<string> ToArgv();

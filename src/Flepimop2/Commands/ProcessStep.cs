@@ -4,7 +4,10 @@ using Flepimop2.Jobs;
 
 namespace Flepimop2.Commands;
 
-/// <summary>A configured processing step (a <c>process</c> module), run by <c>flepimop2 process</c>.</summary>
+/// <summary>
+/// A configured step (a <c>process</c> module, named in a <c>process</c> or <c>simulate</c> entry), run by
+/// <c>flepimop2 process</c> or <c>flepimop2 simulate</c>.
+/// </summary>
 public abstract class ProcessStep
 {
     /// <summary>The fully qualified module name, for example <c>flepimop2.process.shell</c>.</summary>

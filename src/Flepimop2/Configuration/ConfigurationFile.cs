@@ -7,11 +7,21 @@ using Flepimop2.Jobs;
 namespace Flepimop2.Configuration;
 
 /// <summary>
-/// A flepimop2 YAML configuration file: its <c>jobs</c> and <c>process</c> sections, each a list
-/// (whose single entry is named <c>default</c>) or a mapping from target name to module configuration.
+/// A flepimop2 YAML configuration file: its <c>jobs</c> section (runners) and its step sections, <c>process</c> and
+/// <c>simulate</c>, each a list (whose single entry is named <c>default</c>) or a mapping from target name to module
+/// configuration.
 /// </summary>
 public sealed class ConfigurationFile
 {
+    /// <summary>The section of processing steps, run by <c>flepimop2 process</c>.</summary>
+    public const string ProcessSection = "process";
+
+    /// <summary>
+    /// The section of simulations, run by <c>flepimop2 simulate</c>: steps as in <see cref="ProcessSection"/>, or the
+    /// original program's own simulations, which only it runs (see <see cref="ModuleEntry.IsSimulationSpecification"/>).
+    /// </summary>
+    public const string SimulateSection = "simulate";
+
     /// <summary>The names tried, in order, when no configuration path is given.</summary>
     public static readonly IReadOnlyList<string> DefaultNames =
     [
@@ -87,7 +97,7 @@ public sealed class ConfigurationFile
         if (root is not JsonObject map)
         {
             throw new Flepimop2ConfigurationException(
-                $"the top level must be a mapping with 'jobs' and 'process' sections, got {OptionReader.Describe(root)}", displayPath);
+                $"the top level must be a mapping with 'jobs' and 'process' or 'simulate' sections, got {OptionReader.Describe(root)}", displayPath);
         }
 
         return new ConfigurationFile(displayPath, fullPath, map);
@@ -181,14 +191,37 @@ public sealed class ConfigurationFile
             ?? throw Flepimop2ConfigurationException.UnknownTarget(DisplayPath, section, name, entries.Select(e => e.Name));
     }
 
-    /// <summary>Builds the process step of a <c>process</c> target, with every problem located in this file and entry.</summary>
+    /// <summary>Builds the step of a target of a step section, with every problem located in this file and entry.</summary>
+    /// <param name="section"><see cref="ProcessSection"/> or <see cref="SimulateSection"/>.</param>
     /// <param name="target">The target, or <see langword="null"/> for the first.</param>
     /// <returns>The entry and its step.</returns>
     /// <exception cref="Flepimop2ConfigurationException">The section, the target or the step's options are not valid.</exception>
-    public (ModuleEntry Entry, ProcessStep Step) BuildStep(string? target)
+    public (ModuleEntry Entry, ProcessStep Step) BuildStep(string section, string? target)
     {
-        var entry = Select("process", target);
-        return (entry, Locate(entry, () => ProcessStep.Build(entry.Values)));
+        ArgumentException.ThrowIfNullOrEmpty(section);
+        var entry = Select(section, target);
+        return (entry, BuildStep(entry));
+    }
+
+    /// <summary>Builds the step of an entry of a step section, with every problem located in this file and entry.</summary>
+    /// <param name="entry">An entry of <see cref="ProcessSection"/> or <see cref="SimulateSection"/>.</param>
+    /// <returns>The step.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">
+    /// The step's options are not valid, or the entry is a simulation that only the original program runs.
+    /// </exception>
+    public ProcessStep BuildStep(ModuleEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.IsSimulationSpecification)
+        {
+            throw new Flepimop2ConfigurationException(
+                "a simulation of the original flepimop2 (it has no 'module'), which this program cannot run itself; make it a step " +
+                "(module: shell), or submit it with 'job simulate' to a runner whose 'executable' is the original program",
+                DisplayPath,
+                entry.Location);
+        }
+
+        return Locate(entry, () => ProcessStep.Build(entry.Values));
     }
 
     /// <summary>Builds the runner of a <c>jobs</c> target, with every problem located in this file and entry.</summary>
@@ -202,20 +235,21 @@ public sealed class ConfigurationFile
     }
 
     /// <summary>
-    /// Builds what <c>job process</c> needs, a runner and a step, and reports every problem of both at once (a file with
-    /// <c>jobs: 5</c> and no <c>process</c> section gets both lines, not just the first).
+    /// Builds what <c>job process</c> and <c>job simulate</c> need, a runner and a step, and reports every problem of both at
+    /// once (a file with <c>jobs: 5</c> and no <c>process</c> section gets both lines, not just the first).
     /// </summary>
     /// <param name="jobTarget">The <c>jobs</c> target, or <see langword="null"/> for the first.</param>
-    /// <param name="processTarget">The <c>process</c> target, or <see langword="null"/> for the first.</param>
+    /// <param name="section">The step section, <see cref="ProcessSection"/> or <see cref="SimulateSection"/>.</param>
+    /// <param name="stepTarget">The target of that section, or <see langword="null"/> for the first.</param>
     /// <returns>The runner and the step, with their entries.</returns>
     /// <exception cref="Flepimop2ConfigurationException">Every problem found, one line each.</exception>
-    public ConfiguredJob BuildJob(string? jobTarget, string? processTarget)
+    public ConfiguredJob BuildJob(string? jobTarget, string section, string? stepTarget)
     {
         var problems = new List<Flepimop2ConfigurationException>();
         (ModuleEntry Entry, JobRunner Runner)? runner = null;
         (ModuleEntry Entry, ProcessStep Step)? step = null;
         Collect(problems, () => runner = BuildRunner(jobTarget));
-        Collect(problems, () => step = BuildStep(processTarget));
+        Collect(problems, () => step = BuildStep(section, stepTarget));
         if (problems.Count > 0)
         {
             throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);

@@ -46,6 +46,12 @@ public sealed record JobRequest(CliCommand Command)
     /// <summary>Whether this is a sweep.</summary>
     public bool IsSweep => Tasks is not null;
 
+    /// <summary>Every command the submission runs: the sweep's tasks, or the one command.</summary>
+    internal IReadOnlyList<CliCommand> Commands => Tasks ?? [Command];
+
+    /// <summary>Whether some command of the submission runs flepimop2, and so needs the runner's flepimop2 prefix.</summary>
+    internal bool RunsFlepimop2 => Commands.Any(c => c.RunsFlepimop2);
+
     /// <summary>A sweep of tasks, submitted as one job.</summary>
     /// <param name="tasks">The tasks, at least one and at most <see cref="MaxTasks"/>.</param>
     /// <param name="maxParallel">At most this many run at once, or null.</param>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs;
 
@@ -59,6 +60,14 @@ public abstract class JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var issues = new List<ValidationIssue>(ValidateSubmit(request));
+        foreach (var program in request.Commands.Where(c => !c.RunsFlepimop2).Select(c => c.CommandLine([])[0]).Distinct(StringComparer.Ordinal))
+        {
+            if (ProgramProblem(program) is { } problem)
+            {
+                issues.Add(new ValidationIssue(problem, "missing_executable", new Dictionary<string, string> { ["program"] = program }));
+            }
+        }
+
         if (request.Tasks is { } tasks && (tasks.Count is 0 or > JobRequest.MaxTasks))
         {
             issues.Add(new ValidationIssue($"a sweep has from 1 to {JobRequest.MaxTasks} tasks, got {tasks.Count}", "invalid_sweep"));
@@ -238,6 +247,33 @@ public abstract class JobRunner
     /// <returns>The environment, or null.</returns>
     public virtual JobEnvironment? PredictEnvironment() => null;
 
+    /// <summary>
+    /// The program this runner starts flepimop2 commands with when one is configured (its <c>executable</c>, for example
+    /// the original program); null when it starts this same program.
+    /// </summary>
+    public virtual string? Executable => null;
+
+    /// <summary>
+    /// Checks, before submitting, that a program a job starts directly (a command that does not run flepimop2, such as
+    /// <c>Rscript</c> or <c>./model</c>) could be started where the job runs. By default: when the runner can tell the job's
+    /// environment (<see cref="PredictEnvironment"/>), a bare name must be on the job's PATH and a path must be an
+    /// executable file relative to the job's working directory; otherwise nothing is checked.
+    /// </summary>
+    /// <param name="program">The program, as the command gives it.</param>
+    /// <returns>What is wrong, naming the program; null when it can be started or the runner cannot tell.</returns>
+    public virtual string? ProgramProblem(string program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (PredictEnvironment() is not { } environment || Executables.Find(program, environment.SearchPath, environment.WorkingDirectory) is not null)
+        {
+            return null;
+        }
+
+        return program.Contains('/', StringComparison.Ordinal) ? NotExecutable(program)
+            : environment.SearchPath is null ? $"program '{Printable.Escape(program)}' not found: the job's environment has no PATH"
+            : $"program '{Printable.Escape(program)}' not found on the job's PATH";
+    }
+
     /// <summary>Files holding the job's output, for <c>job logs</c>; empty when the output was not kept.</summary>
     /// <param name="handle">The job.</param>
     /// <returns>Absolute paths, possibly of files not written yet.</returns>
@@ -322,6 +358,11 @@ public abstract class JobRunner
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
     protected abstract Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken);
+
+    /// <summary>The problem of a program path that is not an executable file, in the words <see cref="ProgramProblem"/> uses.</summary>
+    /// <param name="program">The program, as the command gives it.</param>
+    /// <returns>The message.</returns>
+    protected static string NotExecutable(string program) => $"program '{Printable.Escape(program)}' is not an executable file";
 
     /// <summary>The position of a task index in a sweep.</summary>
     private static int Position(JobHandle handle, int task)

@@ -128,7 +128,7 @@ public sealed class ConfigurationFileSpecs : IDisposable
     {
         var file = Parse("jobs: 5\n");
 
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob(null, null));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob(null, "process", null));
 
         Assert.Equal(
             ["c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "c.yaml: process: the file has no 'process' section"],
@@ -141,7 +141,7 @@ public sealed class ConfigurationFileSpecs : IDisposable
     {
         var file = Parse("jobs:\n  a:\n    module: shell\n    detach: maybe\n    cwd: 5\n    env: [x]\nprocess:\n  p:\n    module: shell\n    args: {}\n  q: 7\n");
 
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob("a", "p"));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob("a", "process", "p"));
 
         Assert.Equal(
             [
@@ -163,5 +163,81 @@ public sealed class ConfigurationFileSpecs : IDisposable
         Assert.Equal(5, error.Problems.Count);
         Assert.All(error.Problems, p => Assert.StartsWith("c.yaml: jobs.hpc.", p.Message, StringComparison.Ordinal));
         Assert.Equal(["nodes", "sbatch-options.job-name", "sbatch-options.partition", "memory", "time"], error.Problems.Select(p => p.Field));
+    }
+
+    private const string Simulate = """
+        jobs:
+          a: {module: shell}
+        process:
+          p: {module: shell, command: "true"}
+        simulate:
+          step:
+            module: shell
+            command: sh
+            args: ["-c", "echo simulating"]
+          original:
+            engine: euler
+            system: sir
+            backend: csv
+            times: [0, 100]
+          broken:
+            module: shell
+            args: 3
+        """;
+
+    [Fact]
+    public void A_simulate_target_is_built_as_a_step_like_a_process_target()
+    {
+        var file = Parse(Simulate);
+
+        var (entry, step) = file.BuildStep(ConfigurationFile.SimulateSection, null);
+        var job = file.BuildJob(null, ConfigurationFile.SimulateSection, "step");
+
+        Assert.Equal("simulate.step", entry.Location);
+        Assert.False(entry.IsSimulationSpecification);
+        var shell = Assert.IsType<Flepimop2.Commands.ShellProcessStep>(step);
+        Assert.Equal("sh", shell.Command);
+        Assert.Equal(["-c", "echo simulating"], shell.Args);
+        Assert.Equal("simulate.step", job.StepEntry.Location);
+        Assert.Equal("jobs.a", job.JobEntry.Location);
+        Assert.Equal("process.p", file.BuildStep(ConfigurationFile.ProcessSection, null).Entry.Location);
+    }
+
+    [Fact]
+    public void A_simulate_entry_without_a_module_is_the_originals_simulation_which_is_never_built_as_a_step()
+    {
+        var file = Parse(Simulate);
+        var entry = file.Select(ConfigurationFile.SimulateSection, "original");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildStep(ConfigurationFile.SimulateSection, "original"));
+
+        Assert.True(entry.IsSimulationSpecification);
+        Assert.Equal(
+            "c.yaml: simulate.original: a simulation of the original flepimop2 (it has no 'module'), which this program cannot run itself; " +
+            "make it a step (module: shell), or submit it with 'job simulate' to a runner whose 'executable' is the original program",
+            error.Message);
+    }
+
+    [Fact]
+    public void A_process_entry_without_a_module_is_a_step_missing_its_module()
+    {
+        var file = Parse("process:\n  p: {command: echo}\n");
+
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildStep(ConfigurationFile.ProcessSection, "p"));
+
+        Assert.False(file.Select(ConfigurationFile.ProcessSection, "p").IsSimulationSpecification);
+        Assert.Equal("c.yaml: process.p.module: is required", error.Message);
+    }
+
+    [Fact]
+    public void A_simulate_steps_problems_and_a_missing_simulate_section_are_located_like_a_process_steps()
+    {
+        var broken = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(Simulate).BuildJob("a", ConfigurationFile.SimulateSection, "broken"));
+        var missing = Assert.Throws<Flepimop2ConfigurationException>(() => Parse("jobs: 5\n").BuildJob(null, ConfigurationFile.SimulateSection, null));
+
+        Assert.Equal(["c.yaml: simulate.broken.command: is required", "c.yaml: simulate.broken.args: expected a list, got '3'"], broken.Problems.Select(p => p.Message));
+        Assert.Equal(
+            ["c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "c.yaml: simulate: the file has no 'simulate' section"],
+            missing.Problems.Select(p => p.Message));
     }
 }

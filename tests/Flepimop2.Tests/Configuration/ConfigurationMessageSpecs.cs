@@ -203,7 +203,7 @@ public sealed class ConfigurationMessageSpecs : IDisposable
     [InlineData("jobs: ~\n", "c.yaml: jobs: the file has no 'jobs' section")]
     [InlineData("jobs:\n  a: 5\n  b: [1]\n", "c.yaml: jobs.a: expected a mapping with a 'module' key, got '5'\nc.yaml: jobs.b: expected a mapping with a 'module' key, got a list")]
     [InlineData("jobs:\n  a: shell(detach=)x\n", "c.yaml: jobs.a: shorthand module configuration must have the form 'module_name(key=value, ...)', got 'shell(detach=)x'")]
-    [InlineData("- 1\n", "c.yaml: the top level must be a mapping with 'jobs' and 'process' sections, got a list")]
+    [InlineData("- 1\n", "c.yaml: the top level must be a mapping with 'jobs' and 'process' or 'simulate' sections, got a list")]
     [InlineData("jobs:\n  ? [a]\n  : 1\n", "c.yaml: a mapping key at line 2 is not a plain name")]
     [InlineData("a: 1\n---\nb: 2\n", "c.yaml: the configuration file holds more than one YAML document")]
     [InlineData("a: [1\n", "c.yaml: invalid YAML at line 2, column 1: While parsing a flow sequence, did not find expected ',' or ']'.")]

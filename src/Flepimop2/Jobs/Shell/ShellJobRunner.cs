@@ -105,13 +105,19 @@ public sealed class ShellJobRunner : JobRunner
         return handle.MetadataText("log") is { } log ? [log] : [];
     }
 
+    /// <inheritdoc/>
+    public override string? Executable => Options.Executable;
+
     /// <summary>The job's PATH (from <c>env</c> when set) and its working directory.</summary>
     /// <returns>The environment.</returns>
     public override JobEnvironment? PredictEnvironment() =>
         new(SearchPath(), Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory));
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
+    protected override IReadOnlyList<ValidationIssue> ValidateSubmit() => Issues(needsExecutable: true);
+
+    /// <summary>What every submission needs; the configured executable only when a command runs flepimop2.</summary>
+    private List<ValidationIssue> Issues(bool needsExecutable)
     {
         var issues = new List<ValidationIssue>();
         if (Options.Cwd is { } cwd && !Directory.Exists(cwd))
@@ -119,7 +125,7 @@ public sealed class ShellJobRunner : JobRunner
             issues.Add(Issue($"working directory '{cwd}' does not exist", "missing_directory", "cwd", cwd));
         }
 
-        if (Options.Executable is { } exe && ResolveExecutable(exe) is null)
+        if (needsExecutable && Options.Executable is { } exe && ResolveExecutable(exe) is null)
         {
             issues.Add(Issue(
                 exe.Contains('/', StringComparison.Ordinal) ? $"'{exe}' is not an executable file" : $"'{exe}' was not found on PATH",
@@ -163,7 +169,8 @@ public sealed class ShellJobRunner : JobRunner
     protected override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var issues = new List<ValidationIssue>(ValidateSubmit());
+        // A program started as it is (job run) does not go through the executable, so one that is missing is no matter.
+        var issues = Issues(needsExecutable: request.RunsFlepimop2);
         if (request.After.Count > 0 && !request.IsSweep && FindTool("bash") is null)
         {
             issues.Add(Issue("'bash' waits for a job's predecessors and was not found on PATH", "missing_executable", null, "bash"));
@@ -211,7 +218,7 @@ public sealed class ShellJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var command = request.Command;
-        IReadOnlyList<string> prefix = Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
+        IReadOnlyList<string> prefix = !request.RunsFlepimop2 ? [] : Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
         var argv = command.CommandLine(prefix);
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
         if (request.Tasks is { } tasks)

@@ -193,6 +193,27 @@ public sealed class SlurmJobRunner : JobRunner
     protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
 
     /// <inheritdoc/>
+    public override string? Executable => Options.Executable;
+
+    /// <summary>
+    /// A program path (with a <c>/</c>) must be an executable file, relative to the job's working directory (<c>chdir</c>,
+    /// which the compute nodes share); a bare name is left to the compute node's PATH, which pre-commands may set up.
+    /// </summary>
+    /// <param name="program">The program, as the command gives it.</param>
+    /// <returns>What is wrong, or null.</returns>
+    public override string? ProgramProblem(string program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (!program.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(program, Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory));
+        return Executables.IsExecutableFile(path) ? null : NotExecutable(program);
+    }
+
+    /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
     {
         var issues = MissingTools("sbatch");
@@ -246,7 +267,7 @@ public sealed class SlurmJobRunner : JobRunner
         }
 
         var dependencies = SlurmDependencies.From(request, Options);
-        var script = SlurmScriptRenderer.Render(Options, Program(), command, chdir);
+        var script = SlurmScriptRenderer.Render(Options, Program(request), command, chdir);
         var directory = ScriptDirectory();
         var scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
@@ -413,7 +434,7 @@ public sealed class SlurmJobRunner : JobRunner
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, string chdir, CancellationToken cancellationToken)
     {
         var client = Client();
-        var program = Program();
+        var program = Program(request);
         var dependencies = SlurmDependencies.From(request, Options);
         var limit = request.MaxParallel ?? Options.MaxParallel;
         string? limitNote = null;
@@ -695,7 +716,8 @@ public sealed class SlurmJobRunner : JobRunner
         }
     }
 
-    private IReadOnlyList<string> Program() => Options.Executable switch
+    /// <summary>The argv prefix that starts flepimop2, when a command of the request runs it (a program runs as it is).</summary>
+    private IReadOnlyList<string> Program(JobRequest request) => !request.RunsFlepimop2 ? [] : Options.Executable switch
     {
         null => Executables.CurrentProgram(),
         var exe when exe.Contains('/', StringComparison.Ordinal) => [Path.GetFullPath(exe)],

@@ -1,0 +1,246 @@
+using System.CommandLine;
+using Flepimop2.Cli.Output;
+using Flepimop2.Commands;
+using Flepimop2.Configuration;
+using Flepimop2.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Flepimop2.Cli.Commands;
+
+/// <summary>
+/// What <c>job process</c>, <c>job simulate</c> and <c>job run</c> share: the options of every submission
+/// (<c>-j</c>, <c>--no-cache</c>, <c>--repeat</c>, <c>--max-parallel</c>, <c>--dry-run</c>, <c>--json</c>) and the flow
+/// behind them. It checks the command line, builds the runner and the tasks (a <see cref="TaskSource"/>, the one part the
+/// commands differ in) reporting every configuration problem at once, validates the submission, makes sure the store can
+/// take the record, submits, prints the handle line or the dry run, and records the job. Several tasks or <c>--repeat</c>
+/// make a sweep: one submission of every task, tracked as one job. Nothing is submitted that could not be recorded.
+/// An option every submitting command takes is added here once: declared below, added in <see cref="Create"/>, and
+/// applied in <see cref="Request"/>.
+/// </summary>
+internal sealed class JobSubmitCommand
+{
+    private readonly CliContext _context;
+    private readonly TaskSource _source;
+
+    private readonly Option<string?> _jobTarget = new("--job-target", "-j") { Description = "The 'jobs' target (runner) to submit to; the first one by default." };
+
+    private readonly Option<bool> _noCache = new("--no-cache") { Description = "Do not record the job in .flepimop2_cache/job." };
+
+    private readonly Option<int?> _repeat = new("--repeat")
+    {
+        Description = "Run each task N times, as one sweep (each task gets FLEPIMOP2_TASK_INDEX and FLEPIMOP2_TASK_COUNT).",
+        CustomParser = CommonOptions.ParseCount("--repeat", minimum: 1, maximum: JobRequest.MaxTasks),
+    };
+
+    private readonly Option<int?> _maxParallel = new("--max-parallel")
+    {
+        Description = "Run at most K tasks of the sweep at once (Slurm: the array's %K limit); the runner's max-parallel by default.",
+        CustomParser = CommonOptions.ParseCount("--max-parallel", minimum: 1, maximum: JobRequest.MaxTasks),
+    };
+
+    private readonly Option<bool> _dryRun = CommonOptions.DryRunOption("Prepare the submission (resolve, render, write scripts) and print it; submit and record nothing.");
+
+    private readonly Option<bool> _json = CommonOptions.JsonOption();
+
+    private JobSubmitCommand(CliContext context, TaskSource source)
+    {
+        _context = context;
+        _source = source;
+    }
+
+    /// <summary>A <c>job</c> subcommand that submits the tasks <paramref name="source"/> makes.</summary>
+    public static Command Create(CliContext context, string name, string description, TaskSource source)
+    {
+        var submit = new JobSubmitCommand(context, source);
+        var command = new Command(name, description);
+        foreach (var symbol in source.Symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    command.Arguments.Add(argument);
+                    break;
+                case Option option:
+                    command.Options.Add(option);
+                    break;
+                default:
+                    throw new ArgumentException($"{symbol.Name} is neither an argument nor an option", nameof(source));
+            }
+        }
+
+        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(submit.RunAsync);
+        return command;
+    }
+
+    private async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        // The command line first: a mistake there costs nothing to find, and nothing is read for it.
+        var variants = _source.CheckCommandLine(parsed);
+        CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel));
+        var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
+        var (entry, runner, plan) = Build(parsed, file);
+        var request = Request(parsed, plan.Variants);
+        if (runner.ValidateSubmission(request) is { Count: > 0 } issues)
+        {
+            throw file.Locate(entry, issues);
+        }
+
+        plan.Check(runner);
+        var dry = request.DryRun;
+        var record = !dry && !parsed.GetValue(_noCache);
+        var store = _context.Store;
+        if (record)
+        {
+            // A job that ran but could not be recorded is a job lost: find out before it starts.
+            try
+            {
+                store.EnsureWritable(cancellationToken);
+            }
+            catch (JobStoreException ex)
+            {
+                throw new JobStoreException(ex.Path, $"{ex.Message}; nothing was submitted", ex);
+            }
+        }
+
+        if (request.Tasks is { } all)
+        {
+            _context.Logger.LogInformation("submitting a sweep of {Count} tasks ({Variants} different) to {Module} (jobs.{Target})", all.Count, plan.Variants.Count, runner.Module, entry.Name);
+        }
+        else
+        {
+            _context.Logger.LogInformation("submitting '{Command}' to {Module} (jobs.{Target})", request.Command, runner.Module, entry.Name);
+        }
+
+        JobSubmission submission;
+        try
+        {
+            submission = await runner.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Flepimop2ValidationException ex)
+        {
+            throw file.Locate(entry, ex.Issues);
+        }
+
+        return Print(parsed, submission, record, store, runner, cancellationToken);
+    }
+
+    /// <summary>The submission: one command, or a sweep of each variant <c>--repeat</c> times; with every shared option applied.</summary>
+    private JobRequest Request(ParseResult parsed, IReadOnlyList<CliCommand> variants)
+    {
+        var repeats = parsed.GetValue(_repeat);
+        var request = variants.Count > 1 || repeats is not null
+            ? JobRequest.Sweep([.. variants.SelectMany(v => Enumerable.Repeat(v, repeats ?? 1))], parsed.GetValue(_maxParallel))
+            : new JobRequest(variants[0]);
+        return request with { DryRun = parsed.GetValue(_dryRun) };
+    }
+
+    /// <summary>The runner and the tasks; every problem of both at once (a file with <c>jobs: 5</c> and no step section gets both lines).</summary>
+    private (ModuleEntry Entry, JobRunner Runner, TaskPlan Plan) Build(ParseResult parsed, ConfigurationFile file)
+    {
+        var problems = new List<Flepimop2ConfigurationException>();
+        (ModuleEntry Entry, JobRunner Runner)? runner = null;
+        TaskPlan? plan = null;
+        try
+        {
+            runner = file.BuildRunner(parsed.GetValue(_jobTarget));
+        }
+        catch (Flepimop2ConfigurationException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
+        try
+        {
+            plan = _source.Plan(parsed, file);
+        }
+        catch (Flepimop2ConfigurationException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            // A problem every task shares (a missing section) is one line, not one per task.
+            throw new Flepimop2ConfigurationException(problems.DistinctBy(p => p.Message));
+        }
+
+        return (runner!.Value.Entry, runner.Value.Runner, plan!);
+    }
+
+    /// <summary>
+    /// The sweep options together (each alone is checked as it is parsed; a command validator cannot read a value that
+    /// failed to parse, so these checks run first in the action).
+    /// </summary>
+    private void CheckSweep(int variants, int? repeat, int? maxParallel)
+    {
+        var tasks = (long)variants * (repeat ?? 1);
+        if (tasks > JobRequest.MaxTasks)
+        {
+            throw new CliUsageException($"{variants} targets x --repeat {repeat} make {tasks} tasks; a sweep has at most {JobRequest.MaxTasks}");
+        }
+
+        if (maxParallel is { } k && variants <= 1 && repeat is null)
+        {
+            throw new CliUsageException($"--max-parallel {k} limits the tasks of a sweep; {_source.SweepHint}");
+        }
+    }
+
+    /// <summary>Prints the dry run, or records the job and prints its handle line; the exit code.</summary>
+    private int Print(ParseResult parsed, JobSubmission submission, bool record, Store.JobStore store, JobRunner runner, CancellationToken cancellationToken)
+    {
+        var json = parsed.GetValue(_json);
+        switch (submission)
+        {
+            case JobDryRun dryRun when json:
+                JsonOutput.WriteDryRun(_context.Output, dryRun);
+                return ExitCodes.Ok;
+            case JobDryRun dryRun:
+                _context.Output.WriteLine($"would submit: {dryRun.Command}");
+                foreach (var (key, value) in dryRun.Details)
+                {
+                    _context.Output.WriteLine($"  {key}: {value}");
+                }
+
+                return ExitCodes.Ok;
+            case JobHandle handle:
+                var recorded = !record || Record(store, handle, runner);
+                if (json)
+                {
+                    JsonOutput.WriteHandle(_context.Output, handle);
+                }
+                else
+                {
+                    _context.Output.WriteLine(handle.ToString());
+                }
+
+                // A blocking job stopped by a signal has been recorded as cancelled; now the signal is answered.
+                cancellationToken.ThrowIfCancellationRequested();
+                return recorded ? ExitCodes.Ok : ExitCodes.Error;
+            default:
+                throw new Flepimop2Exception($"the {runner.Module} runner returned neither a handle nor a dry run");
+        }
+    }
+
+    /// <summary>Records a submitted job; when that fails after all, says so plainly (the handle line still prints).</summary>
+    private bool Record(Store.JobStore store, JobHandle handle, JobRunner runner)
+    {
+        try
+        {
+            // Not cancellable: the job exists now, and its record is worth the wait for the lock.
+            store.Save(handle, runner.ToConfiguration(), CancellationToken.None);
+            return true;
+        }
+        catch (JobStoreException ex)
+        {
+            _context.Error.WriteLine(
+                $"error: job {handle.Key} was submitted, but it was not fully recorded in {store.Root}: {ex.Message}. " +
+                "Keep the handle line printed below to follow it.");
+            return false;
+        }
+    }
+}
