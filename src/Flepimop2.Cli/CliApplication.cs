@@ -152,6 +152,7 @@ internal static class CliApplication
                 JobProcessCommand.Create(context),
                 JobSimulateCommand.Create(context),
                 JobRunCommand.Create(context),
+                JobRetryCommand.Create(context),
                 JobListCommand.Create(context),
                 JobStatusCommand.Create(context),
                 JobCancelCommand.Create(context),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Flepimop2.Cli.Output;
 using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Jobs;
@@ -9,7 +8,8 @@ namespace Flepimop2.Cli.Commands;
 
 /// <summary>
 /// What <c>job process</c>, <c>job simulate</c> and <c>job run</c> share: the options of every submission
-/// (<c>-j</c>, <c>--no-cache</c>, <c>--repeat</c>, <c>--max-parallel</c>, <c>--dry-run</c>, <c>--json</c>) and the flow
+/// (<c>-j</c>, <c>--no-cache</c>, <c>--repeat</c>, <c>--max-parallel</c>, <c>--dry-run</c>, <c>--json</c>, <c>--after</c>,
+/// <c>--after-any</c>) and the flow
 /// behind them. It checks the command line, builds the runner and the tasks (a <see cref="TaskSource"/>, the one part the
 /// commands differ in) reporting every configuration problem at once, validates the submission, makes sure the store can
 /// take the record, submits, prints the handle line or the dry run, and records the job. Several tasks or <c>--repeat</c>
@@ -42,6 +42,8 @@ internal sealed class JobSubmitCommand
 
     private readonly Option<bool> _json = CommonOptions.JsonOption();
 
+    private readonly AfterOptions _after = new();
+
     private JobSubmitCommand(CliContext context, TaskSource source)
     {
         _context = context;
@@ -68,7 +70,7 @@ internal sealed class JobSubmitCommand
             }
         }
 
-        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json })
+        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json }.Concat(submit._after.Options))
         {
             command.Options.Add(option);
         }
@@ -82,9 +84,10 @@ internal sealed class JobSubmitCommand
         // The command line first: a mistake there costs nothing to find, and nothing is read for it.
         var variants = _source.CheckCommandLine(parsed);
         CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel));
+        _after.CheckCommandLine(parsed);
         var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
         var (entry, runner, plan) = Build(parsed, file);
-        var request = Request(parsed, plan.Variants);
+        var request = Request(parsed, plan.Variants) with { After = _after.Resolve(parsed, _context.Store) };
         if (runner.ValidateSubmission(request) is { Count: > 0 } issues)
         {
             throw file.Locate(entry, issues);
@@ -96,15 +99,7 @@ internal sealed class JobSubmitCommand
         var store = _context.Store;
         if (record)
         {
-            // A job that ran but could not be recorded is a job lost: find out before it starts.
-            try
-            {
-                store.EnsureWritable(cancellationToken);
-            }
-            catch (JobStoreException ex)
-            {
-                throw new JobStoreException(ex.Path, $"{ex.Message}; nothing was submitted", ex);
-            }
+            SubmissionOutput.EnsureRecordable(store, cancellationToken);
         }
 
         if (request.Tasks is { } all)
@@ -126,7 +121,7 @@ internal sealed class JobSubmitCommand
             throw file.Locate(entry, ex.Issues);
         }
 
-        return Print(parsed, submission, record, store, runner, cancellationToken);
+        return SubmissionOutput.Print(_context, parsed.GetValue(_json), submission, record ? store : null, runner, cancellationToken);
     }
 
     /// <summary>The submission: one command, or a sweep of each variant <c>--repeat</c> times; with every shared option applied.</summary>
@@ -187,60 +182,6 @@ internal sealed class JobSubmitCommand
         if (maxParallel is { } k && variants <= 1 && repeat is null)
         {
             throw new CliUsageException($"--max-parallel {k} limits the tasks of a sweep; {_source.SweepHint}");
-        }
-    }
-
-    /// <summary>Prints the dry run, or records the job and prints its handle line; the exit code.</summary>
-    private int Print(ParseResult parsed, JobSubmission submission, bool record, Store.JobStore store, JobRunner runner, CancellationToken cancellationToken)
-    {
-        var json = parsed.GetValue(_json);
-        switch (submission)
-        {
-            case JobDryRun dryRun when json:
-                JsonOutput.WriteDryRun(_context.Output, dryRun);
-                return ExitCodes.Ok;
-            case JobDryRun dryRun:
-                _context.Output.WriteLine($"would submit: {dryRun.Command}");
-                foreach (var (key, value) in dryRun.Details)
-                {
-                    _context.Output.WriteLine($"  {key}: {value}");
-                }
-
-                return ExitCodes.Ok;
-            case JobHandle handle:
-                var recorded = !record || Record(store, handle, runner);
-                if (json)
-                {
-                    JsonOutput.WriteHandle(_context.Output, handle);
-                }
-                else
-                {
-                    _context.Output.WriteLine(handle.ToString());
-                }
-
-                // A blocking job stopped by a signal has been recorded as cancelled; now the signal is answered.
-                cancellationToken.ThrowIfCancellationRequested();
-                return recorded ? ExitCodes.Ok : ExitCodes.Error;
-            default:
-                throw new Flepimop2Exception($"the {runner.Module} runner returned neither a handle nor a dry run");
-        }
-    }
-
-    /// <summary>Records a submitted job; when that fails after all, says so plainly (the handle line still prints).</summary>
-    private bool Record(Store.JobStore store, JobHandle handle, JobRunner runner)
-    {
-        try
-        {
-            // Not cancellable: the job exists now, and its record is worth the wait for the lock.
-            store.Save(handle, runner.ToConfiguration(), CancellationToken.None);
-            return true;
-        }
-        catch (JobStoreException ex)
-        {
-            _context.Error.WriteLine(
-                $"error: job {handle.Key} was submitted, but it was not fully recorded in {store.Root}: {ex.Message}. " +
-                "Keep the handle line printed below to follow it.");
-            return false;
         }
     }
 }

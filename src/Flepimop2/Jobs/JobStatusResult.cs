@@ -40,6 +40,13 @@ public sealed record JobStatusResult : JobHandle
             yield return $"{Printable.Escape(key)}: {Printable.Escape(JsonText.Display(value))}";
         }
 
+        if (RecordedCommand is { } command)
+        {
+            // Quoted as a shell would need it, so the line can be read exactly (and pasted).
+            var words = command.RunsFlepimop2 ? ["flepimop2", .. command.Argv] : command.Argv;
+            yield return $"command: {Printable.Escape(ShellQuote.Join(words))}";
+        }
+
         if (After is { Count: > 0 } after)
         {
             yield return $"after: {Printable.Escape(string.Join(", ", after))}";
