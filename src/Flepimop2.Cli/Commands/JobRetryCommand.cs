@@ -51,13 +51,6 @@ internal static class JobRetryCommand
             }
 
             var recordedRunner = JobRunners.Build(stored.JobConfig);
-            var status = await recordedRunner.StatusAsync(stored.Handle, cancellationToken).ConfigureAwait(false);
-            if (!status.Status.IsFinished())
-            {
-                throw new Flepimop2Exception(
-                    $"{stored.Key} has not ended ({status.Status.ToWireName()}); a retry would run it twice: wait for it ('flepimop2 job wait {stored.Key}') or cancel it first");
-            }
-
             var values = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["--memory"] = parsed.GetValue(memory),
@@ -65,6 +58,15 @@ internal static class JobRetryCommand
                 ["--cpus-per-task"] = parsed.GetValue(cpus)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             var runner = Override(stored, recordedRunner, values);
+
+            // Asked only once the command line holds up: a mistake there costs no scheduler call.
+            var status = await recordedRunner.StatusAsync(stored.Handle, cancellationToken).ConfigureAwait(false);
+            if (!status.Status.IsFinished())
+            {
+                throw new Flepimop2Exception(
+                    $"{stored.Key} has not ended ({status.Status.ToWireName()}); a retry would run it twice: wait for it ('flepimop2 job wait {stored.Key}') or cancel it first");
+            }
+
             var request = await runner.RetryRequestAsync(stored.Handle, parsed.GetValue(failedTasks), cancellationToken).ConfigureAwait(false);
             request = request with { After = after.Resolve(parsed, store), DryRun = parsed.GetValue(dryRun) };
             if (runner.ValidateSubmission(request) is { Count: > 0 } issues)
