@@ -96,6 +96,38 @@ public sealed class BadInputSpecs
         Assert.False(Directory.Exists(project.StoreDirectory), $"{name}: the store was written");
     }
 
+    /// <summary>Bad input about a job already in the store: a finished job recorded without its command (as an older version wrote it).</summary>
+    public static TheoryData<string, string, string, string[], int, string> RecordedJobCases => new()
+    {
+        { "predecessor on another backend", "slurm", """{"module": "flepimop2.job.slurm"}""", ["job", "run", "--after", "7", "--", "true"], 3, "error: config.yaml: jobs.a: slurm-7 is a slurm job; a shell job can only wait for shell jobs [invalid_dependency]\n" },
+        { "predecessor of a step named twice by key and id", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "process", "--after", "7", "--after-any", "shell-7"], 2, "error: --after-any shell-7 and --after 7 name the same job, shell-7; name each predecessor once\n" },
+        { "retry with memory on a shell job", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "retry", "7", "--memory", "2G"], 2, "error: --memory: shell-7 ran on flepimop2.job.shell, which takes no memory; retry it without --memory\n" },
+        { "retry of a single job's failed tasks", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "retry", "7", "--failed-tasks"], 2, "error: --failed-tasks: shell-7 is a single job, not a sweep of tasks; retry it without --failed-tasks\n" },
+        { "retry with memory Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm", "memory": "1G"}""", ["job", "retry", "7", "--memory", "lots"], 2, "error: --memory 'lots': expected a size like 4G, 500M or a number of megabytes, got 'lots'\n" },
+        { "retry with a time Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm"}""", ["job", "retry", "7", "--time", "1:2:3:4", "--memory", "4G"], 2, "error: --time '1:2:3:4': expected a Slurm time limit like 30 (minutes)" },
+        { "retry of a record without its command", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "retry", "7"], 1, "error: shell-7 keeps no record of its command (it was submitted by the original flepimop2 or an older version)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RecordedJobCases))]
+    public async Task Bad_input_about_a_recorded_job_gets_one_clear_line_and_submits_nothing(string name, string backend, string jobConfig, string[] args, int exitCode, string message)
+    {
+        using var project = new TempProject("jobs:\n  a: {module: shell}\n" + Process);
+        var handles = System.IO.Path.Combine(project.StoreDirectory, "job", "handles");
+        Directory.CreateDirectory(handles);
+        await File.WriteAllTextAsync(
+            System.IO.Path.Combine(handles, $"{backend}-7.json"),
+            $$$"""{"key": "{{{backend}}}-7", "handle": {"job_id": "7", "backend": "{{{backend}}}", "submitted_at": "2026-01-01T00:00:00Z", "metadata": {"mode": "blocking", "returncode": 3}}, "job_config": {{{jobConfig}}}}""");
+
+        var result = await project.Run(args);
+
+        Assert.True(result.ExitCode == exitCode, $"{name}: {result}");
+        Assert.StartsWith(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(result.Stdout);
+        Assert.Single(Directory.GetFiles(handles));
+    }
+
     [Fact]
     public async Task An_ambiguous_bare_id_is_an_error_listing_the_candidates()
     {

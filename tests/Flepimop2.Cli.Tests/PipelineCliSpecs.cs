@@ -57,19 +57,6 @@ public sealed class PipelineCliSpecs
     }
 
     [Fact]
-    public async Task A_predecessor_on_another_backend_is_refused_naming_it()
-    {
-        using var project = new TempProject(Config);
-        Seed(project, "slurm-42", "slurm", """{"module": "flepimop2.job.slurm"}""");
-
-        var result = await project.Run("job", "run", "--after", "42", "--", "true");
-
-        Assert.Equal(3, result.ExitCode);
-        Assert.Equal("error: config.yaml: jobs.a: slurm-42 is a slurm job; a shell job can only wait for shell jobs [invalid_dependency]\n", result.Stderr);
-        Assert.Single(Directory.GetFiles(Handles(project)));
-    }
-
-    [Fact]
     public async Task A_retry_submits_the_recorded_command_records_both_ways_and_a_dry_run_records_nothing()
     {
         using var project = new TempProject(Config);
@@ -125,26 +112,6 @@ public sealed class PipelineCliSpecs
         Assert.Contains($"--task 2: sweep {retried} has tasks 1, 3", notThere.Stderr, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("memory on a shell job", "shell", """{"module": "flepimop2.job.shell"}""", new[] { "--memory", "2G" }, 2, "error: --memory: shell-7 ran on flepimop2.job.shell, which takes no memory; retry it without --memory\n")]
-    [InlineData("failed tasks of a single job", "shell", """{"module": "flepimop2.job.shell"}""", new[] { "--failed-tasks" }, 2, "error: --failed-tasks: shell-7 is a single job, not a sweep of tasks; retry it without --failed-tasks\n")]
-    [InlineData("memory Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm", "memory": "1G"}""", new[] { "--memory", "lots" }, 2, "error: --memory 'lots': expected a size like 4G, 500M or a number of megabytes, got 'lots'\n")]
-    [InlineData("time Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm"}""", new[] { "--time", "1:2:3:4", "--memory", "4G" }, 2, "error: --time '1:2:3:4': expected a Slurm time limit like 30 (minutes)")]
-    [InlineData("record without its command", "shell", """{"module": "flepimop2.job.shell"}""", new string[0], 1, "error: shell-7 keeps no record of its command (it was submitted by the original flepimop2 or an older version)")]
-    public async Task A_retry_that_cannot_be_made_is_refused_with_one_line_and_submits_nothing(string name, string backend, string config, string[] options, int exitCode, string message)
-    {
-        using var project = new TempProject(Config);
-        Seed(project, $"{backend}-7", backend, config);
-
-        var result = await project.Run(["job", "retry", "7", .. options]);
-
-        Assert.True(result.ExitCode == exitCode, $"{name}: {result}");
-        Assert.StartsWith(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Empty(result.Stdout);
-        Assert.Single(Directory.GetFiles(Handles(project)));
-    }
-
     [Fact]
     public async Task A_retry_of_a_job_still_running_is_refused()
     {
@@ -171,14 +138,4 @@ public sealed class PipelineCliSpecs
     }
 
     private static string Handles(TempProject project) => project.Combine(".flepimop2_cache", "job", "handles");
-
-    /// <summary>A finished job's record, as the store keeps it, without a recorded command (as an older version wrote it).</summary>
-    private static void Seed(TempProject project, string key, string backend, string jobConfig)
-    {
-        Directory.CreateDirectory(Handles(project));
-        var id = key[(key.IndexOf('-', StringComparison.Ordinal) + 1)..];
-        File.WriteAllText(
-            Path.Combine(Handles(project), key + ".json"),
-            $$$"""{"key": "{{{key}}}", "handle": {"job_id": "{{{id}}}", "backend": "{{{backend}}}", "submitted_at": "2026-01-01T00:00:00Z", "metadata": {"mode": "blocking", "returncode": 3}}, "job_config": {{{jobConfig}}}}""");
-    }
 }
