@@ -159,7 +159,9 @@ internal static class CliApplication
                 JobWaitCommand.Create(context),
                 JobLogsCommand.Create(context),
             },
+            CompletionCommand.Create(context),
         };
+        CompletionCommand.AddJobKeys(root, context);
         return root;
     }
 
