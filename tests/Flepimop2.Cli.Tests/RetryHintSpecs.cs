@@ -44,6 +44,7 @@ public sealed class RetryHintSpecs
                 "  reason: ran out of memory: its peak of 314.6M went over its limit of 100M, so Slurm killed it (signal 9)",
                 "  retry: {\"memory\":\"512M\"}",
                 "  source: sacct",
+                $"  command: flepimop2 process '{project.Combine("config.yaml")}' --target=ok",
                 "hint: flepimop2 job retry slurm-8016 --memory 512M",
             ],
             status.StdoutLines[1..]);
@@ -83,7 +84,8 @@ public sealed class RetryHintSpecs
 
         var status = await Submitted(project, path, "2");
 
-        Assert.Equal("  source: sacct", status.StdoutLines[^1]);
+        Assert.Equal("  source: sacct", status.StdoutLines[^2]);
+        Assert.StartsWith("  command: flepimop2 process ", status.StdoutLines[^1], StringComparison.Ordinal);
         Assert.DoesNotContain(status.StdoutLines, l => l.StartsWith("hint:", StringComparison.Ordinal));
     }
 
