@@ -89,6 +89,29 @@ public sealed class RetryHintSpecs
         Assert.DoesNotContain(status.StdoutLines, l => l.StartsWith("hint:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_sweep_whose_tasks_ran_out_gets_its_failed_tasks_with_the_most_any_task_was_advised()
+    {
+        // Task 1 went over 100M at 314.6M (advice 512M), task 2 at 700.0M (1G), task 3 reached its one-minute limit (2 minutes).
+        const string Sacct =
+            "9000_0|9001|COMPLETED|0:0|00:00:02|vm||100M|00:00.001|1|00:01:00\n" +
+            "9000_1|9002|FAILED|0:9|00:00:02|vm||100M|00:00.001|1|00:01:00\n" +
+            "9000_1.batch|9002.batch|CANCELLED by 0|0:9|00:00:02|vm|322180K||00:00.001|1|\n" +
+            "9000_2|9003|FAILED|0:9|00:00:02|vm||100M|00:00.001|1|00:01:00\n" +
+            "9000_2.batch|9003.batch|CANCELLED by 0|0:9|00:00:02|vm|716800K||00:00.001|1|\n" +
+            "9000_3|9004|TIMEOUT|0:0|00:01:05|vm||100M|00:00.001|1|00:01:00\n" +
+            "9000_4|9005|FAILED|3:0|00:00:01|vm||100M|00:00.001|1|00:01:00\n";
+        using var project = new TempProject(Config);
+        var path = Tools(project, "9000", Sacct);
+
+        var submitted = await CliRunner.RunAsync(project.Path, path, "job", "run", "-j", "hpc", "--repeat", "5", "--", "true");
+        var status = await CliRunner.RunAsync(project.Path, path, "job", "status", "slurm-9000");
+
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        Assert.Contains("  failed tasks: 1, 2, 3, 4", status.StdoutLines);
+        Assert.Equal("hint: flepimop2 job retry slurm-9000 --failed-tasks --memory 1G --time 0-00:02:00", status.StdoutLines[^1]);
+    }
+
     private static async Task<CliResult> Submitted(TempProject project, Dictionary<string, string?> path, string id)
     {
         var submitted = await CliRunner.RunAsync(project.Path, path, "job", "process", "-j", "hpc", "-t", "ok");
@@ -108,6 +131,7 @@ public sealed class RetryHintSpecs
         Write(bin, "squeue", "exit 0");
         Write(bin, "sacct", $"cat '{Path.Combine(bin, "sacct.out")}'");
         Write(bin, "scancel", "exit 0");
+        Write(bin, "scontrol", "echo 'MaxArraySize            = 1001'");
         return new Dictionary<string, string?> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
     }
 

@@ -7,7 +7,8 @@ namespace Flepimop2.Cli.Output;
 
 /// <summary>
 /// The line <c>job status</c> prints after the details of a job that ran out of memory or time: the command that runs it
-/// again with what its detail's <c>retry</c> advises, <c>hint: flepimop2 job retry KEY --memory 2G</c>.
+/// again with what its detail's <c>retry</c> advises, <c>hint: flepimop2 job retry KEY --memory 2G</c>; for a sweep whose
+/// tasks did, its failed tasks with the most any of them was advised, <c>hint: flepimop2 job retry KEY --failed-tasks --memory 2G</c>.
 /// </summary>
 internal static partial class RetryHint
 {
@@ -19,23 +20,61 @@ internal static partial class RetryHint
     public static string? For(JobStatusResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry || !PlainKey().IsMatch(result.Key))
+        if (!PlainKey().IsMatch(result.Key))
         {
             return null;
         }
 
-        var options = new List<string>(2);
-        if (Text(retry[JobDetailKeys.RetryMemory]) is { } memory && Memory().IsMatch(memory))
+        // A sweep: its failed tasks again, with the most any of them was advised to ask for.
+        if (result.Sweep is { } sweep)
+        {
+            var advice = sweep.Tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail.GetValueOrDefault(JobDetailKeys.Retry) as JsonObject).OfType<JsonObject>().ToList();
+            var memory = advice.Select(a => Text(a[JobDetailKeys.RetryMemory])).OfType<string>().Where(m => Memory().IsMatch(m)).MaxBy(Bytes);
+            var time = advice.Select(a => Text(a[JobDetailKeys.RetryTime])).OfType<string>().Where(t => Time().IsMatch(t)).MaxBy(Seconds);
+            return Line(result.Key, "--failed-tasks", memory, time);
+        }
+
+        return result.Detail.GetValueOrDefault(JobDetailKeys.Retry) is JsonObject retry
+            ? Line(result.Key, null, Text(retry[JobDetailKeys.RetryMemory]) is { } m && Memory().IsMatch(m) ? m : null, Text(retry[JobDetailKeys.RetryTime]) is { } t && Time().IsMatch(t) ? t : null)
+            : null;
+    }
+
+    private static string? Line(string key, string? first, string? memory, string? time)
+    {
+        var options = new List<string>(3);
+        if (memory is not null)
         {
             options.Add($"--memory {memory}");
         }
 
-        if (Text(retry[JobDetailKeys.RetryTime]) is { } time && Time().IsMatch(time))
+        if (time is not null)
         {
             options.Add($"--time {time}");
         }
 
-        return options.Count == 0 ? null : $"hint: flepimop2 job retry {result.Key} {string.Join(' ', options)}";
+        if (options.Count == 0)
+        {
+            return null;
+        }
+
+        if (first is not null)
+        {
+            options.Insert(0, first);
+        }
+
+        return $"hint: flepimop2 job retry {key} {string.Join(' ', options)}";
+    }
+
+    /// <summary><c>512M</c> in KiB, to compare the advice of several tasks.</summary>
+    private static decimal Bytes(string memory) =>
+        decimal.Parse(memory[..^1], System.Globalization.CultureInfo.InvariantCulture) * (1L << (10 * "KMGT".IndexOf(memory[^1], StringComparison.Ordinal)));
+
+    /// <summary><c>D-HH:MM:SS</c> in seconds.</summary>
+    private static long Seconds(string time)
+    {
+        var dash = time.IndexOf('-', StringComparison.Ordinal);
+        var parts = time[(dash + 1)..].Split(':').Select(p => long.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (long.Parse(time[..dash], System.Globalization.CultureInfo.InvariantCulture) * 86_400) + (parts[0] * 3600) + (parts[1] * 60) + parts[2];
     }
 
     private static string? Text(JsonNode? node) =>
