@@ -15,10 +15,12 @@ public sealed class PipelineCliSpecs
     {
         using var project = new TempProject(Config);
 
-        var first = KeyOf(await project.Run("job", "run", "--", "sh", "-c", "sleep 1; exit 4"));
+        // The first job fails only once the test lets it (or after a minute), so its dependents are seen waiting.
+        var first = KeyOf(await project.Run("job", "run", "--", "sh", "-c", "i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done; exit 4"));
         var strict = KeyOf(await project.Run("job", "run", "--after", first, "--", "touch", "strict.ran"));
         var loose = KeyOf(await project.Run("job", "run", "--after-any", first, "--", "touch", "loose.ran"));
         var waiting = await project.Run("job", "status", strict);
+        await File.WriteAllTextAsync(project.Combine("go"), string.Empty);
         var wait = await project.Run("job", "wait", first, strict, loose, "--timeout", "60");
         var strictStatus = await project.Run("job", "status", strict);
         var looseStatus = await project.Run("job", "status", loose);

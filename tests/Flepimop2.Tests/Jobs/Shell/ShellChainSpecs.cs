@@ -117,7 +117,7 @@ public sealed class ShellChainSpecs : IDisposable
         await Until(runner, second, r => r.Status == JobStatus.Pending, "the second job should wait");
 
         await runner.CancelAsync(second);
-        var last = await runner.StatusAsync(second);
+        var last = await Until(runner, second, r => r.Status.IsFinished(), "the cancelled job should end");
         File.WriteAllText(_temp.Combine("go"), string.Empty);
         await Until(runner, first, r => r.Status.IsFinished(), "the first job should end");
 
