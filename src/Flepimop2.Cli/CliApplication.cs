@@ -157,6 +157,7 @@ internal static class CliApplication
                 JobStatusCommand.Create(context),
                 JobCancelCommand.Create(context),
                 JobWaitCommand.Create(context),
+                JobWatchCommand.Create(context),
                 JobLogsCommand.Create(context),
             },
             CompletionCommand.Create(context),

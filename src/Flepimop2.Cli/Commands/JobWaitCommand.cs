@@ -1,11 +1,13 @@
 using System.CommandLine;
+using Flepimop2.Cli.Output;
 using Flepimop2.Store;
 
 namespace Flepimop2.Cli.Commands;
 
 /// <summary>
 /// <c>flepimop2 job wait JOB... [--timeout SECONDS]</c>: polls (batched per backend) until every job has finished,
-/// with a live progress line on a terminal. Exits 0 only when every job succeeded.
+/// with a live progress line on a terminal. Exits 0 only when every job succeeded. Its loop is <c>job watch</c>'s:
+/// <see cref="JobTracker.WaitAsync(IReadOnlyList{StoredJob}, JobWaitOptions, IProgress{JobWaitProgress}?, CancellationToken)"/>.
 /// </summary>
 internal static class JobWaitCommand
 {
@@ -25,7 +27,7 @@ internal static class JobWaitCommand
 
             // Straight to the terminal, and only there: this line moves the cursor on purpose.
             var terminal = !Console.IsErrorRedirected;
-            var progress = terminal ? new Progress(p => Console.Error.Write($"\rwaiting: {Counts(p)} ({p.Elapsed.TotalSeconds:0}s)\u001b[K")) : null;
+            var progress = terminal ? new Reporter<JobWaitProgress>(p => Console.Error.Write($"\rwaiting: {Counts(p)} ({p.Elapsed.TotalSeconds:0}s)\u001b[K")) : null;
             var end = await context.Tracker.WaitAsync(stored, limit, progress, cancellationToken).ConfigureAwait(false);
             if (terminal)
             {
@@ -50,10 +52,4 @@ internal static class JobWaitCommand
 
     private static string Counts(JobWaitProgress progress) =>
         string.Join(", ", progress.Counts().Select(c => $"{c.Count} {c.Status}"));
-
-    /// <summary>Reports on the thread that reports, so the progress line is written before the wait goes on.</summary>
-    private sealed class Progress(Action<JobWaitProgress> report) : IProgress<JobWaitProgress>
-    {
-        public void Report(JobWaitProgress value) => report(value);
-    }
 }

@@ -23,6 +23,27 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
     public static string OneLine(string text) =>
         text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Text as one plain line for a cell of a table that is drawn with escape codes of its own (so it cannot go through a
+    /// <see cref="TerminalWriter"/>): control characters, line breaks, tabs and bidirectional marks written as escapes.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        var line = OneLine(text);
+        if (!line.AsSpan().ContainsAny(Unsafe))
+        {
+            return line;
+        }
+
+        var escaped = new StringBuilder(line.Length + 8);
+        foreach (var c in line)
+        {
+            escaped.Append(Unsafe.Contains(c) ? Escape(c) : c.ToString());
+        }
+
+        return escaped.ToString();
+    }
+
     public override void Write(char value)
     {
         if (Unsafe.Contains(value))

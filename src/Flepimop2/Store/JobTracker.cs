@@ -11,11 +11,6 @@ namespace Flepimop2.Store;
 /// </summary>
 public sealed class JobTracker
 {
-    /// <summary>The first pause between rounds of a wait; each later one is half again as long, up to <see cref="LongestPause"/>.</summary>
-    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
-
-    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
-
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
 
@@ -38,6 +33,25 @@ public sealed class JobTracker
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>The jobs.</returns>
     public async Task<IReadOnlyList<TrackedJob>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var (listing, unfinished) = ReadUnfinished(cancellationToken);
+        var fresh = await RefreshAsync(unfinished, cancellationToken).ConfigureAwait(false);
+        return listing.Jobs
+            .Select(e => e.IsKnownFinished
+                ? new TrackedJob(e, e.Status, null)
+                : fresh.TryGetValue(e.Key, out var r) ? new TrackedJob(e, r.Status, r) : new TrackedJob(e, null, null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The jobs of the store not known to have finished, oldest first, as the store has them (no backend is asked): what
+    /// <c>job list</c> would ask about, and what <c>job watch</c> without keys watches.
+    /// </summary>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The jobs; one whose handle file cannot be read is left out with a warning.</returns>
+    public IReadOnlyList<StoredJob> Unfinished(CancellationToken cancellationToken = default) => ReadUnfinished(cancellationToken).Jobs;
+
+    private (JobListing Listing, List<StoredJob> Jobs) ReadUnfinished(CancellationToken cancellationToken)
     {
         var listing = Store.List(cancellationToken);
         foreach (var warning in listing.Warnings)
@@ -62,12 +76,7 @@ public sealed class JobTracker
             }
         }
 
-        var fresh = await RefreshAsync(unfinished, cancellationToken).ConfigureAwait(false);
-        return listing.Jobs
-            .Select(e => e.IsKnownFinished
-                ? new TrackedJob(e, e.Status, null)
-                : fresh.TryGetValue(e.Key, out var r) ? new TrackedJob(e, r.Status, r) : new TrackedJob(e, null, null))
-            .ToList();
+        return (listing, unfinished);
     }
 
     /// <summary>Asks the backends about these jobs (batched per backend) and records the answers.</summary>
@@ -106,40 +115,71 @@ public sealed class JobTracker
         return results;
     }
 
-    /// <summary>
-    /// Waits until every job has finished, or until <paramref name="timeout"/>: asks the backends about the unfinished jobs
-    /// (batched per backend, as <see cref="RefreshAsync"/> does), then pauses, 200 ms at first and half again as long each
-    /// round up to 2 s, so a long wait costs the scheduler little.
-    /// </summary>
+    /// <summary>Waits with <see cref="JobWaitOptions.Default"/> and the given timeout; see <see cref="WaitAsync(IReadOnlyList{StoredJob}, JobWaitOptions, IProgress{JobWaitProgress}?, CancellationToken)"/>.</summary>
     /// <param name="jobs">The jobs.</param>
     /// <param name="timeout">When to give up; never when null.</param>
     /// <param name="progress">Told where the jobs stand after each round.</param>
     /// <param name="cancellationToken">Ends the wait.</param>
     /// <returns>Where the jobs stand at the end; <see cref="JobWaitProgress.Unfinished"/> is empty unless the wait timed out.</returns>
-    public async Task<JobWaitProgress> WaitAsync(IReadOnlyList<StoredJob> jobs, TimeSpan? timeout = null, IProgress<JobWaitProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<JobWaitProgress> WaitAsync(IReadOnlyList<StoredJob> jobs, TimeSpan? timeout = null, IProgress<JobWaitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        WaitAsync(jobs, JobWaitOptions.Default with { Timeout = timeout }, progress, cancellationToken);
+
+    /// <summary>
+    /// Waits until every job has finished, or until the options' timeout. Each round asks the backends about the unfinished
+    /// jobs in one batch per backend (as <see cref="RefreshAsync"/> does, never a call per job or per task), tells
+    /// <paramref name="progress"/>, then pauses: <see cref="JobWaitOptions.Interval"/> after a round that changed something, half
+    /// again as long after each round that changed nothing, up to <see cref="JobWaitOptions.LongestPause"/>. A wait on jobs that
+    /// sit in the queue for hours thus costs the scheduler little, and one on jobs that move is told of each move soon.
+    /// </summary>
+    /// <param name="jobs">The jobs.</param>
+    /// <param name="options">The pace and the timeout.</param>
+    /// <param name="progress">Told where the jobs stand after each round, on the thread that waits (the wait goes on once it returns).</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>Where the jobs stand at the end; <see cref="JobWaitProgress.Unfinished"/> is empty unless the wait timed out.</returns>
+    public async Task<JobWaitProgress> WaitAsync(IReadOnlyList<StoredJob> jobs, JobWaitOptions options, IProgress<JobWaitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(options);
         var started = _clock.GetTimestamp();
-        var pause = FirstPause;
+        var pause = options.Interval;
         var latest = new Dictionary<string, JobStatusResult>(StringComparer.Ordinal);
-        while (true)
+        for (var round = 1; ; round++)
         {
             var before = new JobWaitProgress(jobs, latest, _clock.GetElapsedTime(started));
-            foreach (var (key, result) in await RefreshAsync(before.Unfinished, cancellationToken).ConfigureAwait(false))
+            var asked = before.Unfinished;
+            var changed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, result) in await RefreshAsync(asked, cancellationToken).ConfigureAwait(false))
             {
+                if (!latest.TryGetValue(key, out var old) || old.Status != result.Status || old.Sweep?.Counts() != result.Sweep?.Counts())
+                {
+                    changed.Add(key);
+                }
+
                 latest[key] = result;
             }
 
-            var now = new JobWaitProgress(jobs, new Dictionary<string, JobStatusResult>(latest, StringComparer.Ordinal), _clock.GetElapsedTime(started));
+            var now = new JobWaitProgress(jobs, new Dictionary<string, JobStatusResult>(latest, StringComparer.Ordinal), _clock.GetElapsedTime(started))
+            {
+                Round = round,
+                Changed = [.. jobs.Where(j => changed.Contains(j.Key)).DistinctBy(j => j.Key)],
+            };
             progress?.Report(now);
-            if (now.Unfinished.Count == 0 || (timeout is { } limit && now.Elapsed >= limit))
+            if (now.Unfinished.Count == 0 || (options.Timeout is { } limit && now.Elapsed >= limit))
             {
                 return now;
             }
 
-            var left = timeout is { } max ? max - now.Elapsed : pause;
+            // Back off while nothing moves; come back to the interval as soon as something does.
+            pause = changed.Count > 0 ? options.Interval : TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, options.LongestPause.Ticks));
+            _logger.LogDebug(
+                "round {Round}: asked about {Asked} job(s), {Changed} changed, {Unfinished} unfinished; next round in {Pause:0.###} s",
+                round,
+                asked.Count,
+                changed.Count,
+                now.Unfinished.Count,
+                pause.TotalSeconds);
+            var left = options.Timeout is { } max ? max - now.Elapsed : pause;
             await Task.Delay(left < pause ? left : pause, _clock, cancellationToken).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, LongestPause.Ticks));
         }
     }
 

@@ -8,6 +8,15 @@ namespace Flepimop2.Store;
 /// <param name="Elapsed">How long the wait has gone on.</param>
 public sealed record JobWaitProgress(IReadOnlyList<StoredJob> Jobs, IReadOnlyDictionary<string, JobStatusResult> Latest, TimeSpan Elapsed)
 {
+    /// <summary>Which round of status queries this is, from 1 (0 before the first).</summary>
+    public int Round { get; init; }
+
+    /// <summary>
+    /// The jobs whose status (or, for a sweep, count of tasks in some status) this round changed, in the order given; in the
+    /// first round, every job that got an answer.
+    /// </summary>
+    public IReadOnlyList<StoredJob> Changed { get; init; } = [];
+
     /// <summary>The jobs not known to have finished.</summary>
     public IReadOnlyList<StoredJob> Unfinished => [.. Jobs.Where(j => !(Latest.TryGetValue(j.Key, out var r) && r.Status.IsFinished()))];
 

@@ -76,6 +76,39 @@ public sealed class JobWaitSpecs : IDisposable
         Assert.Equal(["a", "b", "b", "b"], rounds.Asked);
     }
 
+    [Fact]
+    public async Task A_wait_comes_back_to_its_interval_when_something_changes_and_says_which_jobs_changed_in_which_round()
+    {
+        var (tracker, clock, rounds, jobs) = Setup(5, "a", "b");
+        rounds.Status = (round, id) => id == "b" ? (round < 5 ? JobStatus.Running : JobStatus.Successful) : round switch
+        {
+            <= 2 => JobStatus.Pending,
+            <= 4 => JobStatus.Running,
+            _ => JobStatus.Successful,
+        };
+        var seen = new List<JobWaitProgress>();
+
+        var end = await Drive(clock, tracker.WaitAsync(jobs, JobWaitOptions.Default, new Collect(seen.Add)));
+
+        Assert.Equal([1, 2, 3, 4, 5], seen.Select(p => p.Round));
+        Assert.Equal(["a b", string.Empty, "a", string.Empty, "a b"], seen.Select(p => string.Join(' ', p.Changed.Select(j => j.Handle.JobId))));
+        var pauses = seen.Zip(seen.Skip(1), (x, y) => (y.Elapsed - x.Elapsed).TotalMilliseconds).ToList();
+        Assert.Equal([200, 300, 200, 300], pauses);
+        Assert.True(end.AllSucceeded);
+    }
+
+    [Fact]
+    public async Task A_wait_at_a_longer_interval_backs_off_to_ten_times_it()
+    {
+        var (tracker, clock, _, jobs) = Setup(12, "a");
+        var seen = new List<TimeSpan>();
+
+        await Drive(clock, tracker.WaitAsync(jobs, new JobWaitOptions { Interval = TimeSpan.FromSeconds(1) }, new Collect(p => seen.Add(p.Elapsed))));
+
+        var pauses = seen.Zip(seen.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        Assert.Equal([1000, 1500, 2300, 3400, 5100, 7600, 10000, 10000], pauses.Take(8));
+    }
+
     private sealed class Collect(Action<JobWaitProgress> report) : IProgress<JobWaitProgress>
     {
         public void Report(JobWaitProgress value) => report(value);
@@ -91,6 +124,9 @@ public sealed class JobWaitSpecs : IDisposable
         public List<string> Asked { get; } = [];
 
         public HashSet<string> FinishNow { get; } = [];
+
+        /// <summary>When set, the status of a job (by id) in a round (from 1), instead of running until <see cref="FinishAfter"/>.</summary>
+        public Func<int, string, JobStatus>? Status { get; set; }
     }
 
     private sealed class RoundsRunner(Rounds rounds) : JobRunner
@@ -111,7 +147,8 @@ public sealed class JobWaitSpecs : IDisposable
             rounds.Asked.AddRange(handles.Select(h => h.JobId));
             IReadOnlyList<JobStatusResult> results = [.. handles.Select(h => new JobStatusResult(
                 h,
-                rounds.Count >= rounds.FinishAfter || rounds.FinishNow.Contains(h.JobId) ? JobStatus.Successful : JobStatus.Running))];
+                rounds.Status?.Invoke(rounds.Count, h.JobId)
+                    ?? (rounds.Count >= rounds.FinishAfter || rounds.FinishNow.Contains(h.JobId) ? JobStatus.Successful : JobStatus.Running)))];
             return Task.FromResult(results);
         }
 
