@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit, shell-runner, store, CLI, and the Slurm integration tests against a real
-# single-node cluster, which this script starts (installing Slurm on first use) and stops again if
-# it was not already running. Prints "N passed, N failed" last; exits non-zero on any failure.
+# Runs every test: unit, shell-runner, store, CLI, the Slurm integration tests against a real
+# single-node cluster and the Grid Engine ones against a real single-node cell, which this script
+# starts (installing each on first use) and stops again if it was not already running. Prints "N passed, N failed" last; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,20 @@ fi
 scripts/slurm/start-cluster.sh
 if [ "$cluster_was_running" = false ]; then
   trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true' EXIT
+fi
+
+cell_was_running=false
+if command -v qstat >/dev/null 2>&1 && timeout 5 qstat -f >/dev/null 2>&1; then
+  cell_was_running=true
+fi
+scripts/gridengine/start-cell.sh
+if [ "$cell_was_running" = false ]; then
+  # Replaces the trap above, so both are stopped.
+  if [ "$cluster_was_running" = false ]; then
+    trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true; scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
+  else
+    trap 'scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
+  fi
 fi
 
 dotnet build Flepimop2.slnx -c Debug -warnaserror --nologo -v quiet

@@ -12,7 +12,7 @@ public sealed class BadInputSpecs
         { "empty file", string.Empty, ["job", "process"], 3, "config.yaml: the configuration file is empty" },
         { "jobs of the wrong type", "jobs: 5\n" + Process, ["job", "process"], 3, "config.yaml: jobs: expected a mapping" },
         { "missing module", "jobs:\n  a:\n    detach: true\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: is required" },
-        { "unknown module", "jobs:\n  a:\n    module: shel\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: unknown job module 'shel'; known modules: flepimop2.job.shell, flepimop2.job.slurm" },
+        { "unknown module", "jobs:\n  a:\n    module: shel\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: unknown job module 'shel'; known modules: flepimop2.job.gridengine, flepimop2.job.shell, flepimop2.job.slurm" },
         { "unknown job target", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "-j", "b"], 3, "config.yaml: jobs: no target 'b'; targets: a" },
         { "unknown process target", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "-t", "nope"], 3, "config.yaml: process: no target 'nope'; targets: ok" },
         { "wrong value type", "jobs:\n  a:\n    module: shell\n    detach: maybe\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.detach: expected true or false, got 'maybe'" },

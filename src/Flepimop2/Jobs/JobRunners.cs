@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
+using Flepimop2.Jobs.GridEngine;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Slurm;
 
@@ -8,7 +9,7 @@ namespace Flepimop2.Jobs;
 
 /// <summary>
 /// Builds runners from configuration and keeps the registry of job modules by name.
-/// <c>shell</c> and <c>slurm</c> are registered from the start; register your own with <see cref="Register(string, Func{JsonObject, JobRunner})"/>.
+/// <c>shell</c>, <c>slurm</c> and <c>gridengine</c> are registered from the start; register your own with <see cref="Register(string, Func{JsonObject, JobRunner})"/>.
 /// </summary>
 public static class JobRunners
 {
@@ -19,6 +20,7 @@ public static class JobRunners
     {
         [ShellJobRunner.ModuleName] = ShellJobRunner.FromConfiguration,
         [SlurmJobRunner.ModuleName] = SlurmJobRunner.FromConfiguration,
+        [GridEngineJobRunner.ModuleName] = GridEngineJobRunner.FromConfiguration,
     };
 
     /// <summary>The fully qualified names of the registered modules, sorted.</summary>

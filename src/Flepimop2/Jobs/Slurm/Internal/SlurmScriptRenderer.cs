@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
@@ -13,9 +14,7 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// </summary>
 internal static class SlurmScriptRenderer
 {
-    private const string ExitVariable = "flepimop2_exit_code";
     private const string TaskVariable = "flepimop2_task";
-    private const string ArgvVariable = "flepimop2_argv";
     private const string TableVariable = "flepimop2_table";
 
     /// <param name="options">Normalized options (see <see cref="SlurmOptionsValidator"/>).</param>
@@ -30,11 +29,11 @@ internal static class SlurmScriptRenderer
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(command);
         var argv = command.CommandLine(program);
-        CheckArguments([argv]);
+        BatchScript.CheckArguments([argv]);
         var body = new StringBuilder()
             .Append("# Written by flepimop2 to run one command as a Slurm job.\n")
-            .Append(Preamble);
-        return Frame(options, [command], chdir, "slurm-%j.out", body, CommandLine(argv));
+            .Append(BatchScript.Preamble);
+        return Frame(options, [command], chdir, "slurm-%j.out", body, BatchScript.CommandLine(argv));
     }
 
     /// <summary>
@@ -53,12 +52,12 @@ internal static class SlurmScriptRenderer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(table);
-        CheckArguments([[table]]);
+        BatchScript.CheckArguments([[table]]);
         var body = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {tasks.Count} tasks as Slurm job arrays. An array submitted\n")
             .Append("# with argument F runs, as its task i, sweep task F + i, whose argv it reads from the task table: every\n")
             .Append("# argument ended by a NUL byte, found through the table's index, read as it is.\n")
-            .Append(Preamble)
+            .Append(BatchScript.Preamble)
             .Append("if [[ -z ${SLURM_ARRAY_TASK_ID-} ]]; then\n")
             .Append("  echo 'flepimop2: this script runs as a Slurm job array task (SLURM_ARRAY_TASK_ID is not set)' >&2\n")
             .Append("  exit 2\n")
@@ -74,20 +73,7 @@ internal static class SlurmScriptRenderer
             .Append("  exit 2\n")
             .Append("fi\n")
             .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={taskCount ?? tasks.Count}\n");
-        return Frame(options, tasks, chdir, "slurm-%A_%a.out", body, $"\"${{{ArgvVariable}[@]}}\"");
-    }
-
-    /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
-    public static string CommandLine(IReadOnlyList<string> argv)
-    {
-        ArgumentNullException.ThrowIfNull(argv);
-        var first = ShellQuote.Quote(argv[0]);
-        if (first == argv[0] && first.Contains('=', StringComparison.Ordinal))
-        {
-            first = $"'{first}'";
-        }
-
-        return string.Join(' ', [first, .. argv.Skip(1).Select(ShellQuote.Quote)]);
+        return Frame(options, tasks, chdir, "slurm-%A_%a.out", body, BatchScript.SweepCommandLine);
     }
 
     /// <summary>The job name and comment: the command, config and target; <c>sweep</c> for a sweep over several targets.</summary>
@@ -103,10 +89,6 @@ internal static class SlurmScriptRenderer
             SbatchDirectives.Sanitize($"flepimop2:{command.CommandName}:{configStem}:{target}"),
             SbatchDirectives.Sanitize($"flepimop2 command={command.CommandName} config={command.Config ?? "none"} target={target}{sweep}"));
     }
-
-    private const string Preamble =
-        "# No `set -e`/`set -u`: pre-commands run as in a login shell (site setup scripts often touch unset\n" +
-        "# variables); the job ends with the command's exit code whatever the post-commands do.\n";
 
     private static SlurmScript Frame(SlurmJobOptions options, IReadOnlyList<CliCommand> commands, string chdir, string output, StringBuilder body, string commandLine)
     {
@@ -145,49 +127,8 @@ internal static class SlurmScriptRenderer
         }
 
         script.Append('\n').Append(body);
-        if (options.Debug)
-        {
-            script.Append("set -x\n");
-        }
-
-        foreach (var line in options.PreCommands)
-        {
-            script.Append(line).Append('\n');
-        }
-
-        script.Append(commandLine).Append('\n')
-            .Append(ExitVariable).Append("=$?\n");
-        if (options.PostCommands.Count > 0)
-        {
-            // A subshell, so that an `exit` or `set -e` in a post-command cannot replace the command's exit code.
-            script.Append("(\n");
-            foreach (var line in options.PostCommands)
-            {
-                script.Append(line).Append('\n');
-            }
-
-            script.Append(")\n");
-        }
-
-        script.Append("exit \"$").Append(ExitVariable).Append("\"\n");
+        BatchScript.AppendRun(script, options.Debug, options.PreCommands, commandLine, options.PostCommands);
         return new SlurmScript(script.ToString(), jobName, directives["output"]!, directives.GetValueOrDefault("error"));
-    }
-
-    private static void CheckArguments(IEnumerable<IReadOnlyList<string>> argvs)
-    {
-        var issues = argvs
-            .SelectMany(argv => argv.Select((token, index) => (token, index)))
-            .Where(t => t.token.Any(c => char.IsControl(c) && c != '\t'))
-            .DistinctBy(t => t.token)
-            .Select(t => new ValidationIssue(
-                $"argument {t.index} contains a newline or other control character, which a batch script cannot pass on exactly",
-                "unsafe_argument",
-                new Dictionary<string, string> { ["argument"] = t.token.ReplaceLineEndings("\\n") }))
-            .ToList();
-        if (issues.Count > 0)
-        {
-            throw new Flepimop2ValidationException(issues);
-        }
     }
 
     private static void Add(SortedDictionary<string, string?> directives, string key, string? value)

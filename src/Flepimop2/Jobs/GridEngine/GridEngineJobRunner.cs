@@ -1,0 +1,565 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Flepimop2.Configuration;
+using Flepimop2.Internal;
+using Flepimop2.Jobs.GridEngine.Internal;
+using Flepimop2.Processes;
+using Flepimop2.Sweeps;
+
+namespace Flepimop2.Jobs.GridEngine;
+
+/// <summary>
+/// Submits jobs to a (Son of) Grid Engine cell: renders a batch script, submits it with <c>qsub -terse</c> and every option
+/// as an argument, and answers status for many jobs with one <c>qstat -u '*' -xml</c> and one read of the accounting file.
+/// A sweep is one array job (<c>-t 1-N -tc K</c>). Every tool call has a timeout; a qmaster that does not answer is retried
+/// with back-off.
+/// </summary>
+public sealed class GridEngineJobRunner : JobRunner
+{
+    /// <summary>The fully qualified module name.</summary>
+    public const string ModuleName = "flepimop2.job.gridengine";
+
+    private const string OutputKey = "output";
+    private const string OutputPatternKey = "output_pattern";
+    private const string AfterKey = "after_job_ids";
+
+    private static readonly string[] OwnKeys =
+    [
+        "module", "options", "queue", "slots", "parallel-environment", "h_rt", "time", "h_vmem", "memory", "project", "chdir", "debug",
+        "pre-commands", "post-commands", "qsub-options", "script-directory", "executable", "max-parallel",
+    ];
+
+    private static readonly ProcessRunner GridEngineProcesses = new(TimeProvider.System, "is the Grid Engine qmaster up?");
+
+    private readonly JsonObject _extra;
+    private readonly JsonNode? _optionsNode;
+    private readonly TimeProvider _clock;
+    private readonly IProcessRunner _processes;
+    private readonly Func<string, string?> _findTool;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">The options; the cell's defaults when null.</param>
+    /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
+    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; the exception names the field and the value.</exception>
+    public GridEngineJobRunner(GridEngineJobOptions? options = null, TimeProvider? clock = null)
+        : this(options ?? new GridEngineJobOptions(), [], null, clock ?? TimeProvider.System, GridEngineProcesses, FindOnPath)
+    {
+    }
+
+    internal GridEngineJobRunner(GridEngineJobOptions options, JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool)
+    {
+        Options = GridEngineOptionsValidator.Normalize(options);
+        _extra = extra;
+        _optionsNode = optionsNode;
+        _clock = clock;
+        _processes = processes;
+        _findTool = findTool;
+    }
+
+    /// <inheritdoc/>
+    public override string Module => ModuleName;
+
+    /// <summary>The runner's options, normalized (memory as <c>4G</c>, <c>h_rt</c> as <c>H:MM:SS</c>).</summary>
+    public GridEngineJobOptions Options { get; }
+
+    /// <summary>How long after submission a job neither qstat nor the accounting file knows still counts as pending.</summary>
+    public TimeSpan SubmissionGraceWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one call of a Grid Engine tool may take before it is stopped and the operation fails.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The cell's accounting file: <c>$SGE_ROOT/$SGE_CELL/common/accounting</c>, with Debian's <c>/var/lib/gridengine</c>
+    /// and <c>default</c> when the environment does not set them.
+    /// </summary>
+    public string AccountingFile { get; init; } = Path.Combine(
+        Environment.GetEnvironmentVariable("SGE_ROOT") is { Length: > 0 } root ? root : "/var/lib/gridengine",
+        Environment.GetEnvironmentVariable("SGE_CELL") is { Length: > 0 } cell ? cell : "default",
+        "common",
+        "accounting");
+
+    /// <inheritdoc/>
+    public override string? Executable => Options.Executable;
+
+    /// <summary>
+    /// Builds a runner from its configuration mapping (keys <c>queue</c>, <c>slots</c>, <c>parallel-environment</c>,
+    /// <c>h_rt</c> or <c>time</c>, <c>h_vmem</c> or <c>memory</c>, <c>project</c>, <c>chdir</c>, <c>debug</c>,
+    /// <c>pre-commands</c>, <c>post-commands</c>, <c>qsub-options</c>, <c>script-directory</c>, <c>executable</c>,
+    /// <c>max-parallel</c>).
+    /// </summary>
+    /// <param name="configuration">The mapping; unknown keys are kept and written back by <see cref="ToConfiguration"/>.</param>
+    /// <param name="clock">The clock; the system clock when null.</param>
+    /// <returns>The runner.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; every problem is named, with its field and value.</exception>
+    public static GridEngineJobRunner FromConfiguration(JsonObject configuration, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var reader = new OptionReader(configuration);
+        var options = new GridEngineJobOptions
+        {
+            Queue = reader.OptionalString("queue"),
+            Slots = reader.PositiveInt("slots"),
+            ParallelEnvironment = reader.OptionalString("parallel-environment"),
+            Time = ScalarOption(reader, reader.Get("h_rt") is null && reader.Get("time") is not null ? "time" : "h_rt", "a time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
+            Memory = ScalarOption(reader, reader.Get("h_vmem") is null && reader.Get("memory") is not null ? "memory" : "h_vmem", "a size like 4G, 500M or a number of megabytes"),
+            Project = reader.OptionalString("project"),
+            Chdir = reader.OptionalString("chdir"),
+            Debug = reader.Bool("debug", fallback: false),
+            PreCommands = reader.LinesOrBlock("pre-commands"),
+            PostCommands = reader.LinesOrBlock("post-commands"),
+            QsubOptions = ReadQsubOptions(reader),
+            ScriptDirectory = reader.OptionalString("script-directory"),
+            Executable = reader.OptionalString("executable"),
+            MaxParallel = reader.PositiveInt("max-parallel"),
+        };
+
+        reader.ThrowIfAny(GridEngineOptionsValidator.Problems(options));
+        var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
+        return new GridEngineJobRunner(options, extra, configuration["options"]?.DeepClone(), clock ?? TimeProvider.System, GridEngineProcesses, FindOnPath);
+    }
+
+    /// <summary>The configuration, with names as in the YAML entry (underscores for the multi-word ones, as the store writes them), plus any unknown keys.</summary>
+    /// <returns>A new JSON object.</returns>
+    public override JsonObject ToConfiguration()
+    {
+        var config = new JsonObject
+        {
+            ["module"] = ModuleName,
+            ["options"] = _optionsNode?.DeepClone(),
+            ["queue"] = Options.Queue,
+            ["slots"] = Options.Slots,
+            [OptionReader.Stored("parallel-environment")] = Options.ParallelEnvironment,
+            ["h_rt"] = Options.Time,
+            ["h_vmem"] = Options.Memory,
+            ["project"] = Options.Project,
+        };
+        if (Options.Chdir is not null)
+        {
+            config["chdir"] = Options.Chdir;
+        }
+
+        config["debug"] = Options.Debug;
+        config[OptionReader.Stored("pre-commands")] = new JsonArray([.. Options.PreCommands.Select(l => (JsonNode?)l)]);
+        config[OptionReader.Stored("post-commands")] = new JsonArray([.. Options.PostCommands.Select(l => (JsonNode?)l)]);
+        config[OptionReader.Stored("qsub-options")] = new JsonObject(Options.QsubOptions.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)(kv.Value ?? string.Empty))));
+        config[OptionReader.Stored("script-directory")] = Options.ScriptDirectory;
+        config["executable"] = Options.Executable;
+        if (Options.MaxParallel is { } max)
+        {
+            config[OptionReader.Stored("max-parallel")] = max;
+        }
+
+        return OptionReader.WithUnknownKeys(config, _extra);
+    }
+
+    /// <summary>The job's output file (both streams); for a sweep, every task's.</summary>
+    /// <param name="handle">The job.</param>
+    /// <returns>Absolute paths, recorded at submission.</returns>
+    public override IReadOnlyList<string> GetLogFiles(JobHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (handle.SweepSize is { } size)
+        {
+            return [.. Enumerable.Range(0, size).SelectMany(position => GetTaskLogFilesCore(handle, position))];
+        }
+
+        return handle.MetadataText(OutputKey) is { } output ? [output] : [];
+    }
+
+    /// <summary>
+    /// A program path must be an executable file, relative to the job's working directory; a bare name is left to the
+    /// node's PATH (the job gets the submitter's environment, and pre-commands may change it).
+    /// </summary>
+    /// <param name="program">The program, as the command gives it.</param>
+    /// <returns>What is wrong, or null.</returns>
+    public override string? ProgramProblem(string program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (!program.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(program, Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory));
+        return Executables.IsExecutableFile(path) ? null : NotExecutable(program);
+    }
+
+    /// <summary>One task's output file: the pattern recorded at submission with its Grid Engine task number.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="position">The task's position in the sweep.</param>
+    /// <returns>Absolute paths; none when the handle records no pattern.</returns>
+    protected override IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return handle.MetadataText(OutputPatternKey) is { } pattern
+            ? [pattern.Replace("$TASK_ID", (position + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)]
+            : [];
+    }
+
+    /// <inheritdoc/>
+    protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
+    {
+        var issues = MissingTools("qsub");
+        if (Options.Chdir is { } chdir && !Directory.Exists(chdir))
+        {
+            issues.Add(new ValidationIssue($"working directory '{chdir}' does not exist", "missing_directory", new Dictionary<string, string> { ["chdir"] = chdir }));
+        }
+
+        return issues;
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<ValidationIssue>(ValidateSubmit());
+        foreach (var dependency in request.After.Where(d => d.Predecessor.Backend == Backend && !QsubParser.IsJobId(d.Predecessor.JobId)))
+        {
+            issues.Add(new ValidationIssue($"{dependency.Predecessor.Key} has no Grid Engine job id on record to wait for", "invalid_dependency", new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+        }
+
+        return issues;
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools("qstat", "qdel");
+
+    /// <inheritdoc/>
+    protected override async Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var chdir = Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory);
+        var predecessors = request.After
+            .Select(d => new GridEnginePredecessor(d.Predecessor.Key, d.Predecessor.JobId, d.Predecessor.SweepSize ?? 1, d.Condition))
+            .ToList();
+        var holdIds = predecessors.Select(p => p.JobId).Distinct(StringComparer.Ordinal).ToList();
+        var program = Program(request);
+        string scriptPath;
+        string? table = null;
+        GridEngineScript script;
+        string output;
+        int? tasks = null;
+        int? limit = null;
+        if (request.Tasks is { } sweep)
+        {
+            // The node reads the table, so by default it goes under the job's working directory, which a cluster's nodes share.
+            var directory = Options.ScriptDirectory is { } configured ? Path.GetFullPath(configured) : Path.Combine(chdir, ".flepimop2_cache", "job", "gridengine");
+            var stem = Path.Combine(Directory.CreateDirectory(directory).FullName, $"{JobKey.Sanitize(GridEngineScriptRenderer.JobName(sweep))}.{JobIds.New()}");
+            table = stem + ".tasks";
+            script = GridEngineScriptRenderer.RenderSweep(Options, sweep, table, request.TaskCount ?? sweep.Count, predecessors);
+            TaskTable.Write(table, [.. sweep.Select(t => t.CommandLine(program))], request.TaskIndices);
+            scriptPath = stem + ".sh";
+            output = Path.Join(chdir, "gridengine-$JOB_ID.$TASK_ID.out");
+            tasks = sweep.Count;
+            limit = request.MaxParallel ?? Options.MaxParallel;
+        }
+        else
+        {
+            script = GridEngineScriptRenderer.Render(Options, request.Command.CommandLine(program), request.Command, predecessors);
+            var directory = Options.ScriptDirectory is { } configured
+                ? Directory.CreateDirectory(Path.GetFullPath(configured)).FullName
+                : Directory.CreateTempSubdirectory("flepimop2-gridengine-").FullName;
+            scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
+            output = Path.Join(chdir, "gridengine-$JOB_ID.out");
+        }
+
+        await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
+        var argv = GridEngineCommandLines.Qsub(Options, scriptPath, script.JobName, chdir, output, tasks, limit, holdIds);
+        if (request.DryRun)
+        {
+            var details = new Dictionary<string, string>
+            {
+                ["script"] = scriptPath,
+                ["chdir"] = chdir,
+                ["job_name"] = script.JobName,
+                [OutputKey] = output,
+            };
+            if (table is not null)
+            {
+                details["task_table"] = table;
+                details["tasks"] = tasks!.Value.ToString(CultureInfo.InvariantCulture);
+                details["max_parallel"] = limit?.ToString(CultureInfo.InvariantCulture) ?? "all";
+            }
+
+            return new JobDryRun(ShellQuote.Join(argv), details);
+        }
+
+        var submittedAt = IsoTime.Now(_clock);
+        var jobId = await Client().SubmitAsync(argv, scriptPath, cancellationToken).ConfigureAwait(false);
+        var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
+        {
+            ["script"] = scriptPath,
+            ["job_name"] = script.JobName,
+            ["chdir"] = chdir,
+        };
+        if (table is not null)
+        {
+            metadata["task_table"] = table;
+            metadata[OutputPatternKey] = output.Replace("$JOB_ID", jobId, StringComparison.Ordinal);
+            metadata[SweepInfo.Key] = SweepInfo.Of(request, limit).ToJson();
+        }
+        else
+        {
+            metadata[OutputKey] = output.Replace("$JOB_ID", jobId, StringComparison.Ordinal);
+        }
+
+        if (predecessors.Count > 0)
+        {
+            metadata[AfterKey] = new JsonObject(predecessors.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.JobId)));
+        }
+
+        return new JobHandle(jobId, Backend) { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
+        (await StatusManyCoreAsync([handle], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Asks Grid Engine about many jobs at once: one <c>qstat -u '*' -xml</c> for every live job and task, and one read of
+    /// the accounting file for every ended one, never a call per job. Jobs found in an error state (<c>Eqw</c>) are failed:
+    /// one <c>qstat -j</c> gives their reasons and one <c>qdel</c> deletes them, as they would otherwise wait forever.
+    /// </summary>
+    /// <param name="handles">The jobs, at least one.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>One result per handle, in order.</returns>
+    /// <exception cref="JobBackendException">A query failed: no status is made up, so callers keep what they knew.</exception>
+    protected override async Task<IReadOnlyList<JobStatusResult>> StatusManyCoreAsync(IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        var client = Client();
+        var results = new JobStatusResult[handles.Count];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < handles.Count; i++)
+        {
+            if (QsubParser.IsJobId(handles[i].JobId))
+            {
+                ids.Add(handles[i].JobId);
+                ids.UnionWith(Predecessors(handles[i]).Values);
+            }
+            else
+            {
+                results[i] = new JobStatusResult(handles[i], JobStatus.FinishedUnknown) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"'{handles[i].JobId}' is not a Grid Engine job id" } };
+            }
+        }
+
+        var live = await client.LiveAsync(cancellationToken).ConfigureAwait(false);
+        var ended = await client.AccountingAsync(ids, cancellationToken).ConfigureAwait(false);
+        var inError = live.Values.Where(r => ids.Contains(r.JobId) && GridEngineStates.IsError(r.State)).ToList();
+        IReadOnlyDictionary<string, string> reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (inError.Count > 0)
+        {
+            reasons = await client.ErrorReasonsAsync([.. inError.Select(r => r.JobId).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            await client.DeleteAsync([.. inError.Select(r => QstatXmlParser.Key(r.JobId, r.Task))], cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = new GridEngineStatusContext(
+            _clock.GetUtcNow(),
+            SubmissionGraceWindow,
+            GridEngineOptionsValidator.Seconds(Options.Time),
+            Options.Memory is { } memory && Slurm.Internal.SlurmMemory.TryParse(memory, out var m) ? (long)(m.Kilobytes * 1024) : null,
+            reasons);
+        var liveJobs = live.Values.Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
+        var failedJobs = ended.Values.Where(r => GridEngineStates.Ended(r.Failed, r.ExitStatus) == JobStatus.Failed).Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < handles.Count; i++)
+        {
+            var handle = handles[i];
+            if (results[i] is not null)
+            {
+                continue;
+            }
+
+            results[i] = handle.SweepSize is { } size
+                ? SweepStatus(handle, size, live, ended, liveJobs, failedJobs, context)
+                : Explain(GridEngineStatusResolver.Resolve(handle, handle.JobId, live.GetValueOrDefault(handle.JobId), ended.GetValueOrDefault(handle.JobId), context), handle, failedJobs);
+        }
+
+        return results;
+    }
+
+    /// <summary>Deletes a job; for a sweep, every task of its array job.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    protected override async Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken)
+    {
+        if (!QsubParser.IsJobId(handle.JobId))
+        {
+            throw new JobBackendException($"cannot cancel '{handle.JobId}': it is not a Grid Engine job id");
+        }
+
+        await Client().DeleteAsync([handle.JobId], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken)
+    {
+        if (!QsubParser.IsJobId(handle.JobId))
+        {
+            throw new JobBackendException($"cannot cancel task {task} of {handle.Key}: '{handle.JobId}' is not a Grid Engine job id");
+        }
+
+        await Client().DeleteTaskAsync(handle.JobId, task + 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The predecessors a handle records: key to Grid Engine job id.</summary>
+    private static Dictionary<string, string> Predecessors(JobHandle handle)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (handle.Metadata.GetValueOrDefault(AfterKey) is JsonObject map)
+        {
+            foreach (var (key, value) in map)
+            {
+                if (JsonText.Of(value) is { } id && QsubParser.IsJobId(id))
+                {
+                    result[key] = id;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Says why a job with predecessors waits, or ended without running: a job that ended with the dependency check's exit
+    /// code while a predecessor that had to succeed failed was ended by that check, before its step ran.
+    /// </summary>
+    private static JobStatusResult Explain(JobStatusResult result, JobHandle handle, HashSet<string> failedJobs)
+    {
+        var after = handle.After;
+        if (after.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = Predecessors(handle);
+        string? explained = null;
+        if (result.Status == JobStatus.Pending && JsonText.Of(result.Detail.GetValueOrDefault("state")) is { } state && state.Contains('h', StringComparison.Ordinal))
+        {
+            explained = $"waiting for {string.Join(", ", after.Select(a => a.Key))}";
+        }
+        else if (result.Status == JobStatus.Failed && JsonText.Int64(result.Detail.GetValueOrDefault("exit_code")) == GridEngineScriptRenderer.DependencyFailedExitCode)
+        {
+            var failed = after.Where(a => a.Condition == DependencyCondition.Succeeded && ids.TryGetValue(a.Key, out var id) && failedJobs.Contains(id)).Select(a => a.Key).ToList();
+            explained = failed.Count > 0 ? $"dependency {string.Join(", ", failed)} failed (it did not run)" : null;
+        }
+
+        if (explained is null)
+        {
+            return result;
+        }
+
+        var detail = new Dictionary<string, JsonNode?>(result.Detail.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())), StringComparer.Ordinal)
+        {
+            ["reason"] = explained,
+        };
+        return result with { Detail = detail };
+    }
+
+    /// <summary>Each task of a sweep decided as an ordinary job (Grid Engine task <c>position + 1</c>), then the whole.</summary>
+    private static JobStatusResult SweepStatus(
+        JobHandle handle,
+        int size,
+        Dictionary<string, GridEngineLiveRow> live,
+        Dictionary<string, GridEngineAccountingRecord> ended,
+        HashSet<string> liveJobs,
+        HashSet<string> failedJobs,
+        GridEngineStatusContext context)
+    {
+        var known = liveJobs.Contains(handle.JobId) || ended.Values.Any(r => r.JobId == handle.JobId);
+        var tasks = new SweepTaskStatus[size];
+        for (var position = 0; position < size; position++)
+        {
+            var key = QstatXmlParser.Key(handle.JobId, position + 1);
+            var row = live.GetValueOrDefault(key);
+            var record = ended.GetValueOrDefault(key);
+            JobStatusResult result;
+            if (row is null && record is null && known)
+            {
+                // The array is known, this task is not: it ended a moment ago (its record is not written yet) while others
+                // still run, or, once none runs, it was deleted before it started, which leaves no record.
+                result = liveJobs.Contains(handle.JobId)
+                    ? new JobStatusResult(handle, JobStatus.Running) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = "it has left qstat; its accounting record is not written yet" } }
+                    : new JobStatusResult(handle, JobStatus.FinishedUnknown) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"Grid Engine has no record of task {position + 1} of job {handle.JobId}: it was deleted before it started" } };
+            }
+            else
+            {
+                result = Explain(GridEngineStatusResolver.Resolve(handle, key, row, record, context), handle, failedJobs);
+            }
+
+            tasks[position] = new SweepTaskStatus(position, result.Status)
+            {
+                BackendId = key,
+                ExitCode = result.Status.IsFinished() && JsonText.Int64(result.Detail.GetValueOrDefault("exit_code")) is { } code ? (int)code : null,
+                Detail = result.Detail,
+            };
+        }
+
+        var sweep = new SweepStatus(tasks);
+        var whole = new JobStatusResult(handle, sweep.Overall) { Detail = new Dictionary<string, JsonNode?> { ["job_id"] = handle.JobId }, Sweep = sweep };
+        return SweepInfo.Of(handle) is { } info ? info.Relabel(whole) : whole;
+    }
+
+    private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+
+    private static string? ScalarOption(OptionReader reader, string field, string expected)
+    {
+        var node = reader.Get(field);
+        return node switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
+            _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType(field, expected, OptionReader.Describe(node)), null),
+        };
+    }
+
+    private static Dictionary<string, string?> ReadQsubOptions(OptionReader reader)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        switch (reader.Get("qsub-options"))
+        {
+            case null:
+                return result;
+            case JsonObject map:
+                foreach (var (key, value) in map)
+                {
+                    result[key] = value switch
+                    {
+                        null => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
+                        JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
+                        _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType($"qsub-options.{key}", "a single value", OptionReader.Describe(value)), null),
+                    };
+                }
+
+                return result;
+            case var other:
+                return reader.Fail(Flepimop2ConfigurationException.WrongType("qsub-options", "a mapping of qsub option names to values", OptionReader.Describe(other)), result);
+        }
+    }
+
+    /// <summary>The argv prefix that starts flepimop2, when a command of the request runs it (a program runs as it is).</summary>
+    private IReadOnlyList<string> Program(JobRequest request) => !request.RunsFlepimop2 ? [] : Options.Executable switch
+    {
+        null => Executables.CurrentProgram(),
+        var exe when exe.Contains('/', StringComparison.Ordinal) => [Path.GetFullPath(exe)],
+        var exe => [exe],
+    };
+
+    private GridEngineClient Client() => new(_processes, _clock, CommandTimeout, AccountingFile);
+
+    private List<ValidationIssue> MissingTools(params string[] tools) =>
+        tools
+            .Where(tool => _findTool(tool) is null)
+            .Select(tool => new ValidationIssue(
+                $"'{tool}' was not found on PATH; the gridengine runner needs the Grid Engine client tools",
+                "missing_executable",
+                new Dictionary<string, string> { ["executable"] = tool }))
+            .ToList();
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using Flepimop2.Internal;
+
+namespace Flepimop2.Jobs.Internal;
+
+/// <summary>
+/// What every scheduler's batch script shares, whatever its directives: the command line with every token shell-quoted,
+/// the check that each token can pass through a script exactly, and the body that runs the pre-commands, the command and
+/// the post-commands (in a subshell) and ends with the command's own exit code. Pure: it touches no file.
+/// </summary>
+internal static class BatchScript
+{
+    /// <summary>The variable that holds the command's exit code while the post-commands run.</summary>
+    public const string ExitVariable = "flepimop2_exit_code";
+
+    /// <summary>The array a sweep's script reads its task's argv into (see <see cref="Sweeps.TaskTable.BashReader"/>).</summary>
+    public const string ArgvVariable = "flepimop2_argv";
+
+    /// <summary>The command line that runs a sweep task's argv, read into <see cref="ArgvVariable"/>.</summary>
+    public const string SweepCommandLine = "\"${" + ArgvVariable + "[@]}\"";
+
+    /// <summary>Why the script sets no <c>-e</c> or <c>-u</c>, as a comment.</summary>
+    public const string Preamble =
+        "# No `set -e`/`set -u`: pre-commands run as in a login shell (site setup scripts often touch unset\n" +
+        "# variables); the job ends with the command's exit code whatever the post-commands do.\n";
+
+    /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
+    /// <param name="argv">The command and its arguments, at least one token.</param>
+    /// <returns>One line of shell text that runs exactly <paramref name="argv"/>.</returns>
+    public static string CommandLine(IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        var first = ShellQuote.Quote(argv[0]);
+        if (first == argv[0] && first.Contains('=', StringComparison.Ordinal))
+        {
+            first = $"'{first}'";
+        }
+
+        return string.Join(' ', [first, .. argv.Skip(1).Select(ShellQuote.Quote)]);
+    }
+
+    /// <summary>
+    /// Refuses tokens a script cannot carry exactly: a newline or another control character (a tab passes) would be read
+    /// by the scheduler's own scan of the script, or end the line.
+    /// </summary>
+    /// <param name="argvs">The argument lists rendered into the script.</param>
+    /// <exception cref="Flepimop2ValidationException">A token holds such a character; every one is named.</exception>
+    public static void CheckArguments(IEnumerable<IReadOnlyList<string>> argvs)
+    {
+        ArgumentNullException.ThrowIfNull(argvs);
+        var issues = argvs
+            .SelectMany(argv => argv.Select((token, index) => (token, index)))
+            .Where(t => t.token.Any(c => char.IsControl(c) && c != '\t'))
+            .DistinctBy(t => t.token)
+            .Select(t => new ValidationIssue(
+                $"argument {t.index} contains a newline or other control character, which a batch script cannot pass on exactly",
+                "unsafe_argument",
+                new Dictionary<string, string> { ["argument"] = t.token.ReplaceLineEndings("\\n") }))
+            .ToList();
+        if (issues.Count > 0)
+        {
+            throw new Flepimop2ValidationException(issues);
+        }
+    }
+
+    /// <summary>
+    /// Appends the end of a script: <c>set -x</c> when <paramref name="debug"/>, the pre-commands, the command line, the
+    /// post-commands in a subshell (so that an <c>exit</c> or <c>set -e</c> in one cannot replace the command's exit code), and
+    /// the exit with the command's code.
+    /// </summary>
+    /// <param name="script">The script so far.</param>
+    /// <param name="debug">Trace the rest of the script.</param>
+    /// <param name="preCommands">Shell lines run before the command.</param>
+    /// <param name="commandLine">The command line (see <see cref="CommandLine"/>, or <see cref="SweepCommandLine"/>).</param>
+    /// <param name="postCommands">Shell lines run after it.</param>
+    /// <returns><paramref name="script"/>.</returns>
+    public static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string commandLine, IReadOnlyList<string> postCommands)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(preCommands);
+        ArgumentNullException.ThrowIfNull(postCommands);
+        if (debug)
+        {
+            script.Append("set -x\n");
+        }
+
+        foreach (var line in preCommands)
+        {
+            script.Append(line).Append('\n');
+        }
+
+        script.Append(commandLine).Append('\n')
+            .Append(ExitVariable).Append("=$?\n");
+        if (postCommands.Count > 0)
+        {
+            script.Append("(\n");
+            foreach (var line in postCommands)
+            {
+                script.Append(line).Append('\n');
+            }
+
+            script.Append(")\n");
+        }
+
+        return script.Append("exit \"$").Append(ExitVariable).Append("\"\n");
+    }
+}
