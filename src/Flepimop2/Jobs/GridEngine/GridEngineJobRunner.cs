@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.GridEngine.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Processes;
 using Flepimop2.Sweeps;
 
@@ -362,7 +363,7 @@ public sealed class GridEngineJobRunner : JobRunner
             _clock.GetUtcNow(),
             SubmissionGraceWindow,
             GridEngineOptionsValidator.Seconds(Options.Time),
-            Options.Memory is { } memory && Slurm.Internal.SlurmMemory.TryParse(memory, out var m) ? (long)(m.Kilobytes * 1024) : null,
+            Options.Memory is { } memory && MemoryRequest.TryParse(memory, out var m) ? (long)(m.Kilobytes * 1024) : null,
             reasons);
         var liveJobs = live.Values.Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
         var failedJobs = ended.Values.Where(r => GridEngineStates.Ended(r.Failed, r.ExitStatus) == JobStatus.Failed).Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Processes;
 using Flepimop2.Sweeps;
@@ -565,11 +566,11 @@ public sealed class SlurmJobRunner : JobRunner
     /// The limit and memory these options ask Slurm for, as accounting would show them; memory only for a job on one node,
     /// where the request is the job's whole.
     /// </summary>
-    private static SlurmUsage RequestedUsage(SlurmJobOptions options)
+    private static JobUsage RequestedUsage(SlurmJobOptions options)
     {
-        var time = SlurmTime.TryParse(options.Time, out var limit) ? limit : (SlurmTime?)null;
-        long? memory = options.Nodes is null or 1 && SlurmMemory.TryParse(options.Memory, out var request) ? (long)(request.Kilobytes * 1024) : null;
-        return new SlurmUsage(
+        var time = WallTime.TryParse(options.Time, out var limit) ? limit : (WallTime?)null;
+        long? memory = options.Nodes is null or 1 && MemoryRequest.TryParse(options.Memory, out var request) ? (long)(request.Kilobytes * 1024) : null;
+        return new JobUsage(
             TimeLimit: time is { IsUnlimited: true } ? "UNLIMITED" : time?.ToString(),
             TimeLimitSeconds: time is { IsUnlimited: false } t ? t.TotalSeconds : null,
             ReqMemBytes: memory);

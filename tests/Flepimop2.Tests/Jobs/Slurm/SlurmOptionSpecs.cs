@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Tests.Support;
@@ -61,7 +62,7 @@ public sealed class SlurmOptionSpecs
             pair =>
             {
                 var (amount, unit) = pair;
-                return SlurmMemory.TryParse($"{amount}{unit}", out var memory)
+                return MemoryRequest.TryParse($"{amount}{unit}", out var memory)
                     && memory.ToString() == $"{amount}{unit.ToUpperInvariant()}";
             });
 
@@ -74,7 +75,7 @@ public sealed class SlurmOptionSpecs
                 var ((whole, fraction), unit) = t;
                 var text = $"{(whole + fraction).ToString(System.Globalization.CultureInfo.InvariantCulture)}{unit}";
                 var kilobytes = (whole + fraction) * (1L << (10 * "KMGT".IndexOf(unit, StringComparison.Ordinal)));
-                return SlurmMemory.TryParse(text, out var memory)
+                return MemoryRequest.TryParse(text, out var memory)
                     && memory.Kilobytes == kilobytes
                     && memory.Unit != unit;
             });
@@ -143,12 +144,12 @@ public sealed class SlurmOptionSpecs
                 };
                 if (seconds == 0)
                 {
-                    return !SlurmTime.TryParse(text, out _);
+                    return !WallTime.TryParse(text, out _);
                 }
 
-                return SlurmTime.TryParse(text, out var time)
+                return WallTime.TryParse(text, out var time)
                     && time.TotalSeconds == seconds
-                    && SlurmTime.TryParse(time.ToString(), out var again)
+                    && WallTime.TryParse(time.ToString(), out var again)
                     && again == time
                     && System.Text.RegularExpressions.Regex.IsMatch(time.ToString(), @"^[0-9]+-[0-9]{2}:[0-9]{2}:[0-9]{2}$");
             });

@@ -1,3 +1,4 @@
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
@@ -68,7 +69,7 @@ public sealed class SlurmOutputParsingSpecs
 
         var rows = SacctParser.Parse(Printed);
 
-        var usage = new SlurmUsage(0, "UNLIMITED", null, null, 50 * MiB, 0.001, 1);
+        var usage = new JobUsage(0, "UNLIMITED", null, null, 50 * MiB, 0.001, 1);
         Assert.Equal(["1", "2", "3", "5"], rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(new SlurmJobRow("1", "COMPLETED", 0, 0, "00:00:00", "vm", Usage: usage), rows["1"]);
         Assert.Equal(new SlurmJobRow("2", "FAILED", 7, 0, "00:00:00", "vm", Usage: usage with { TotalCpuSeconds = 0.002 }), rows["2"]);
@@ -98,11 +99,11 @@ public sealed class SlurmOutputParsingSpecs
         var rows = SacctParser.Parse(Printed);
 
         Assert.Equal(["8016", "8017", "8018", "8026", "8027"], rows.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new SlurmJobRow("8016", "FAILED", 0, 9, "00:00:02", "vm", Usage: new SlurmUsage(2, "UNLIMITED", null, 322180 * KiB, 100 * MiB, 0.001, 1)), rows["8016"]);
-        Assert.Equal(new SlurmUsage(6, "UNLIMITED", null, 219580 * KiB, 500 * MiB, 0.193, 1), rows["8017"].Usage);
-        Assert.Equal(new SlurmUsage(6, "UNLIMITED", null, 4632 * KiB, 50 * MiB, 3.8, 2), rows["8018"].Usage);
-        Assert.Equal(new SlurmUsage(2, "UNLIMITED", null, 4604 * KiB, 120 * MiB, 0.973, 2), rows["8026"].Usage);
-        Assert.Equal(new SlurmUsage(4, "UNLIMITED", null, 166988 * KiB, 400 * MiB, 1.35, 2), rows["8027"].Usage);
+        Assert.Equal(new SlurmJobRow("8016", "FAILED", 0, 9, "00:00:02", "vm", Usage: new JobUsage(2, "UNLIMITED", null, 322180 * KiB, 100 * MiB, 0.001, 1)), rows["8016"]);
+        Assert.Equal(new JobUsage(6, "UNLIMITED", null, 219580 * KiB, 500 * MiB, 0.193, 1), rows["8017"].Usage);
+        Assert.Equal(new JobUsage(6, "UNLIMITED", null, 4632 * KiB, 50 * MiB, 3.8, 2), rows["8018"].Usage);
+        Assert.Equal(new JobUsage(2, "UNLIMITED", null, 4604 * KiB, 120 * MiB, 0.973, 2), rows["8026"].Usage);
+        Assert.Equal(new JobUsage(4, "UNLIMITED", null, 166988 * KiB, 400 * MiB, 1.35, 2), rows["8027"].Usage);
         Assert.Equal(3.1463, rows["8016"].Usage!.MemoryEfficiency);
         Assert.Equal(0.3167, rows["8018"].Usage!.CpuEfficiency);
         Assert.Equal(0.4077, rows["8027"].Usage!.MemoryEfficiency);
@@ -124,10 +125,10 @@ public sealed class SlurmOutputParsingSpecs
 
         var rows = SacctParser.Parse(Printed);
 
-        Assert.Equal(new SlurmUsage(11, "00:01:00", 60, null, 50 * MiB, 0, 1), rows["8020"].Usage);
-        Assert.Equal(new SlurmUsage(8, "365-00:00:00", 365 * 86_400, null, 50 * MiB, 0, 1), rows["8025"].Usage);
-        Assert.Equal(new SlurmUsage(0, "Partition_Limit", null, null, 50 * MiB, 0, 1), rows["8021"].Usage);
-        Assert.Equal(new SlurmUsage(0, "UNLIMITED", null, null, MiB * 1024, 0.001, 1), rows["8028"].Usage);
+        Assert.Equal(new JobUsage(11, "00:01:00", 60, null, 50 * MiB, 0, 1), rows["8020"].Usage);
+        Assert.Equal(new JobUsage(8, "365-00:00:00", 365 * 86_400, null, 50 * MiB, 0, 1), rows["8025"].Usage);
+        Assert.Equal(new JobUsage(0, "Partition_Limit", null, null, 50 * MiB, 0, 1), rows["8021"].Usage);
+        Assert.Equal(new JobUsage(0, "UNLIMITED", null, null, MiB * 1024, 0.001, 1), rows["8028"].Usage);
         Assert.Null(rows["8028"].Usage!.MemoryEfficiency);
         Assert.Null(rows["8028"].Usage!.CpuEfficiency);
     }
@@ -146,7 +147,7 @@ public sealed class SlurmOutputParsingSpecs
 
         Assert.Equal(3180 * KiB, rows["8037_0"].Usage!.MaxRssBytes);
         Assert.Equal(3208 * KiB, rows["8037_1"].Usage!.MaxRssBytes);
-        Assert.Equal(new SlurmJobRow("8037_9", "PENDING", 0, 0, "00:00:00", null, FromRange: true, Usage: new SlurmUsage(0, "UNLIMITED", null, null, 50 * MiB, 0, 1)), rows["8037_9"]);
+        Assert.Equal(new SlurmJobRow("8037_9", "PENDING", 0, 0, "00:00:00", null, FromRange: true, Usage: new JobUsage(0, "UNLIMITED", null, null, 50 * MiB, 0, 1)), rows["8037_9"]);
         Assert.False(rows.ContainsKey("8038"));
     }
 
@@ -159,7 +160,7 @@ public sealed class SlurmOutputParsingSpecs
             "9.extern|9.extern|COMPLETED|0:0|00:00:04|vm|1024K||00:00:01|1|\n");
 
         Assert.Equal(["7"], rows.Keys);
-        Assert.Equal(new SlurmUsage(4, "UNLIMITED", null, 2 * MiB, 4 * 1024 * MiB, 0.5, 1), rows["7"].Usage);
+        Assert.Equal(new JobUsage(4, "UNLIMITED", null, 2 * MiB, 4 * 1024 * MiB, 0.5, 1), rows["7"].Usage);
     }
 
     [Fact]

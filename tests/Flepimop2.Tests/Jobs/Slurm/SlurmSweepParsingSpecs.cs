@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
@@ -11,7 +12,7 @@ namespace Flepimop2.Tests.Jobs.Slurm;
 public sealed class SlurmSweepParsingSpecs
 {
     /// <summary>What sacct gives a task not started yet (or a range of them) asking 50M on 1 CPU with no time limit.</summary>
-    private static readonly SlurmUsage Waiting = new(0, "UNLIMITED", null, null, 50 * 1024 * 1024, 0, 1);
+    private static readonly JobUsage Waiting = new(0, "UNLIMITED", null, null, 50 * 1024 * 1024, 0, 1);
 
     [Theory]
     [InlineData("4211")]
@@ -424,5 +425,5 @@ public sealed class SlurmSweepParsingSpecs
     };
 
     /// <summary>A task that ran <paramref name="seconds"/> on 1 CPU of its 50M, with the peak of its batch step.</summary>
-    private static SlurmUsage Ran(long seconds, long peakKiB) => new(seconds, "UNLIMITED", null, peakKiB * 1024, 50 * 1024 * 1024, 0.002, 1);
+    private static JobUsage Ran(long seconds, long peakKiB) => new(seconds, "UNLIMITED", null, peakKiB * 1024, 50 * 1024 * 1024, 0.002, 1);
 }

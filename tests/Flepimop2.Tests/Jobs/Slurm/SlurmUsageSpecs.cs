@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
@@ -32,7 +33,7 @@ public sealed class SlurmUsageSpecs
     {
         // For a moment after a short job ends, slurmdbd has its end but not its submission: ReqMem 16?, no Timelimit.
         var partial = SacctParser.Parse("8479|8479|FAILED|0:9|00:00:01|vm||16?|00:00.001|1|\n8479.batch|8479.batch|CANCELLED by 0|0:9|00:00:01|vm|441276K||00:00.001|1|\n")["8479"];
-        var requested = new SlurmUsage(TimeLimit: "0-00:05:00", TimeLimitSeconds: 300, ReqMemBytes: 100 * 1024 * 1024);
+        var requested = new JobUsage(TimeLimit: "0-00:05:00", TimeLimitSeconds: 300, ReqMemBytes: 100 * 1024 * 1024);
 
         var bare = SlurmStatusResolver.Resolve(Handle("8479"), null, partial, Context);
         var filled = SlurmStatusResolver.Resolve(Handle("8479"), null, partial, Context with { Requested = requested });

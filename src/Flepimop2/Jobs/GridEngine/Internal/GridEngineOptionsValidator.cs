@@ -1,6 +1,6 @@
 using System.Globalization;
 using Flepimop2.Internal;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
@@ -64,12 +64,12 @@ internal static class GridEngineOptionsValidator
         Commands(problems, "pre-commands", options.PreCommands);
         Commands(problems, "post-commands", options.PostCommands);
         QsubOptions(problems, options.QsubOptions);
-        if (options.Memory is not null && !SlurmMemory.TryParse(options.Memory, out _))
+        if (options.Memory is not null && !MemoryRequest.TryParse(options.Memory, out _))
         {
             problems.Add(Error("h_vmem", $"expected a size like 4G, 500M or a number of megabytes, got '{Printable.Escape(options.Memory)}'"));
         }
 
-        if (options.Time is not null && !SlurmTime.TryParse(options.Time, out _))
+        if (options.Time is not null && !WallTime.TryParse(options.Time, out _))
         {
             problems.Add(Error("h_rt", $"expected a time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got '{Printable.Escape(options.Time)}'"));
         }
@@ -89,8 +89,8 @@ internal static class GridEngineOptionsValidator
 
         return options with
         {
-            Memory = options.Memory is null ? null : SlurmMemory.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
-            Time = options.Time is null ? null : SlurmTime.TryParse(options.Time, out var time) ? TimeText(time) : null,
+            Memory = options.Memory is null ? null : MemoryRequest.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
+            Time = options.Time is null ? null : WallTime.TryParse(options.Time, out var time) ? TimeText(time) : null,
             PreCommands = [.. options.PreCommands ?? []],
             PostCommands = [.. options.PostCommands ?? []],
             QsubOptions = new Dictionary<string, string?>(options.QsubOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),
@@ -98,14 +98,14 @@ internal static class GridEngineOptionsValidator
     }
 
     /// <summary>A time limit as <c>-l h_rt=</c> takes it: <c>H:MM:SS</c> (hours may pass 24), or <c>INFINITY</c>.</summary>
-    public static string TimeText(SlurmTime time) =>
+    public static string TimeText(WallTime time) =>
         time.IsUnlimited
             ? "INFINITY"
             : string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds / 3600}:{time.TotalSeconds / 60 % 60:D2}:{time.TotalSeconds % 60:D2}");
 
     /// <summary>Seconds of an <c>H:MM:SS</c> limit; null for <c>INFINITY</c> or text that is not one.</summary>
     public static long? Seconds(string? limit) =>
-        limit is null || !SlurmTime.TryParse(limit, out var time) || time.IsUnlimited ? null : time.TotalSeconds;
+        limit is null || !WallTime.TryParse(limit, out var time) || time.IsUnlimited ? null : time.TotalSeconds;
 
     private static void Word(List<Flepimop2ConfigurationException> problems, string field, string? value)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
@@ -61,7 +61,7 @@ internal static class GridEngineStatusResolver
     {
         var status = GridEngineStates.Ended(row.Failed, row.ExitStatus);
         var signal = row.ExitStatus > 128 && row.ExitStatus < 160 ? row.ExitStatus - 128 : (int?)null;
-        var usage = new SlurmUsage(
+        var usage = new JobUsage(
             ElapsedSeconds: row.WallclockSeconds,
             TimeLimitSeconds: context.TimeLimitSeconds,
             MaxRssBytes: row.MaxRssBytes,
@@ -72,8 +72,8 @@ internal static class GridEngineStatusResolver
         JsonObject? retry = null;
         if (row.Failed == 37 && context.TimeLimitSeconds is { } limit && row.WallclockSeconds >= limit)
         {
-            reason = $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(new SlurmTime(limit))} ({reason})";
-            retry = new JsonObject { [JobDetailKeys.RetryTime] = new SlurmTime(limit * 2).ToString() };
+            reason = $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(new WallTime(limit))} ({reason})";
+            retry = new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(limit * 2).ToString() };
         }
 
         return new JobStatusResult(handle, status)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
@@ -110,11 +111,11 @@ internal static class SacctParser
         return at < 0 ? null : state[(at + Marker.Length)..].Trim();
     }
 
-    private static SlurmUsage Usage(string[] fields, string? elapsed)
+    private static JobUsage Usage(string[] fields, string? elapsed)
     {
         var allocCpus = int.TryParse(SlurmText.Field(fields, AllocCpusField), NumberStyles.None, CultureInfo.InvariantCulture, out var cpus) ? cpus : (int?)null;
         var limit = SlurmText.Field(fields, TimelimitField);
-        return new SlurmUsage(
+        return new JobUsage(
             ElapsedSeconds: SlurmUnits.TrySeconds(elapsed, out var seconds) ? (long)seconds : null,
             TimeLimit: limit,
             TimeLimitSeconds: SlurmUnits.TrySeconds(limit, out var limitSeconds) ? (long)limitSeconds : null,

@@ -1,3 +1,4 @@
+using Flepimop2.Jobs.Internal;
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>What one line of <c>squeue</c>, <c>sacct</c> or <c>scontrol show job</c> said about a job; fields a tool does not give are null.</summary>
@@ -23,4 +24,4 @@ internal sealed record SlurmJobRow(
     string? CancelledBy = null,
     bool FromRange = false,
     int? Restarts = null,
-    SlurmUsage? Usage = null);
+    JobUsage? Usage = null);

@@ -1,4 +1,5 @@
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
@@ -43,12 +44,12 @@ internal static class SlurmOptionsValidator
             problems.Add(Error($"sbatch-options.{twice}", $"requeue is set by the 'requeue' option ({(options.Requeue.Value ? "true" : "false")}); leave '{twice}' out of sbatch-options"));
         }
 
-        if (options.Memory is not null && !SlurmMemory.TryParse(options.Memory, out _))
+        if (options.Memory is not null && !MemoryRequest.TryParse(options.Memory, out _))
         {
             problems.Add(Error("memory", $"expected a size like 4G, 500M or a number of megabytes, got '{Printable.Escape(options.Memory)}'"));
         }
 
-        if (options.Time is not null && !SlurmTime.TryParse(options.Time, out _))
+        if (options.Time is not null && !WallTime.TryParse(options.Time, out _))
         {
             problems.Add(Error("time", $"expected a Slurm time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got '{Printable.Escape(options.Time)}'"));
         }
@@ -68,8 +69,8 @@ internal static class SlurmOptionsValidator
 
         return options with
         {
-            Memory = options.Memory is null ? null : SlurmMemory.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
-            Time = options.Time is null ? null : SlurmTime.TryParse(options.Time, out var time) ? time.ToString() : null,
+            Memory = options.Memory is null ? null : MemoryRequest.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
+            Time = options.Time is null ? null : WallTime.TryParse(options.Time, out var time) ? time.ToString() : null,
             PreCommands = [.. options.PreCommands ?? []],
             PostCommands = [.. options.PostCommands ?? []],
             SbatchOptions = new Dictionary<string, string?>(options.SbatchOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),

@@ -1,3 +1,4 @@
+using Flepimop2.Jobs.Internal;
 namespace Flepimop2.Jobs.Slurm.Internal;
 
 /// <summary>What <see cref="SlurmStatusResolver"/> needs beside the tools' rows.</summary>
@@ -16,4 +17,4 @@ internal sealed record SlurmStatusContext(
     string? Cluster,
     string AccountingSource = "sacct",
     string? Note = null,
-    SlurmUsage? Requested = null);
+    JobUsage? Requested = null);

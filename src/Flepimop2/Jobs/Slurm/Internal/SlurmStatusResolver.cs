@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
@@ -160,7 +161,7 @@ internal static class SlurmStatusResolver
     internal static (string? Reason, JsonObject? Retry) Ending(SlurmJobRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var usage = row.Usage ?? new SlurmUsage();
+        var usage = row.Usage ?? new JobUsage();
         var peak = usage.MaxRssBytes;
         var limit = usage.ReqMemBytes;
         if (row.State == "OUT_OF_MEMORY")
@@ -185,7 +186,7 @@ internal static class SlurmStatusResolver
         {
             var reason = usage.TimeLimit is { } text && usage.TimeLimitSeconds is not null ? $"ran out of time: it reached its time limit of {text}" : "ran out of time";
             var basis = usage.TimeLimitSeconds ?? usage.ElapsedSeconds;
-            return (reason, basis is > 0 and var seconds ? new JsonObject { [JobDetailKeys.RetryTime] = new SlurmTime(seconds * 2).ToString() } : null);
+            return (reason, basis is > 0 and var seconds ? new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(seconds * 2).ToString() } : null);
         }
 
         return (null, null);
@@ -198,8 +199,8 @@ internal static class SlurmStatusResolver
     public static JsonObject? LargestRetry(IEnumerable<IReadOnlyDictionary<string, JsonNode?>> details)
     {
         ArgumentNullException.ThrowIfNull(details);
-        SlurmMemory? memory = null;
-        SlurmTime? time = null;
+        MemoryRequest? memory = null;
+        WallTime? time = null;
         foreach (var detail in details)
         {
             if (detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry)
@@ -207,12 +208,12 @@ internal static class SlurmStatusResolver
                 continue;
             }
 
-            if (SlurmMemory.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Kilobytes > known.Kilobytes))
+            if (MemoryRequest.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Kilobytes > known.Kilobytes))
             {
                 memory = m;
             }
 
-            if (SlurmTime.TryParse(JsonText.Of(retry[JobDetailKeys.RetryTime]), out var t) && !t.IsUnlimited && (time is not { } longest || t.TotalSeconds > longest.TotalSeconds))
+            if (WallTime.TryParse(JsonText.Of(retry[JobDetailKeys.RetryTime]), out var t) && !t.IsUnlimited && (time is not { } longest || t.TotalSeconds > longest.TotalSeconds))
             {
                 time = t;
             }

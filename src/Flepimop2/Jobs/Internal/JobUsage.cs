@@ -1,4 +1,4 @@
-namespace Flepimop2.Jobs.Slurm.Internal;
+namespace Flepimop2.Jobs.Internal;
 
 /// <summary>
 /// What accounting says a job used and was given, from its allocation line and its steps' lines of <c>sacct</c>. A figure
@@ -12,7 +12,7 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <param name="ReqMemBytes">The memory it asked for (<c>ReqMem</c>), in bytes.</param>
 /// <param name="TotalCpuSeconds">CPU time used by all its steps (<c>TotalCPU</c>, user and system).</param>
 /// <param name="AllocCpus">CPUs allocated (<c>AllocCPUS</c>).</param>
-internal sealed record SlurmUsage(
+internal sealed record JobUsage(
     long? ElapsedSeconds = null,
     string? TimeLimit = null,
     long? TimeLimitSeconds = null,
@@ -32,7 +32,7 @@ internal sealed record SlurmUsage(
             : null;
 
     /// <summary>These figures, with the time limit and requested memory taken from <paramref name="requested"/> where sacct left them out.</summary>
-    public SlurmUsage FillRequest(SlurmUsage? requested) => requested is null ? this : this with
+    public JobUsage FillRequest(JobUsage? requested) => requested is null ? this : this with
     {
         TimeLimit = TimeLimit ?? requested.TimeLimit,
         TimeLimitSeconds = TimeLimit is null ? requested.TimeLimitSeconds : TimeLimitSeconds,

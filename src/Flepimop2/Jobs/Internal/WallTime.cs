@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Flepimop2.Jobs.Slurm.Internal;
+namespace Flepimop2.Jobs.Internal;
 
 /// <summary>
 /// A time limit for <c>sbatch --time</c>, in seconds, or unlimited. Parses the forms Slurm accepts
 /// (<c>M</c>, <c>M:S</c>, <c>H:M:S</c>, <c>D-H</c>, <c>D-H:M</c>, <c>D-H:M:S</c>, <c>UNLIMITED</c>) and always renders <c>D-HH:MM:SS</c>.
 /// </summary>
-internal readonly partial record struct SlurmTime(long TotalSeconds)
+internal readonly partial record struct WallTime(long TotalSeconds)
 {
     /// <summary>No limit (Slurm's <c>UNLIMITED</c> or <c>INFINITE</c>).</summary>
-    public static readonly SlurmTime Unlimited = new(-1);
+    public static readonly WallTime Unlimited = new(-1);
 
     // Large enough for any real limit (over 2700 years) and far from overflowing seconds.
     private const long MaxLeadingField = 999_999_999;
@@ -22,7 +22,7 @@ internal readonly partial record struct SlurmTime(long TotalSeconds)
     /// must be in range (hours below 24 after a day, minutes and seconds below 60). Zero is refused: to Slurm it
     /// means no limit, which is better said as <c>UNLIMITED</c>.
     /// </summary>
-    public static bool TryParse(string? text, out SlurmTime time)
+    public static bool TryParse(string? text, out WallTime time)
     {
         time = default;
         var trimmed = text?.Trim() ?? string.Empty;
@@ -86,7 +86,7 @@ internal readonly partial record struct SlurmTime(long TotalSeconds)
             return false;
         }
 
-        time = new SlurmTime(total);
+        time = new WallTime(total);
         return true;
     }
 

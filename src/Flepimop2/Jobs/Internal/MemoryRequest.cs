@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Flepimop2.Jobs.Slurm.Internal;
+namespace Flepimop2.Jobs.Internal;
 
 /// <summary>
 /// A memory request for <c>sbatch --mem</c>: a whole amount and an upper-case unit (K, M, G, T; powers of 1024).
 /// Slurm accepts only whole amounts, so a fraction is moved into a smaller unit (<c>2.5T</c> becomes <c>2560G</c>).
 /// </summary>
-internal readonly partial record struct SlurmMemory(long Amount, char Unit)
+internal readonly partial record struct MemoryRequest(long Amount, char Unit)
 {
     private const string Units = "KMGT";
 
@@ -15,7 +15,7 @@ internal readonly partial record struct SlurmMemory(long Amount, char Unit)
     public decimal Kilobytes => (decimal)Amount * Pow1024(Units.IndexOf(Unit, StringComparison.Ordinal));
 
     /// <summary>Parses <c>4G</c>, <c>500m</c>, <c>2.5T</c>, or a bare number of megabytes; the amount must be above zero.</summary>
-    public static bool TryParse(string? text, out SlurmMemory memory)
+    public static bool TryParse(string? text, out MemoryRequest memory)
     {
         memory = default;
         var match = text is null ? Match.Empty : Pattern().Match(text.Trim());
@@ -37,7 +37,7 @@ internal readonly partial record struct SlurmMemory(long Amount, char Unit)
             return false;
         }
 
-        memory = new SlurmMemory((long)amount, Units[unit]);
+        memory = new MemoryRequest((long)amount, Units[unit]);
         return true;
     }
 
