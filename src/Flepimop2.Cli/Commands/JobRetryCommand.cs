@@ -12,9 +12,6 @@ namespace Flepimop2.Cli.Commands;
 /// </summary>
 internal static class JobRetryCommand
 {
-    /// <summary>The overrides, each with the key it sets in the stored runner configuration.</summary>
-    private static readonly (string Option, string Key)[] Overrides = [("--memory", "memory"), ("--time", "time"), ("--cpus-per-task", "cpus_per_task")];
-
     public static Command Create(CliContext context)
     {
         var job = new Argument<string>("JOB") { Description = "The job to submit again: its key (slurm-4211) or bare id." };
@@ -99,25 +96,26 @@ internal static class JobRetryCommand
     /// </summary>
     private static JobRunner Override(Store.StoredJob stored, JobRunner recorded, Dictionary<string, string?> values)
     {
-        var given = Overrides.Where(o => values[o.Option] is not null).ToList();
+        var given = values.Where(v => v.Value is not null).Select(v => v.Key).ToList();
         if (given.Count == 0)
         {
             return recorded;
         }
 
-        // The runner's own record says which limits it takes: a key it writes is one it reads.
-        var known = recorded.ToConfiguration();
         var config = (JsonObject)stored.JobConfig.DeepClone();
-        foreach (var (option, key) in given)
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in given)
         {
-            if (!known.ContainsKey(key))
+            // The runner says which limits it takes, and under which key its record keeps each.
+            if (!recorded.LimitKeys.TryGetValue(option[2..], out var key))
             {
-                throw new CliUsageException($"{option}: {stored.Key} ran on {recorded.Module}, which takes no {key.Replace('_', '-')}; retry it without {option}");
+                throw new CliUsageException($"{option}: {stored.Key} ran on {recorded.Module}, which takes no {option[2..]}; retry it without {option}");
             }
 
             // A hand-written record may spell the key with dashes; the override replaces either spelling.
             config.Remove(key.Replace('_', '-'));
-            config[key] = key == "cpus_per_task" ? JsonValue.Create(int.Parse(values[option]!, System.Globalization.CultureInfo.InvariantCulture)) : values[option];
+            config[key] = option == "--cpus-per-task" ? JsonValue.Create(int.Parse(values[option]!, System.Globalization.CultureInfo.InvariantCulture)) : values[option];
+            keys[key] = option;
         }
 
         try
@@ -127,7 +125,7 @@ internal static class JobRetryCommand
         catch (Flepimop2ConfigurationException ex)
         {
             var lines = ex.Problems.Select(p =>
-                given.FirstOrDefault(g => p.Field is { } field && field.Replace('-', '_') == g.Key) is { Option: { } option }
+                p.Field is { } field && keys.TryGetValue(field.Replace('-', '_'), out var option)
                     ? $"{option} '{Output.TerminalWriter.OneLine(values[option]!)}': {p.Problem}"
                     : $"{stored.Key}'s recorded configuration: {p.Message}");
             throw new CliUsageException(string.Join("\nerror: ", lines));

@@ -248,6 +248,13 @@ public abstract class JobRunner
     public virtual JobEnvironment? PredictEnvironment() => null;
 
     /// <summary>
+    /// The limits a retry may set (<c>memory</c>, <c>time</c>, <c>cpus-per-task</c>, as <c>flepimop2 job retry</c> names
+    /// them), each with the key that holds it in this runner's stored configuration (<see cref="ToConfiguration"/>); empty
+    /// for a runner that takes no limits.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// The program this runner starts flepimop2 commands with when one is configured (its <c>executable</c>, for example
     /// the original program); null when it starts this same program.
     /// </summary>

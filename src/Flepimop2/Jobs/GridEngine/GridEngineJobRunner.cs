@@ -121,6 +121,14 @@ public sealed class GridEngineJobRunner : JobRunner
         return new GridEngineJobRunner(options, extra, configuration["options"]?.DeepClone(), clock ?? TimeProvider.System, GridEngineProcesses, FindOnPath);
     }
 
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>
+    {
+        ["memory"] = "h_vmem",
+        ["time"] = "h_rt",
+        ["cpus-per-task"] = "slots",
+    };
+
     /// <summary>The configuration, with names as in the YAML entry (underscores for the multi-word ones, as the store writes them), plus any unknown keys.</summary>
     /// <returns>A new JSON object.</returns>
     public override JsonObject ToConfiguration()

@@ -194,6 +194,14 @@ public sealed class SlurmJobRunner : JobRunner
     protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
 
     /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>
+    {
+        ["memory"] = "memory",
+        ["time"] = "time",
+        ["cpus-per-task"] = OptionReader.Stored("cpus-per-task"),
+    };
+
+    /// <inheritdoc/>
     public override string? Executable => Options.Executable;
 
     /// <summary>
