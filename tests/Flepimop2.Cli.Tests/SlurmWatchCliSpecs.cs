@@ -26,7 +26,7 @@ public sealed class SlurmWatchCliSpecs
         try
         {
             var calls = project.Combine("calls.log");
-            var environment = CountingTools(project.Combine("counting tools"), calls);
+            var environment = CountingTools.Put(project.Combine("counting tools"), calls, Tools);
 
             // Without keys: every job the store does not know to have finished, here the four just submitted.
             var watch = await CliRunner.RunAsync(project.Path, environment, "job", "watch", "--interval", "0.5");
@@ -61,27 +61,5 @@ public sealed class SlurmWatchCliSpecs
         {
             await SlurmCluster.CancelQuietlyAsync([.. jobs, sweep]);
         }
-    }
-
-    /// <summary>
-    /// Puts a stand-in for each Slurm tool first on PATH that appends its name and arguments to <paramref name="log"/> and runs
-    /// the real tool, so only this test's own calls are counted however many others use the cluster.
-    /// </summary>
-    private static Dictionary<string, string?> CountingTools(string directory, string log)
-    {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(log, string.Empty);
-        foreach (var tool in Tools)
-        {
-            var real = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-                .Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Select(dir => Path.Combine(dir, tool))
-                .First(File.Exists);
-            var path = Path.Combine(directory, tool);
-            File.WriteAllText(path, $"#!/bin/sh\nprintf '%s %s\\n' {tool} \"$*\" >> '{log}'\nexec '{real}' \"$@\"\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return new Dictionary<string, string?> { ["PATH"] = $"{directory}:{Environment.GetEnvironmentVariable("PATH")}" };
     }
 }

@@ -9,6 +9,7 @@ using System.Text;
 //   dummy process argv FILE ARGS... write the arguments, NUL-separated, to FILE, exit 0
 //   dummy process echo TEXT...      print TEXT to stdout and "err" to stderr, exit 0
 //   dummy process save-handles STORE PREFIX N   save N handles into the job store STORE through the library
+//   dummy process save-batch-handles STORE BACKEND IDS   save a handle of BACKEND (flepimop2.job.BACKEND) for each line of the file IDS
 //   dummy process allocate MB SECONDS   touch MB mebibytes (so that they are resident), hold them for SECONDS, then exit 0
 //   dummy process burn SECONDS      keep one CPU busy for SECONDS, then exit 0
 //   dummy process task DIR FAILING SECONDS   as task FLEPIMOP2_TASK_INDEX=i of a sweep: write DIR/i.start (the clock in ns),
@@ -79,6 +80,14 @@ switch (args[1])
         {
             var handle = new Flepimop2.Jobs.JobHandle($"{rest[1]}-{i}", "shell");
             store.Save(handle, new System.Text.Json.Nodes.JsonObject { ["module"] = "flepimop2.job.shell" });
+        }
+
+        return 0;
+    case "save-batch-handles":
+        var batchStore = new Flepimop2.Store.JobStore(rest[0]);
+        foreach (var id in File.ReadAllLines(rest[2]).Where(l => l.Length > 0))
+        {
+            batchStore.Save(new Flepimop2.Jobs.JobHandle(id.Trim(), rest[1]) { SubmittedAt = DateTimeOffset.UtcNow }, new System.Text.Json.Nodes.JsonObject { ["module"] = $"flepimop2.job.{rest[1]}" });
         }
 
         return 0;
