@@ -128,6 +128,27 @@ public sealed class ShellChainSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_waiting_job_cancelled_at_any_moment_of_its_wait_never_runs()
+    {
+        // The signal may come while the recorder asks about its predecessor (in a command substitution, which it also ends):
+        // cancelled at varying moments, none of the jobs may run.
+        var runner = Runner(detach: true);
+        var first = await Submit(runner, new JobRequest(Step("await", _temp.Combine("go"))));
+        for (var i = 0; i < 30; i++)
+        {
+            var waiting = await Submit(runner, new JobRequest(Step("mark", _temp.Combine($"ran-{i}"))) { After = [new(first, DependencyCondition.Ended)] });
+            await Task.Delay(TimeSpan.FromMilliseconds(i % 10 * 15));
+            await runner.CancelAsync(waiting);
+            var last = await Until(runner, waiting, r => r.Status.IsFinished(), "the cancelled job should end");
+
+            Assert.Equal(JobStatus.Failed, last.Status);
+            Assert.False(File.Exists(_temp.Combine($"ran-{i}")), $"job {i}, cancelled {i % 10 * 15} ms after its submission, ran");
+        }
+
+        File.WriteAllText(_temp.Combine("go"), string.Empty);
+    }
+
+    [Fact]
     public async Task Cancelling_a_waiting_sweep_ends_every_task_failed_without_running()
     {
         var runner = Runner(detach: true);

@@ -23,7 +23,8 @@ internal static class ShellPredecessors
     /// <summary>
     /// Bash functions: <c>flepimop2_wait_after FILE</c> returns 0 once every predecessor allows the job to run, or 1 with
     /// <c>flepimop2_why</c> set when one that had to succeed did not, or when the wait was stopped (<c>caught</c> or
-    /// <c>stop</c> set by a signal trap).
+    /// <c>stop</c> set by a signal trap). The signal also ends the command substitution that asks about a predecessor, whose
+    /// answer is then empty: that counts as not ended, and the flag is looked at again before the job may go.
     /// </summary>
     public const string Bash =
         "flepimop2_predecessor_state() {\n" +
@@ -52,13 +53,14 @@ internal static class ShellPredecessors
         "    for ((j = 0; j + 5 < ${#spec[@]}; j += 6)); do\n" +
         "      state=$(flepimop2_predecessor_state \"${spec[j + 2]}\" \"${spec[j + 3]}\" \"${spec[j + 4]}\" \"${spec[j + 5]}\")\n" +
         "      case $state in\n" +
-        "        running) pending=1 ;;\n" +
+        "        running | '') pending=1 ;;\n" +
         "        failed | unknown) if [[ ${spec[j]} == ok ]]; then\n" +
         "            flepimop2_why=\"dependency ${spec[j + 1]} $([[ $state == failed ]] && echo failed || echo 'ended without an exit record')\"\n" +
         "            return 1\n" +
         "          fi ;;\n" +
         "      esac\n" +
         "    done\n" +
+        "    if (( ${caught:-0} || ${stop:-0} )); then flepimop2_why='cancelled while waiting for its predecessors'; return 1; fi\n" +
         "    (( pending )) || return 0\n" +
         "    sleep 1\n" +
         "  done\n" +
