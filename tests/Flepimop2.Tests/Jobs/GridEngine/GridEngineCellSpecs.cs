@@ -61,6 +61,26 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     }
 
     [Fact]
+    public async Task What_a_finished_job_used_is_read_from_the_accounting_file_with_its_peak_in_bytes()
+    {
+        // No h_vmem: Grid Engine makes it the job's address-space limit, which a .NET program (the dummy) cannot start under.
+        var runner = cell.Runner();
+        var handle = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "120", "3");
+
+        var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
+
+        // The accounting line of the job, read here on its own: field 17 is ru_maxrss in KiB, 14 ru_wallclock in seconds.
+        var line = File.ReadLines(runner.AccountingFile).Select(l => l.Split(':')).Last(f => f.Length > 40 && f[5] == handle.JobId);
+        var peak = (long)(double.Parse(line[16], CultureInfo.InvariantCulture) * 1024);
+        Assert.Equal(JobStatus.Successful, last.Status);
+        Assert.Equal(peak, last.Detail["max_rss_bytes"]!.GetValue<long>());
+        Assert.InRange(peak, 120L * 1024 * 1024, 1024L * 1024 * 1024);
+        Assert.False(last.Detail.ContainsKey("req_mem_bytes"));
+        Assert.Equal((long)double.Parse(line[13], CultureInfo.InvariantCulture), last.Detail["elapsed_seconds"]!.GetValue<long>());
+        Assert.InRange(last.Detail["cpu_efficiency"]!.GetValue<double>(), 0, 1.5);
+    }
+
+    [Fact]
     public async Task A_step_over_its_h_rt_is_failed_as_out_of_time_with_twice_its_limit_as_advice()
     {
         var runner = cell.Runner(cell.Options with { Time = "0:5" });
