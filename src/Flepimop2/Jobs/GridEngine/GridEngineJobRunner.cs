@@ -232,11 +232,26 @@ public sealed class GridEngineJobRunner : JobRunner
             issues.Add(new ValidationIssue($"{dependency.Predecessor.Key} has no Grid Engine job id on record to wait for", "invalid_dependency", new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
         }
 
+        // h_vmem limits the job's address space, and a JIT .NET runtime (this program, when the job runs it) reserves about
+        // 2G of it as it starts: under that, the job would die at once with "Failed to load JIT compiler".
+        if (request.RunsFlepimop2 && Options.Executable is null && System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            && Options.Memory is { } memory && MemoryRequest.TryParse(memory, out var limit) && limit.Kilobytes < MinimumJitAddressSpaceKilobytes)
+        {
+            issues.Add(new ValidationIssue(
+                $"h_vmem {memory} is below the 2G of address space this flepimop2 (a JIT build) needs to start on the node; ask for 2G or more, or set 'executable' to the Native AOT release binary, which starts under 256M",
+                "address_space",
+                new Dictionary<string, string> { ["h_vmem"] = memory })
+            { Field = "h_vmem" });
+        }
+
         return issues;
     }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools("qstat", "qdel");
+
+    /// <summary>The address space (h_vmem) a JIT build of this program needs to start: 2 GiB, in KiB.</summary>
+    private const decimal MinimumJitAddressSpaceKilobytes = 2 * 1024 * 1024;
 
     /// <inheritdoc/>
     protected override async Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
