@@ -219,6 +219,57 @@ internal sealed class OptionReader(JsonObject values)
     public static Flepimop2ConfigurationException Error(string field, string problem) =>
         new(problem, field: field);
 
+    /// <summary>A scalar option given as text or a number (<c>memory: 1024</c>, <c>time: 30</c>), as text; null when absent.</summary>
+    /// <param name="field">The option's name.</param>
+    /// <param name="expected">What it should be, for the error (<c>a size like 4G</c>).</param>
+    public string? Scalar(string field, string expected)
+    {
+        var node = Get(field);
+        return node switch
+        {
+            null => null,
+            JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => ScalarText(v),
+            _ => Fail<string?>(Flepimop2ConfigurationException.WrongType(field, expected, Describe(node)), null),
+        };
+    }
+
+    /// <summary>
+    /// A mapping of a scheduler tool's option names to values (<c>sbatch-options</c>, <c>qsub-options</c>). A flag is
+    /// <c>true</c>, empty, or (as the original stores one) <c>""</c>, and becomes null; <c>false</c> is refused, since the tool
+    /// has no way to say it.
+    /// </summary>
+    /// <param name="field">The option's name.</param>
+    /// <param name="tool">The tool, for the errors (<c>sbatch</c>).</param>
+    /// <param name="falseAdvice">What to do instead of <c>false</c>, after "leave the key out".</param>
+    public Dictionary<string, string?> FlagMap(string field, string tool, string falseAdvice)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        switch (Get(field))
+        {
+            case null:
+                return result;
+            case JsonObject map:
+                foreach (var (key, value) in map)
+                {
+                    result[key] = value switch
+                    {
+                        null => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
+                        JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => ScalarText(v),
+                        JsonValue v when v.GetValueKind() == JsonValueKind.False => Fail<string?>(
+                            new($"false cannot be passed to {tool}; leave '{key}' out{falseAdvice}", field: $"{field}.{key}"),
+                            null),
+                        _ => Fail<string?>(Flepimop2ConfigurationException.WrongType($"{field}.{key}", "a single value", Describe(value)), null),
+                    };
+                }
+
+                return result;
+            case var other:
+                return Fail(Flepimop2ConfigurationException.WrongType(field, $"a mapping of {tool} option names to values", Describe(other)), result);
+        }
+    }
+
     /// <summary>The value of a field under either spelling; both at once is recorded as a problem (one would silently win).</summary>
     public JsonNode? Get(string field)
     {

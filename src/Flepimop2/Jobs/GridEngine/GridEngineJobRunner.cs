@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
@@ -103,14 +102,14 @@ public sealed class GridEngineJobRunner : JobRunner
             Queue = reader.OptionalString("queue"),
             Slots = reader.PositiveInt("slots"),
             ParallelEnvironment = reader.OptionalString("parallel-environment"),
-            Time = ScalarOption(reader, reader.Get("h_rt") is null && reader.Get("time") is not null ? "time" : "h_rt", "a time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
-            Memory = ScalarOption(reader, reader.Get("h_vmem") is null && reader.Get("memory") is not null ? "memory" : "h_vmem", "a size like 4G, 500M or a number of megabytes"),
+            Time = reader.Scalar(reader.Get("h_rt") is null && reader.Get("time") is not null ? "time" : "h_rt", "a time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
+            Memory = reader.Scalar(reader.Get("h_vmem") is null && reader.Get("memory") is not null ? "memory" : "h_vmem", "a size like 4G, 500M or a number of megabytes"),
             Project = reader.OptionalString("project"),
             Chdir = reader.OptionalString("chdir"),
             Debug = reader.Bool("debug", fallback: false),
             PreCommands = reader.LinesOrBlock("pre-commands"),
             PostCommands = reader.LinesOrBlock("post-commands"),
-            QsubOptions = ReadQsubOptions(reader),
+            QsubOptions = reader.FlagMap("qsub-options", "qsub", string.Empty),
             ScriptDirectory = reader.OptionalString("script-directory"),
             Executable = reader.OptionalString("executable"),
             MaxParallel = reader.PositiveInt("max-parallel"),
@@ -262,7 +261,7 @@ public sealed class GridEngineJobRunner : JobRunner
             .Select(d => new GridEnginePredecessor(d.Predecessor.Key, d.Predecessor.JobId, d.Predecessor.SweepSize ?? 1, d.Condition))
             .ToList();
         var holdIds = predecessors.Select(p => p.JobId).Distinct(StringComparer.Ordinal).ToList();
-        var program = Program(request);
+        var program = BatchScript.ProgramPrefix(request, Options.Executable);
         string scriptPath;
         string? table = null;
         GridEngineScript script;
@@ -531,59 +530,7 @@ public sealed class GridEngineJobRunner : JobRunner
 
     private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
 
-    private static string? ScalarOption(OptionReader reader, string field, string expected)
-    {
-        var node = reader.Get(field);
-        return node switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-            _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType(field, expected, OptionReader.Describe(node)), null),
-        };
-    }
-
-    private static Dictionary<string, string?> ReadQsubOptions(OptionReader reader)
-    {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        switch (reader.Get("qsub-options"))
-        {
-            case null:
-                return result;
-            case JsonObject map:
-                foreach (var (key, value) in map)
-                {
-                    result[key] = value switch
-                    {
-                        null => null,
-                        JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
-                        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
-                        JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-                        _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType($"qsub-options.{key}", "a single value", OptionReader.Describe(value)), null),
-                    };
-                }
-
-                return result;
-            case var other:
-                return reader.Fail(Flepimop2ConfigurationException.WrongType("qsub-options", "a mapping of qsub option names to values", OptionReader.Describe(other)), result);
-        }
-    }
-
-    /// <summary>The argv prefix that starts flepimop2, when a command of the request runs it (a program runs as it is).</summary>
-    private IReadOnlyList<string> Program(JobRequest request) => !request.RunsFlepimop2 ? [] : Options.Executable switch
-    {
-        null => Executables.CurrentProgram(),
-        var exe when exe.Contains('/', StringComparison.Ordinal) => [Path.GetFullPath(exe)],
-        var exe => [exe],
-    };
-
     private GridEngineClient Client() => new(_processes, _clock, CommandTimeout, AccountingFile);
 
-    private List<ValidationIssue> MissingTools(params string[] tools) =>
-        tools
-            .Where(tool => _findTool(tool) is null)
-            .Select(tool => new ValidationIssue(
-                $"'{tool}' was not found on PATH; the gridengine runner needs the Grid Engine client tools",
-                "missing_executable",
-                new Dictionary<string, string> { ["executable"] = tool }))
-            .ToList();
+    private List<ValidationIssue> MissingTools(params string[] tools) => BatchScript.MissingTools(_findTool, "the gridengine runner needs the Grid Engine client tools", tools);
 }

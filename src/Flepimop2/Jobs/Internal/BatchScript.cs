@@ -1,5 +1,6 @@
 using System.Text;
 using Flepimop2.Internal;
+using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs.Internal;
 
@@ -104,4 +105,23 @@ internal static class BatchScript
 
         return script.Append("exit \"$").Append(ExitVariable).Append("\"\n");
     }
+
+    /// <summary>
+    /// The argv prefix that starts flepimop2 on the node when a command of the request runs it (a program of <c>job run</c>
+    /// runs as it is): this program, or the configured executable (a path made absolute; a bare name is left to the node's
+    /// PATH, which pre-commands may set up).
+    /// </summary>
+    public static IReadOnlyList<string> ProgramPrefix(JobRequest request, string? executable) => !request.RunsFlepimop2 ? [] : executable switch
+    {
+        null => Executables.CurrentProgram(),
+        var exe when exe.Contains('/', StringComparison.Ordinal) => [Path.GetFullPath(exe)],
+        var exe => [exe],
+    };
+
+    /// <summary>An issue for each scheduler tool <paramref name="find"/> does not find on PATH.</summary>
+    public static List<ValidationIssue> MissingTools(Func<string, string?> find, string why, params string[] tools) =>
+        tools
+            .Where(tool => find(tool) is null)
+            .Select(tool => new ValidationIssue($"'{tool}' was not found on PATH; {why}", "missing_executable", new Dictionary<string, string> { ["executable"] = tool }))
+            .ToList();
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Configuration;
@@ -90,15 +89,15 @@ public sealed class SlurmJobRunner : JobRunner
         var options = new SlurmJobOptions
         {
             CpusPerTask = reader.PositiveInt("cpus-per-task"),
-            Memory = ScalarOption(reader, "memory", "a size like 4G, 500M or a number of megabytes"),
+            Memory = reader.Scalar("memory", "a size like 4G, 500M or a number of megabytes"),
             Nodes = reader.PositiveInt("nodes"),
             Ntasks = reader.PositiveInt("ntasks"),
-            Time = ScalarOption(reader, "time", "a Slurm time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
+            Time = reader.Scalar("time", "a Slurm time limit like 30 (minutes), 1:30:00 or 2-12:00:00"),
             Chdir = reader.OptionalString("chdir"),
             Debug = reader.Bool("debug", fallback: false),
             PreCommands = reader.LinesOrBlock("pre-commands"),
             PostCommands = reader.LinesOrBlock("post-commands"),
-            SbatchOptions = ReadSbatchOptions(reader),
+            SbatchOptions = reader.FlagMap("sbatch-options", "sbatch", ", or use its no- form (for example no-requeue: true)"),
             SbatchDirectory = reader.OptionalString("sbatch-directory"),
             Executable = reader.OptionalString("executable"),
             MaxParallel = reader.PositiveInt("max-parallel"),
@@ -276,7 +275,7 @@ public sealed class SlurmJobRunner : JobRunner
         }
 
         var dependencies = SlurmDependencies.From(request, Options);
-        var script = SlurmScriptRenderer.Render(Options, Program(request), command, chdir);
+        var script = SlurmScriptRenderer.Render(Options, BatchScript.ProgramPrefix(request, Options.Executable), command, chdir);
         var directory = ScriptDirectory();
         var scriptPath = Path.Combine(directory, $"{JobKey.Sanitize(script.JobName)}.{JobIds.New()}.sh");
         await File.WriteAllTextAsync(scriptPath, script.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
@@ -443,7 +442,7 @@ public sealed class SlurmJobRunner : JobRunner
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, string chdir, CancellationToken cancellationToken)
     {
         var client = Client();
-        var program = Program(request);
+        var program = BatchScript.ProgramPrefix(request, Options.Executable);
         var dependencies = SlurmDependencies.From(request, Options);
         var limit = request.MaxParallel ?? Options.MaxParallel;
         string? limitNote = null;
@@ -683,66 +682,7 @@ public sealed class SlurmJobRunner : JobRunner
 
     private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
 
-    /// <summary>A scalar option given as text or a number (<c>memory: 1024</c>, <c>time: 30</c>), as text.</summary>
-    private static string? ScalarOption(OptionReader reader, string field, string expected)
-    {
-        var node = reader.Get(field);
-        return node switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-            _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType(field, expected, OptionReader.Describe(node)), null),
-        };
-    }
-
-    private static Dictionary<string, string?> ReadSbatchOptions(OptionReader reader)
-    {
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        switch (reader.Get("sbatch-options"))
-        {
-            case null:
-                return result;
-            case JsonObject map:
-                foreach (var (key, value) in map)
-                {
-                    result[key] = value switch
-                    {
-                        // A flag: `exclusive: true`, `exclusive:` or (as stored for the original) `exclusive: ""` becomes `--exclusive`.
-                        null => null,
-                        JsonValue v when v.GetValueKind() == JsonValueKind.True => null,
-                        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0 => null,
-                        JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number => OptionReader.ScalarText(v),
-                        JsonValue v when v.GetValueKind() == JsonValueKind.False => reader.Fail<string?>(
-                            new($"false is not an sbatch value; leave '{key}' out, or use its no- form (for example no-requeue: true)", field: $"sbatch-options.{key}"),
-                            null),
-                        _ => reader.Fail<string?>(Flepimop2ConfigurationException.WrongType($"sbatch-options.{key}", "a single value", OptionReader.Describe(value)), null),
-                    };
-                }
-
-                return result;
-            case var other:
-                return reader.Fail(Flepimop2ConfigurationException.WrongType("sbatch-options", "a mapping of sbatch option names to values", OptionReader.Describe(other)), result);
-        }
-    }
-
-    /// <summary>The argv prefix that starts flepimop2, when a command of the request runs it (a program runs as it is).</summary>
-    private IReadOnlyList<string> Program(JobRequest request) => !request.RunsFlepimop2 ? [] : Options.Executable switch
-    {
-        null => Executables.CurrentProgram(),
-        var exe when exe.Contains('/', StringComparison.Ordinal) => [Path.GetFullPath(exe)],
-
-        // A bare name is for the compute node's PATH, which pre-commands may set up; it is not looked up here.
-        var exe => [exe],
-    };
-
     private SlurmClient Client() => new(_processes, _clock, CommandTimeout);
 
-    private List<ValidationIssue> MissingTools(params string[] tools) =>
-        tools
-            .Where(tool => _findTool(tool) is null)
-            .Select(tool => new ValidationIssue(
-                $"'{tool}' was not found on PATH; the slurm runner needs the Slurm client tools",
-                "missing_executable",
-                new Dictionary<string, string> { ["executable"] = tool }))
-            .ToList();
+    private List<ValidationIssue> MissingTools(params string[] tools) => BatchScript.MissingTools(_findTool, "the slurm runner needs the Slurm client tools", tools);
 }

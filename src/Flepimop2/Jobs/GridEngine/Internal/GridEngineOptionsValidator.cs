@@ -47,22 +47,22 @@ internal static class GridEngineOptionsValidator
         Word(problems, "queue", options.Queue);
         Word(problems, "parallel-environment", options.ParallelEnvironment);
         Word(problems, "project", options.Project);
-        Text(problems, "chdir", options.Chdir);
+        BatchOptionChecks.Text(problems, "chdir", options.Chdir);
         if (options.Chdir is { } chdir && chdir.IndexOfAny([':', '$']) >= 0)
         {
             // The output path qsub takes is [host:]path with $JOB_ID and the like expanded, so neither can appear in it.
             problems.Add(Error("chdir", $"must not contain ':' or '$' (the job's output path is made from it, and qsub reads them there), got '{Printable.Escape(chdir)}'"));
         }
 
-        Text(problems, "script-directory", options.ScriptDirectory);
-        Text(problems, "executable", options.Executable);
+        BatchOptionChecks.Text(problems, "script-directory", options.ScriptDirectory);
+        BatchOptionChecks.Text(problems, "executable", options.Executable);
         if (options.Executable is { } exe && !exe.Contains('/', StringComparison.Ordinal) && exe.Any(char.IsWhiteSpace))
         {
             problems.Add(Error("executable", $"expected one program (a path, or a name on the node's PATH), got '{Printable.Escape(exe)}'"));
         }
 
-        Commands(problems, "pre-commands", options.PreCommands);
-        Commands(problems, "post-commands", options.PostCommands);
+        BatchOptionChecks.Commands(problems, "pre-commands", options.PreCommands, "#$", "qsub-options");
+        BatchOptionChecks.Commands(problems, "post-commands", options.PostCommands, "#$", "qsub-options");
         QsubOptions(problems, options.QsubOptions);
         if (options.Memory is not null && !MemoryRequest.TryParse(options.Memory, out _))
         {
@@ -112,39 +112,6 @@ internal static class GridEngineOptionsValidator
         if (value is not null && (value.Length == 0 || value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || value.StartsWith('-')))
         {
             problems.Add(Error(field, $"must be one name (no spaces, not starting with '-'), got '{Printable.Escape(value)}'"));
-        }
-    }
-
-    private static void Text(List<Flepimop2ConfigurationException> problems, string field, string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        if (value.Length == 0)
-        {
-            problems.Add(Error(field, "must not be empty"));
-        }
-        else if (value.Any(char.IsControl))
-        {
-            problems.Add(Error(field, $"must not contain a newline or other control character, got '{Printable.Escape(value)}'"));
-        }
-    }
-
-    private static void Commands(List<Flepimop2ConfigurationException> problems, string field, IReadOnlyList<string>? lines)
-    {
-        foreach (var (entry, index) in (lines ?? []).Select((l, i) => (l, i)))
-        {
-            if (entry is null || entry.Contains('\0', StringComparison.Ordinal))
-            {
-                problems.Add(Error($"{field}[{index}]", "must be a line of shell text"));
-            }
-            else if (entry.Split('\n').Any(l => l.TrimStart().StartsWith("#$", StringComparison.Ordinal)))
-            {
-                // qsub reads '#$' lines of the script as options, which would bypass the checks of qsub-options.
-                problems.Add(Error($"{field}[{index}]", $"must not hold '#$' directives; put qsub options under 'qsub-options', got '{Printable.Escape(entry)}'"));
-            }
         }
     }
 

@@ -27,16 +27,16 @@ internal static class SlurmOptionsValidator
         Count(problems, "cpus-per-task", options.CpusPerTask);
         Count(problems, "nodes", options.Nodes);
         Count(problems, "ntasks", options.Ntasks);
-        Text(problems, "chdir", options.Chdir);
-        Text(problems, "sbatch-directory", options.SbatchDirectory);
-        Text(problems, "executable", options.Executable);
+        BatchOptionChecks.Text(problems, "chdir", options.Chdir);
+        BatchOptionChecks.Text(problems, "sbatch-directory", options.SbatchDirectory);
+        BatchOptionChecks.Text(problems, "executable", options.Executable);
         if (options.Executable is { } exe && !exe.Contains('/', StringComparison.Ordinal) && exe.Any(char.IsWhiteSpace))
         {
             problems.Add(Error("executable", $"expected one program (a path, or a name on the compute node's PATH), got '{exe}'; for a command with arguments, put a wrapper script on PATH"));
         }
 
-        Commands(problems, "pre-commands", options.PreCommands);
-        Commands(problems, "post-commands", options.PostCommands);
+        BatchOptionChecks.Commands(problems, "pre-commands", options.PreCommands, "#SBATCH", "sbatch-options");
+        BatchOptionChecks.Commands(problems, "post-commands", options.PostCommands, "#SBATCH", "sbatch-options");
         SbatchOptions(problems, options.SbatchOptions);
         if (options.Requeue is not null && options.SbatchOptions?.Keys.FirstOrDefault(k => k is "requeue" or "no-requeue") is { } twice)
         {
@@ -82,39 +82,6 @@ internal static class SlurmOptionsValidator
         if (value is < 1)
         {
             problems.Add(Error(field, $"must be a whole number of at least 1, got {value}"));
-        }
-    }
-
-    private static void Text(List<Flepimop2ConfigurationException> problems, string field, string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        if (value.Length == 0)
-        {
-            problems.Add(Error(field, "must not be empty"));
-        }
-        else if (value.Any(char.IsControl))
-        {
-            problems.Add(Error(field, $"must not contain a newline or other control character, got '{Printable.Escape(value)}'"));
-        }
-    }
-
-    private static void Commands(List<Flepimop2ConfigurationException> problems, string field, IReadOnlyList<string>? lines)
-    {
-        foreach (var (entry, index) in (lines ?? []).Select((l, i) => (l, i)))
-        {
-            if (entry is null || entry.Contains('\0', StringComparison.Ordinal))
-            {
-                problems.Add(Error($"{field}[{index}]", "must be a line of shell text"));
-            }
-            else if (entry.Split('\n').Any(l => l.TrimStart().StartsWith("#SBATCH", StringComparison.Ordinal)))
-            {
-                // A directive here would be read by sbatch (it reads directives until the first command) and bypass the checks below.
-                problems.Add(Error($"{field}[{index}]", $"must not hold #SBATCH directives; put sbatch options under 'sbatch-options', got '{Printable.Escape(entry)}'"));
-            }
         }
     }
 
