@@ -86,7 +86,7 @@ if ! is_running sge_qmaster "$QMASTER_PID"; then
     # Daemonizes and switches to sgeadmin by itself; a stale pid file from a killed qmaster is ignored.
     /usr/sbin/sge_qmaster </dev/null >/dev/null 2>&1 || fail "sge_qmaster failed to start"
 fi
-wait_for 30 qconf -sh || fail "the qmaster did not answer 'qconf -sh' within 30 s"
+wait_for 30 qmaster qconf -sh || fail "the qmaster did not answer 'qconf -sh' within 30 s"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

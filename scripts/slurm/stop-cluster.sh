@@ -14,30 +14,6 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (stops system daemons)"
 
-# stop_daemon NAME COMM PIDFILE [GRACEFUL-CMD...]: ask politely (the given
-# command, else SIGTERM), wait up to STOP_TIMEOUT s, then SIGKILL as last resort.
-stop_daemon() {
-    local name=$1 comm=$2 pidfile=$3
-    shift 3
-    local pid
-    pid=$(pid_of "$comm" "$pidfile")
-    if [[ -z $pid ]]; then
-        log "$name not running"
-        return 0
-    fi
-    log "stopping $name (pid $pid)"
-    if (($#)); then
-        "$@" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
-    else
-        kill -TERM "$pid" 2>/dev/null || true
-    fi
-    if ! wait_for "$STOP_TIMEOUT" "$name exit" gone "$pid"; then
-        log "WARNING: $name (pid $pid) still running after ${STOP_TIMEOUT} s; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        wait_for 5 "$name exit" gone "$pid" || log "WARNING: could not kill $name"
-    fi
-}
-
 # slurmd first, by signal: "scontrol shutdown" would also do it, but needs a
 # responsive slurmctld; SIGTERM works in every state.
 stop_daemon slurmd slurmd "$SLURMD_PID"

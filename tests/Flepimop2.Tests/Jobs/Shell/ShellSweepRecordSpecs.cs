@@ -15,6 +15,18 @@ public sealed class ShellSweepRecordSpecs : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    [Fact]
+    public void A_result_line_with_its_start_and_end_gives_the_tasks_elapsed_time_and_an_odd_one_gives_none()
+    {
+        var records = Parse("0 0 1764160000.100000 1764160002.350000\n1 3\n2 1 1764160000,5 1764160001,0\n3 0 1764160005.0 1764160004.0\n");
+
+        Assert.Equal([0, 3, 1, 0], Enumerable.Range(0, 4).Select(i => records.Results[i]));
+        Assert.Equal(2.25, records.Elapsed![0]);
+        Assert.Equal(0.5, records.Elapsed[2]);
+        Assert.False(records.Elapsed.ContainsKey(1));
+        Assert.False(records.Elapsed.ContainsKey(3));
+    }
+
     private static ShellSweepRecords Parse(string results = "", string started = "", string pids = "", string[]? cancel = null, string done = "", int count = 4) =>
         ShellSweepRecords.Parse(results, started, pids, cancel ?? [], done, count);
 

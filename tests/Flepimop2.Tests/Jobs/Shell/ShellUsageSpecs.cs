@@ -31,6 +31,22 @@ public sealed class ShellUsageSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Each_ended_task_of_a_sweep_records_its_own_elapsed_time()
+    {
+        var runner = new ShellJobRunner(new ShellJobOptions { Detach = true, Executable = "sh", LogDirectory = _temp.Combine("logs") });
+        var tasks = new[] { "sleep 1", "exit 3", "sleep 0.2" }.Select(c => (CliCommand)new ArgvCommand(["-c", c], runsFlepimop2: true)).ToList();
+
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(tasks)));
+        var ended = await Until(runner, handle, r => r.Status.IsFinished());
+
+        var elapsed = ended.Sweep!.Tasks.Select(t => t.Detail["elapsed_seconds"]!.GetValue<double>()).ToList();
+        Assert.InRange(elapsed[0], 1, 30);
+        Assert.InRange(elapsed[1], 0, 1);
+        Assert.InRange(elapsed[2], 0.2, 30);
+        Assert.Equal(JobStatus.Failed, ended.Sweep.Tasks[1].Status);
+    }
+
+    [Fact]
     public async Task A_detached_job_shows_its_elapsed_time_while_it_runs_and_once_it_ended()
     {
         var runner = new ShellJobRunner(new ShellJobOptions { Detach = true, Executable = "sh", LogDirectory = _temp.Combine("logs") });

@@ -40,7 +40,7 @@ internal static class ShellSupervisor
         "  rm -f \"$run/waiting\"\n" +
         "fi\n" +
         "task() {\n" +
-        "  local i=$1 index=$2 p rc stat\n" +
+        "  local i=$1 index=$2 p rc stat t0=$EPOCHREALTIME\n" +
         "  trap 'caught=1' HUP INT TERM\n" +
         "  exec {table}<&- {index}<&-\n" +
         "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
@@ -56,7 +56,7 @@ internal static class ShellSupervisor
         "    wait \"$p\"; rc=$?\n" +
         "    kill -0 \"$p\" 2>/dev/null || break\n" +
         "  done\n" +
-        "  printf '%s %s\\n' \"$i\" \"$rc\" >>\"$run/results\"\n" +
+        "  printf '%s %s %s %s\\n' \"$i\" \"$rc\" \"$t0\" \"$EPOCHREALTIME\" >>\"$run/results\"\n" +
         "}\n" +
         "exec {table}<\"$run/table\" {index}<\"$run/table.index\" || exit 125\n" +
         "i=0\n" +
@@ -80,7 +80,7 @@ internal static class ShellSupervisor
         "done\n" +
         "while [[ -n $(jobs -pr) ]]; do wait; done\n" +
         "ok=0\n" +
-        "while read -r index code; do [[ $code == 0 ]] && ok=$((ok + 1)); done <\"$run/results\"\n" +
+        "while read -r index code _; do [[ $code == 0 ]] && ok=$((ok + 1)); done <\"$run/results\"\n" +
         "(( ok == count )) && finish successful || finish failed\n" +
         "(( ok == count ))\n";
 

@@ -15,13 +15,15 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// <param name="CancelAll">Whether the whole sweep was cancelled.</param>
 /// <param name="Cancelled">Single tasks that were cancelled.</param>
 /// <param name="Done">The supervisor's end record: 0 when it got through every task, 1 when it was stopped; null when absent.</param>
+/// <param name="Elapsed">Each ended task's run time in seconds, where its line has its start and end (bash 5's clock).</param>
 internal sealed record ShellSweepRecords(
     IReadOnlyDictionary<int, int?> Results,
     IReadOnlySet<int> Started,
     IReadOnlyDictionary<int, (int Pid, long StartTicks)> Pids,
     bool CancelAll,
     IReadOnlySet<int> Cancelled,
-    int? Done)
+    int? Done,
+    IReadOnlyDictionary<int, double>? Elapsed = null)
 {
     /// <summary>A sweep's files are a few bytes a task; anything larger was not written by its supervisor.</summary>
     private const long MaxBytes = 64L << 20;
@@ -40,9 +42,17 @@ internal sealed record ShellSweepRecords(
     public static ShellSweepRecords Parse(string results, string started, string pids, IEnumerable<string> cancelNames, string done, int count)
     {
         var codes = new Dictionary<int, int?>();
+        var elapsed = new Dictionary<int, double>();
         foreach (var fields in Lines(results))
         {
-            if (fields.Length == 2 && Index(fields[0], count) is { } task)
+            // "I CODE", or "I CODE START END" with the task's start and end in seconds since the epoch.
+            if (fields.Length == 4 && Index(fields[0], count) is { } timed && Seconds(fields[2]) is { } start && Seconds(fields[3]) is { } stop
+                && stop >= start && stop - start < 1e9)
+            {
+                elapsed[timed] = Math.Round(stop - start, 3);
+            }
+
+            if (fields.Length is 2 or 4 && Index(fields[0], count) is { } task)
             {
                 if (fields[1] == "cancelled")
                 {
@@ -70,11 +80,15 @@ internal sealed record ShellSweepRecords(
         var names = cancelNames.ToList();
         var cancelled = new HashSet<int>(names.Select(n => Index(n, count)).OfType<int>());
         int? end = int.TryParse(done.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
-        return new ShellSweepRecords(codes, startedTasks, processes, names.Contains("all"), cancelled, end);
+        return new ShellSweepRecords(codes, startedTasks, processes, names.Contains("all"), cancelled, end, elapsed);
     }
 
     private static IEnumerable<string[]> Lines(string text) =>
         text.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length > 0);
+
+    /// <summary>bash's <c>$EPOCHREALTIME</c> (<c>1764160000.123456</c>; a comma where the job's locale says so); null when empty or odd.</summary>
+    private static double? Seconds(string text) =>
+        double.TryParse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) ? seconds : null;
 
     private static int? Index(string text, int count) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < count ? i : null;

@@ -47,6 +47,11 @@ internal static class ShellSweepStates
             }
 
             var detail = new Dictionary<string, JsonNode?> { ["returncode"] = rc };
+            if (records.Elapsed?.TryGetValue(index, out var seconds) == true)
+            {
+                detail[JobDetailKeys.ElapsedSeconds] = seconds;
+            }
+
             if (rc != 0 && records.IsCancelled(index))
             {
                 detail["cancelled"] = true;
