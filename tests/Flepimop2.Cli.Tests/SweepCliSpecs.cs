@@ -77,7 +77,8 @@ public sealed class SweepCliSpecs
         Assert.Equal(["a 0 of 6", "a 1 of 6", "a 2 of 6", "b 3 of 6", "b 4 of 6", "b 5 of 6"], await LogsAsync(project, key, 6));
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.EndsWith("status=failed", one.StdoutLines[0], StringComparison.Ordinal);
-        Assert.Equal(["  task: 4", "  returncode: 24"], one.StdoutLines[1..]);
+        Assert.Equal(["  task: 4", "  returncode: 24"], one.StdoutLines[1..3]);
+        Assert.Matches(@"^  elapsed_seconds: [0-9]+(\.[0-9]+)?$", Assert.Single(one.StdoutLines[3..]));
     }
 
     [Fact]
