@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
@@ -25,7 +26,7 @@ internal static class AccountingParser
 
             // The job id is field 6: looked at in place, so that only the lines of jobs asked about (a few among a cell's
             // many thousands) are split.
-            if (!wanted.Contains(Field(line, 5)))
+            if (!wanted.Contains(SeparatedFields.At(line, 5, ':')))
             {
                 continue;
             }
@@ -40,25 +41,6 @@ internal static class AccountingParser
         }
 
         return records;
-    }
-
-    /// <summary>Field <paramref name="index"/> (from 0) of a <c>:</c>-separated line, without copying; empty when the line is shorter.</summary>
-    private static ReadOnlySpan<char> Field(string line, int index)
-    {
-        var rest = line.AsSpan();
-        for (var i = 0; i < index; i++)
-        {
-            var colon = rest.IndexOf(':');
-            if (colon < 0)
-            {
-                return [];
-            }
-
-            rest = rest[(colon + 1)..];
-        }
-
-        var end = rest.IndexOf(':');
-        return end < 0 ? rest : rest[..end];
     }
 
     /// <summary>One record from its fields, or null when a field that must be a number is not.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
@@ -128,8 +129,8 @@ internal static class SacctParser
     /// <summary>Adds one step line's peak and CPU time to its job's, looking up the two fields in place.</summary>
     private static void AddStep(Dictionary<string, StepFigures>.AlternateLookup<ReadOnlySpan<char>> steps, ReadOnlySpan<char> parent, ReadOnlySpan<char> line)
     {
-        long? rss = SlurmUnits.TryBytes(FieldAt(line, MaxRssField), out var bytes) ? bytes : null;
-        double? cpu = SlurmUnits.TrySeconds(FieldAt(line, TotalCpuField), out var seconds) ? seconds : null;
+        long? rss = SlurmUnits.TryBytes(SeparatedFields.At(line, MaxRssField, '|'), out var bytes) ? bytes : null;
+        double? cpu = SlurmUnits.TrySeconds(SeparatedFields.At(line, TotalCpuField, '|'), out var seconds) ? seconds : null;
         if (rss is null && cpu is null)
         {
             return;
@@ -137,24 +138,6 @@ internal static class SacctParser
 
         var figures = steps.TryGetValue(parent, out var known) ? known : default;
         steps[parent] = new StepFigures(Max(figures.MaxRssBytes, rss), cpu is null ? figures.CpuSeconds : (figures.CpuSeconds ?? 0) + cpu);
-    }
-
-    /// <summary>The field at <paramref name="index"/> of a <c>|</c>-separated line; empty when the line is shorter.</summary>
-    private static ReadOnlySpan<char> FieldAt(ReadOnlySpan<char> line, int index)
-    {
-        for (var i = 0; i < index; i++)
-        {
-            var bar = line.IndexOf('|');
-            if (bar < 0)
-            {
-                return [];
-            }
-
-            line = line[(bar + 1)..];
-        }
-
-        var end = line.IndexOf('|');
-        return end < 0 ? line : line[..end];
     }
 
     private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);

@@ -1,0 +1,23 @@
+namespace Flepimop2.Internal;
+
+/// <summary>Fields of a scheduler tool's separated line (<c>sacct -P</c>'s <c>|</c>, Grid Engine's accounting <c>:</c>), read in place.</summary>
+internal static class SeparatedFields
+{
+    /// <summary>Field <paramref name="index"/> (from 0) of <paramref name="line"/>, without copying; empty when the line is shorter.</summary>
+    public static ReadOnlySpan<char> At(ReadOnlySpan<char> line, int index, char separator)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            var next = line.IndexOf(separator);
+            if (next < 0)
+            {
+                return [];
+            }
+
+            line = line[(next + 1)..];
+        }
+
+        var end = line.IndexOf(separator);
+        return end < 0 ? line : line[..end];
+    }
+}
