@@ -44,7 +44,8 @@ public sealed class CompletionSpecs
         var keys = await Shell(project, "fish", "flepimop2 completion fish | source; complete -C 'flepimop2 job logs shell-'");
 
         Assert.Equal(["list"], commands);
-        Assert.Equal(project.Keys.Order(StringComparer.Ordinal), keys.Select(k => k.Split('\t')[0]));
+        // fish orders completions itself (numbers in names compare as numbers), so only the set is ours to check.
+        Assert.Equal(project.Keys.Order(StringComparer.Ordinal), keys.Select(k => k.Split('\t')[0]).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -270,7 +270,7 @@ public sealed class ShellJobRunner : JobRunner
 
     /// <inheritdoc/>
     protected override Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
-        new ShellSweeps(_clock, CancelGracePeriod).CancelTaskAsync(handle, SweepInfo.Of(handle)!, task);
+        new ShellSweeps(_clock, CancelGracePeriod).CancelTaskAsync(handle, SweepInfo.Of(handle)!, task, cancellationToken);
 
     /// <summary>
     /// Stops a detached job: SIGTERM to its process group, then SIGKILL after <see cref="CancelGracePeriod"/> (at once when

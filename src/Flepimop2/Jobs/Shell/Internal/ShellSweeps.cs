@@ -12,6 +12,11 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// </summary>
 internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
 {
+    /// <summary>How long a task's cancel waits for the task's exit record once the task is gone (or not yet known as a process).</summary>
+    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan RecordPoll = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Starts the supervisor, claims its directory, writes the task table, then lets it start the tasks.</summary>
     /// <param name="supervisor">The supervisor's argv and environment (see <see cref="ShellSupervisor.Argv"/>).</param>
     /// <param name="logRoot">Where the sweep's directory goes.</param>
@@ -186,7 +191,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// SIGKILL after the grace period. The rest of the sweep goes on.
     /// </summary>
     /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor; nothing was signalled.</exception>
-    public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task)
+    public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task, CancellationToken cancellationToken)
     {
         // A task is signalled only if it is in the sweep's session (numbered by the supervisor's pid, which Linux does not
         // give to another process while the session has members, even once the supervisor is gone): the records are
@@ -206,13 +211,32 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         // The marker first, then the records: a task that starts meanwhile either sees the marker (its recorder checks
         // after writing its pid) or is seen here.
         MarkCancelled(directory, task.ToString(CultureInfo.InvariantCulture));
-        var records = ShellSweepRecords.Read(directory, sweep.Tasks);
-        if (!records.Results.ContainsKey(task)
-            && records.Pids.TryGetValue(task, out var process)
-            && ProcessProbe.Read(process.Pid) is { IsAlive: true } probe && probe.StartTicks == process.StartTicks
-            && probe.Session == check.Pid)
+
+        // A started task may not have its pid recorded yet (its recorder then sees the marker and stops it), and a stopped
+        // task's recorder writes its exit record just after the task ends: wait a moment for that record, so the caller
+        // sees the task ended rather than still running.
+        var stopped = false;
+        var polled = TimeSpan.Zero;
+        while (true)
         {
-            await ProcessTree.StopAsync(process.Pid, process.StartTicks, grace, clock).ConfigureAwait(false);
+            var records = ShellSweepRecords.Read(directory, sweep.Tasks);
+            if (records.Results.ContainsKey(task) || (!stopped && !records.Started.Contains(task)) || polled >= RecordWait)
+            {
+                return;
+            }
+
+            if (!stopped
+                && records.Pids.TryGetValue(task, out var process)
+                && ProcessProbe.Read(process.Pid) is { IsAlive: true } probe && probe.StartTicks == process.StartTicks
+                && probe.Session == check.Pid)
+            {
+                await ProcessTree.StopAsync(process.Pid, process.StartTicks, grace, clock).ConfigureAwait(false);
+                stopped = true;
+                continue;
+            }
+
+            await Task.Delay(RecordPoll, clock, cancellationToken).ConfigureAwait(false);
+            polled += RecordPoll;
         }
     }
 
