@@ -524,7 +524,13 @@ public sealed class GridEngineJobRunner : JobRunner
         }
 
         var sweep = new SweepStatus(tasks);
-        var whole = new JobStatusResult(handle, sweep.Overall) { Detail = new Dictionary<string, JsonNode?> { ["job_id"] = handle.JobId }, Sweep = sweep };
+        var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["job_id"] = handle.JobId };
+        if (RetryAdvice.Largest(tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail)) is { } retry)
+        {
+            detail[JobDetailKeys.Retry] = retry;
+        }
+
+        var whole = new JobStatusResult(handle, sweep.Overall) { Detail = detail, Sweep = sweep };
         return SweepInfo.Of(handle) is { } info ? info.Relabel(whole) : whole;
     }
 

@@ -666,7 +666,7 @@ public sealed class SlurmJobRunner : JobRunner
         {
             ["arrays"] = string.Join(',', arrays.Select(a => a.JobId)),
         };
-        if (SlurmStatusResolver.LargestRetry(tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail)) is { } retry)
+        if (RetryAdvice.Largest(tasks.Where(t => t.Status.IsFinished()).Select(t => t.Detail)) is { } retry)
         {
             detail[JobDetailKeys.Retry] = retry;
         }

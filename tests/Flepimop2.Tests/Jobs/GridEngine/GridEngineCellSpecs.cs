@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Flepimop2.Commands;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Tests.Jobs.Slurm;
@@ -92,6 +93,43 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
         Assert.Equal("37", Detail(last, "failed"));
         Assert.StartsWith("ran out of time: it reached its h_rt limit of 0:00:05", Detail(last, "reason"), StringComparison.Ordinal);
         Assert.Equal("""{"time":"0-00:00:10"}""", last.Detail["retry"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_program_whose_allocation_fails_at_its_h_vmem_probably_ran_out_of_memory_and_is_advised_more()
+    {
+        // perl (in every Debian) grows 20M at a time: under h_vmem, its address-space limit, an allocation fails and it
+        // ends with "Out of memory!" and its own exit code, not a signal.
+        var runner = cell.Runner(cell.Options with { Memory = "300M" });
+        var grow = "my @a; for (1..100) { push @a, q(x) x (20 << 20); select(undef, undef, undef, 0.05) } print qq(done\\n)";
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["perl", "-e", grow], runsFlepimop2: false)));
+
+        var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.Equal("0", Detail(last, "failed"));
+        Assert.NotEqual("0", Detail(last, "exit_code"));
+        Assert.StartsWith("probably ran out of memory: it reached ", Detail(last, "reason"), StringComparison.Ordinal);
+        Assert.EndsWith(" against its h_vmem limit of 300M, where an allocation fails and the program ends with its own error", Detail(last, "reason"), StringComparison.Ordinal);
+        Assert.Equal("""{"memory":"512M"}""", last.Detail["retry"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Processes_that_together_go_over_h_vmem_are_killed_and_reported_out_of_memory()
+    {
+        // Three processes of 100M each stay under the per-process limit; the execd sees the job's 300M+ and kills it.
+        var runner = cell.Runner(cell.Options with { Memory = "300M" });
+        var three = "for i in 1 2 3; do perl -e '$x = q(x) x (100 << 20); sleep 60' & done; wait";
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["/bin/sh", "-c", three], runsFlepimop2: false)));
+
+        var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.Equal("37", Detail(last, "failed"));
+        Assert.Equal("137", Detail(last, "exit_code"));
+        Assert.Matches(@"^ran out of memory: its processes together reached [0-9.]+M of virtual memory, over its h_vmem limit of 300M, so Grid Engine killed it \(signal 9\)$", Detail(last, "reason"));
+        // The execd kills the job at the first sample over 300M, which may be before all three have grown.
+        Assert.Contains(last.Detail["retry"]!.ToJsonString(), new[] { """{"memory":"512M"}""", """{"memory":"1G"}""" });
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Jobs;
-using Flepimop2.Jobs.Slurm.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Store;
 using Flepimop2.Tests.Support;
 
@@ -34,8 +34,8 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
         Assert.Equal("9", Text(last, "signal"));
         Assert.Equal(100 * MiB, Number(last, "req_mem_bytes"));
         Assert.True(peak > 100 * MiB, SlurmClusterFixture.Describe(last));
-        Assert.Equal($"ran out of memory: its peak of {SlurmUnits.Human(peak)} went over its limit of 100M, so Slurm killed it (signal 9)", Text(last, "reason"));
-        Assert.Equal(new JsonObject { ["memory"] = SlurmUnits.NextPowerOfTwoAbove(peak) }.ToJsonString(), last.Detail["retry"]!.ToJsonString());
+        Assert.Equal($"ran out of memory: its peak of {ByteSizes.Human(peak)} went over its limit of 100M, so Slurm killed it (signal 9)", Text(last, "reason"));
+        Assert.Equal(new JsonObject { ["memory"] = ByteSizes.NextPowerOfTwoAbove(peak) }.ToJsonString(), last.Detail["retry"]!.ToJsonString());
         Assert.Equal(MaxRss(handle.JobId), peak);
         Assert.Contains("exceeded memory limit", await File.ReadAllTextAsync(Assert.Single(runner.GetLogFiles(handle))), StringComparison.Ordinal);
     }

@@ -191,23 +191,6 @@ public sealed class SlurmUsageSpecs
         Assert.Equal(0, result.Detail["elapsed_seconds"]!.GetValue<long>());
     }
 
-    [Fact]
-    public void A_sweeps_advice_is_the_most_memory_and_the_longest_time_its_tasks_were_advised()
-    {
-        Dictionary<string, JsonNode?>[] details =
-        [
-            new() { ["retry"] = new JsonObject { ["memory"] = "512M" } },
-            new() { ["retry"] = new JsonObject { ["memory"] = "2G" } },
-            new() { ["retry"] = new JsonObject { ["time"] = "0-00:02:00" } },
-            new() { ["retry"] = new JsonObject { ["time"] = "1-00:00:00" } },
-            new() { ["retry"] = new JsonObject { ["memory"] = "not a size", ["time"] = "soon" } },
-            new() { ["state"] = "COMPLETED" },
-        ];
-
-        Assert.Equal("""{"memory":"2G","time":"1-00:00:00"}""", SlurmStatusResolver.LargestRetry(details)!.ToJsonString());
-        Assert.Null(SlurmStatusResolver.LargestRetry(details[^2..]));
-    }
-
     private static JobStatusResult Resolve(string sacct) => Resolve(string.Empty, sacct);
 
     private static JobStatusResult Resolve(string squeue, string sacct)

@@ -34,7 +34,7 @@ internal static class GridEngineStatusResolver
                     ("queue", live.Queue),
                     (JobDetailKeys.AllocCpus, live.Slots),
                     (JobDetailKeys.TimeLimitSeconds, context.TimeLimitSeconds),
-                    (JobDetailKeys.ReqMemBytes, context.ReqMemBytes),
+                    (JobDetailKeys.ReqMemBytes, JobLimit(context.ReqMemBytes, live.Slots)),
                     ("exit_code", status == JobStatus.Failed ? ended?.ExitStatus : null),
                     ("source", "qstat")),
             };
@@ -61,20 +61,15 @@ internal static class GridEngineStatusResolver
     {
         var status = GridEngineStates.Ended(row.Failed, row.ExitStatus);
         var signal = row.ExitStatus > 128 && row.ExitStatus < 160 ? row.ExitStatus - 128 : (int?)null;
+        var memoryLimit = JobLimit(context.ReqMemBytes, row.Slots);
         var usage = new JobUsage(
             ElapsedSeconds: row.WallclockSeconds,
             TimeLimitSeconds: context.TimeLimitSeconds,
             MaxRssBytes: row.MaxRssBytes,
-            ReqMemBytes: context.ReqMemBytes,
+            ReqMemBytes: memoryLimit,
             TotalCpuSeconds: row.CpuSeconds,
             AllocCpus: row.Slots);
-        string? reason = GridEngineStates.FailedMeaning(row.Failed);
-        JsonObject? retry = null;
-        if (row.Failed == 37 && context.TimeLimitSeconds is { } limit && row.WallclockSeconds >= limit)
-        {
-            reason = $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(new WallTime(limit))} ({reason})";
-            retry = new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(limit * 2).ToString() };
-        }
+        var (reason, retry) = status == JobStatus.Failed ? Ending(row, context) : (null, null);
 
         return new JobStatusResult(handle, status)
         {
@@ -87,7 +82,7 @@ internal static class GridEngineStatusResolver
                 (JobDetailKeys.ElapsedSeconds, row.WallclockSeconds),
                 (JobDetailKeys.TimeLimitSeconds, context.TimeLimitSeconds),
                 (JobDetailKeys.AllocCpus, row.Slots),
-                (JobDetailKeys.ReqMemBytes, context.ReqMemBytes),
+                (JobDetailKeys.ReqMemBytes, memoryLimit),
                 (JobDetailKeys.MaxRssBytes, row.MaxRssBytes),
                 ("max_vmem_bytes", row.MaxVmemBytes is > 0 ? row.MaxVmemBytes : null),
                 (JobDetailKeys.MemEfficiency, usage.MemoryEfficiency),
@@ -96,6 +91,54 @@ internal static class GridEngineStatusResolver
                 ("source", "accounting")),
         };
     }
+
+    /// <summary>
+    /// Why a failed job ended, with what to ask for next time when it ran out of time or memory. Grid Engine ends a job over
+    /// its <c>h_rt</c>, or whose processes together go over <c>h_vmem</c>, with <c>failed</c> 37 and SIGKILL; the run time
+    /// or the sampled peak virtual memory tells which. A single process cannot go over <c>h_vmem</c> (it is its address-space
+    /// limit): its allocation fails and the program ends with its own error, so a failed job that reached nine tenths of
+    /// the limit is reported as probably out of memory.
+    /// </summary>
+    internal static (string? Reason, JsonObject? Retry) Ending(GridEngineAccountingRecord row, GridEngineStatusContext context)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(context);
+        var meaning = GridEngineStates.FailedMeaning(row.Failed);
+        if (row.Failed == 37 && context.TimeLimitSeconds is { } time && row.WallclockSeconds >= time)
+        {
+            return (
+                $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(new WallTime(time))} ({meaning})",
+                new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(time * 2).ToString() });
+        }
+
+        if (context.ReqMemBytes is not { } perSlot || JobLimit(perSlot, row.Slots) is not { } limit)
+        {
+            return (meaning, null);
+        }
+
+        var slots = row.Slots is > 1 and var n ? n : 1;
+        var limitText = slots > 1 ? $"{ByteSizes.Human(limit)} ({ByteSizes.Human(perSlot)} per slot, {slots} slots)" : ByteSizes.Human(limit);
+        var vmem = row.MaxVmemBytes ?? 0;
+        if (row.Failed == 37 && vmem >= limit)
+        {
+            return (
+                $"ran out of memory: its processes together reached {ByteSizes.Human(vmem)} of virtual memory, over its h_vmem limit of {limitText}, so Grid Engine killed it (signal 9)",
+                RetryAdvice.Memory(Math.Max(vmem / slots, perSlot)));
+        }
+
+        var peak = Math.Max(vmem, row.MaxRssBytes ?? 0);
+        if (row.Failed == 0 && row.ExitStatus != 0 && peak * 10 >= limit * 9)
+        {
+            return (
+                $"probably ran out of memory: it reached {ByteSizes.Human(peak)} against its h_vmem limit of {limitText}, where an allocation fails and the program ends with its own error",
+                RetryAdvice.Memory(Math.Max(peak / slots, perSlot)));
+        }
+
+        return (meaning, null);
+    }
+
+    /// <summary>The memory a job may use: <c>h_vmem</c> is per slot, so a job holding several has that many times as much.</summary>
+    private static long? JobLimit(long? perSlot, int? slots) => perSlot * (slots is > 1 and var n ? n : 1);
 
     private static string Minutes(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min");
 

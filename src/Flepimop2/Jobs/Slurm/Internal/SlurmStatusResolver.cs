@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
@@ -168,8 +167,8 @@ internal static class SlurmStatusResolver
         {
             var figures = (peak, limit) switch
             {
-                ({ } p, { } l) => $": its peak of {SlurmUnits.Human(p)} against its limit of {SlurmUnits.Human(l)}",
-                (null, { } l) => $": over its limit of {SlurmUnits.Human(l)}",
+                ({ } p, { } l) => $": its peak of {ByteSizes.Human(p)} against its limit of {ByteSizes.Human(l)}",
+                (null, { } l) => $": over its limit of {ByteSizes.Human(l)}",
                 _ => string.Empty,
             };
             return ($"ran out of memory{figures} (OUT_OF_MEMORY)", MemoryAdvice(peak, limit));
@@ -178,7 +177,7 @@ internal static class SlurmStatusResolver
         if (row.Signal == 9 && row.State is "FAILED" or "CANCELLED" && peak is { } killedPeak && limit is { } killedLimit && killedPeak >= killedLimit)
         {
             return (
-                $"ran out of memory: its peak of {SlurmUnits.Human(killedPeak)} went over its limit of {SlurmUnits.Human(killedLimit)}, so Slurm killed it (signal 9)",
+                $"ran out of memory: its peak of {ByteSizes.Human(killedPeak)} went over its limit of {ByteSizes.Human(killedLimit)}, so Slurm killed it (signal 9)",
                 MemoryAdvice(peak, limit));
         }
 
@@ -192,57 +191,8 @@ internal static class SlurmStatusResolver
         return (null, null);
     }
 
-    /// <summary>
-    /// A sweep's advice: the most memory and the longest time any of its tasks' advice names (a task that ran out of memory
-    /// and one that ran out of time give both); null when no task has advice.
-    /// </summary>
-    public static JsonObject? LargestRetry(IEnumerable<IReadOnlyDictionary<string, JsonNode?>> details)
-    {
-        ArgumentNullException.ThrowIfNull(details);
-        MemoryRequest? memory = null;
-        WallTime? time = null;
-        foreach (var detail in details)
-        {
-            if (detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry)
-            {
-                continue;
-            }
-
-            if (MemoryRequest.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Kilobytes > known.Kilobytes))
-            {
-                memory = m;
-            }
-
-            if (WallTime.TryParse(JsonText.Of(retry[JobDetailKeys.RetryTime]), out var t) && !t.IsUnlimited && (time is not { } longest || t.TotalSeconds > longest.TotalSeconds))
-            {
-                time = t;
-            }
-        }
-
-        if (memory is null && time is null)
-        {
-            return null;
-        }
-
-        var advice = new JsonObject();
-        if (memory is { } most)
-        {
-            advice[JobDetailKeys.RetryMemory] = most.ToString();
-        }
-
-        if (time is { } limit)
-        {
-            advice[JobDetailKeys.RetryTime] = limit.ToString();
-        }
-
-        return advice;
-    }
-
     /// <summary>The next power of two above what the job reached (its peak, or its limit when the peak was below it).</summary>
-    private static JsonObject? MemoryAdvice(long? peak, long? limit) =>
-        Math.Max(peak ?? 0, limit ?? 0) is > 0 and var reached
-            ? new JsonObject { [JobDetailKeys.RetryMemory] = SlurmUnits.NextPowerOfTwoAbove(reached) }
-            : null;
+    private static JsonObject? MemoryAdvice(long? peak, long? limit) => RetryAdvice.Memory(Math.Max(peak ?? 0, limit ?? 0));
 
     /// <summary>Run time in seconds: accounting's figure, or the text (scontrol's <c>RunTime</c>) read.</summary>
     private static long? ElapsedSeconds(SlurmJobRow? row) =>
