@@ -32,6 +32,14 @@ public sealed class BadInputSpecs
         { "newline in an sbatch value", Slurm("sbatch-options: {partition: \"debug\\nrm -rf /\"}"), ["job", "process"], 3, "config.yaml: jobs.hpc.sbatch-options" },
         { "sbatch options not a mapping", Slurm("sbatch-options: [a]"), ["job", "process"], 3, "config.yaml: jobs.hpc.sbatch-options: expected a mapping" },
         { "debug not a boolean", Slurm("debug: 2"), ["job", "process"], 3, "config.yaml: jobs.hpc.debug: expected true or false, got '2'" },
+        { "bad h_vmem", GridEngine("h_vmem: 4X"), ["job", "process"], 3, "config.yaml: jobs.ge.h_vmem: expected a size like 4G, 500M or a number of megabytes, got '4X'" },
+        { "bad h_rt", GridEngine("h_rt: \"1:2:3:4\""), ["job", "process"], 3, "config.yaml: jobs.ge.h_rt: expected a time limit like 30 (minutes)" },
+        { "zero slots", GridEngine("slots: 0"), ["job", "process"], 3, "config.yaml: jobs.ge.slots: must be a whole number of at least 1, got 0" },
+        { "reserved qsub option", GridEngine("qsub-options: {N: x}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.N: 'N' is reserved (flepimop2 names the job)" },
+        { "limit set in qsub options", GridEngine("qsub-options: {l: \"h_rt=1\"}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.l: 'h_rt' is set by the 'h_rt' option, not in qsub-options.l" },
+        { "newline in a qsub value", GridEngine("qsub-options: {l: \"arch=x\\nrm -rf /\"}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.l: the value must not contain a newline or other control character" },
+        { "qsub options not a mapping", GridEngine("qsub-options: [a]"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options: expected a mapping of qsub option names to values, got a list" },
+        { "queue with a space", GridEngine("queue: \"a b\""), ["job", "process"], 3, "config.yaml: jobs.ge.queue: must be one name (no spaces, not starting with '-'), got 'a b'" },
         { "unknown predecessor", "jobs:\n  a: {module: shell}\n", ["job", "run", "--after", "shell-nope", "--", "true"], 1, "error: --after shell-nope: no job 'shell-nope' in " },
         { "unknown predecessor of a step", "jobs:\n  a: {module: shell}\n" + Process, ["job", "process", "--after-any", "slurm-1"], 1, "error: --after-any slurm-1: no job 'slurm-1' in " },
         { "predecessor named twice", "jobs:\n  a: {module: shell}\n", ["job", "run", "--after", "shell-1", "--after-any", "shell-1", "--", "true"], 2, "error: --after-any shell-1: the job is already given with --after; name each predecessor once\n" },
@@ -79,6 +87,8 @@ public sealed class BadInputSpecs
     };
 
     private static string Slurm(string option) => $"jobs:\n  hpc:\n    module: slurm\n    {option}\n" + Process;
+
+    private static string GridEngine(string option) => $"jobs:\n  ge:\n    module: gridengine\n    {option}\n" + Process;
 
     [Theory]
     [MemberData(nameof(Cases))]

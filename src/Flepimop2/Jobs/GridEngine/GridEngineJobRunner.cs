@@ -16,7 +16,7 @@ namespace Flepimop2.Jobs.GridEngine;
 /// A sweep is one array job (<c>-t 1-N -tc K</c>). Every tool call has a timeout; a qmaster that does not answer is retried
 /// with back-off.
 /// </summary>
-public sealed class GridEngineJobRunner : JobRunner
+public sealed class GridEngineJobRunner : BatchJobRunner
 {
     /// <summary>The fully qualified module name.</summary>
     public const string ModuleName = "flepimop2.job.gridengine";
@@ -33,12 +33,6 @@ public sealed class GridEngineJobRunner : JobRunner
 
     private static readonly ProcessRunner GridEngineProcesses = new(TimeProvider.System, "is the Grid Engine qmaster up?");
 
-    private readonly JsonObject _extra;
-    private readonly JsonNode? _optionsNode;
-    private readonly TimeProvider _clock;
-    private readonly IProcessRunner _processes;
-    private readonly Func<string, string?> _findTool;
-
     /// <summary>Creates a runner.</summary>
     /// <param name="options">The options; the cell's defaults when null.</param>
     /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
@@ -49,13 +43,9 @@ public sealed class GridEngineJobRunner : JobRunner
     }
 
     internal GridEngineJobRunner(GridEngineJobOptions options, JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool)
+        : base(extra, optionsNode, clock, processes, findTool)
     {
         Options = GridEngineOptionsValidator.Normalize(options);
-        _extra = extra;
-        _optionsNode = optionsNode;
-        _clock = clock;
-        _processes = processes;
-        _findTool = findTool;
     }
 
     /// <inheritdoc/>
@@ -64,11 +54,14 @@ public sealed class GridEngineJobRunner : JobRunner
     /// <summary>The runner's options, normalized (memory as <c>4G</c>, <c>h_rt</c> as <c>H:MM:SS</c>).</summary>
     public GridEngineJobOptions Options { get; }
 
-    /// <summary>How long after submission a job neither qstat nor the accounting file knows still counts as pending.</summary>
-    public TimeSpan SubmissionGraceWindow { get; init; } = TimeSpan.FromMinutes(5);
+    /// <inheritdoc/>
+    private protected override string? WorkingDirectory => Options.Chdir;
 
-    /// <summary>How long one call of a Grid Engine tool may take before it is stopped and the operation fails.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <inheritdoc/>
+    private protected override string SubmitTool => "qsub";
+
+    /// <inheritdoc/>
+    private protected override string ToolsNeeded => "the gridengine runner needs the Grid Engine client tools";
 
     /// <summary>
     /// The cell's accounting file: <c>$SGE_ROOT/$SGE_CELL/common/accounting</c>, with Debian's <c>/var/lib/gridengine</c>
@@ -135,7 +128,7 @@ public sealed class GridEngineJobRunner : JobRunner
         var config = new JsonObject
         {
             ["module"] = ModuleName,
-            ["options"] = _optionsNode?.DeepClone(),
+            ["options"] = OptionsEntry(),
             ["queue"] = Options.Queue,
             ["slots"] = Options.Slots,
             [OptionReader.Stored("parallel-environment")] = Options.ParallelEnvironment,
@@ -159,7 +152,7 @@ public sealed class GridEngineJobRunner : JobRunner
             config[OptionReader.Stored("max-parallel")] = max;
         }
 
-        return OptionReader.WithUnknownKeys(config, _extra);
+        return WithUnknownKeys(config);
     }
 
     /// <summary>The job's output file (both streams); for a sweep, every task's.</summary>
@@ -176,24 +169,6 @@ public sealed class GridEngineJobRunner : JobRunner
         return handle.MetadataText(OutputKey) is { } output ? [output] : [];
     }
 
-    /// <summary>
-    /// A program path must be an executable file, relative to the job's working directory; a bare name is left to the
-    /// node's PATH (the job gets the submitter's environment, and pre-commands may change it).
-    /// </summary>
-    /// <param name="program">The program, as the command gives it.</param>
-    /// <returns>What is wrong, or null.</returns>
-    public override string? ProgramProblem(string program)
-    {
-        ArgumentNullException.ThrowIfNull(program);
-        if (!program.Contains('/', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var path = Path.GetFullPath(program, Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory));
-        return Executables.IsExecutableFile(path) ? null : NotExecutable(program);
-    }
-
     /// <summary>One task's output file: the pattern recorded at submission with its Grid Engine task number.</summary>
     /// <param name="handle">The sweep.</param>
     /// <param name="position">The task's position in the sweep.</param>
@@ -204,21 +179,6 @@ public sealed class GridEngineJobRunner : JobRunner
         return handle.MetadataText(OutputPatternKey) is { } pattern
             ? [pattern.Replace("$TASK_ID", (position + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)]
             : [];
-    }
-
-    /// <inheritdoc/>
-    protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
-
-    /// <inheritdoc/>
-    protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
-    {
-        var issues = MissingTools("qsub");
-        if (Options.Chdir is { } chdir && !Directory.Exists(chdir))
-        {
-            issues.Add(new ValidationIssue($"working directory '{chdir}' does not exist", "missing_directory", new Dictionary<string, string> { ["chdir"] = chdir }));
-        }
-
-        return issues;
     }
 
     /// <inheritdoc/>
@@ -312,7 +272,7 @@ public sealed class GridEngineJobRunner : JobRunner
             return new JobDryRun(ShellQuote.Join(argv), details);
         }
 
-        var submittedAt = IsoTime.Now(_clock);
+        var submittedAt = IsoTime.Now(Clock);
         var jobId = await Client().SubmitAsync(argv, scriptPath, cancellationToken).ConfigureAwait(false);
         var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -382,7 +342,7 @@ public sealed class GridEngineJobRunner : JobRunner
         }
 
         var context = new GridEngineStatusContext(
-            _clock.GetUtcNow(),
+            Clock.GetUtcNow(),
             SubmissionGraceWindow,
             GridEngineOptionsValidator.Seconds(Options.Time),
             Options.Memory is { } memory && MemoryRequest.TryParse(memory, out var m) ? (long)(m.Kilobytes * 1024) : null,
@@ -534,9 +494,6 @@ public sealed class GridEngineJobRunner : JobRunner
         return SweepInfo.Of(handle) is { } info ? info.Relabel(whole) : whole;
     }
 
-    private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+    private GridEngineClient Client() => new(Processes, Clock, CommandTimeout, AccountingFile);
 
-    private GridEngineClient Client() => new(_processes, _clock, CommandTimeout, AccountingFile);
-
-    private List<ValidationIssue> MissingTools(params string[] tools) => BatchScript.MissingTools(_findTool, "the gridengine runner needs the Grid Engine client tools", tools);
 }

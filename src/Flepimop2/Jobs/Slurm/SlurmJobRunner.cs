@@ -16,7 +16,7 @@ namespace Flepimop2.Jobs.Slurm;
 /// shell-quoted), submits it with <c>sbatch --parsable</c>, and answers status for many jobs with one <c>squeue</c> and one
 /// <c>sacct</c> call per chunk of ids. Every tool call has a timeout; transient controller errors are retried with back-off.
 /// </summary>
-public sealed class SlurmJobRunner : JobRunner
+public sealed class SlurmJobRunner : BatchJobRunner
 {
     /// <summary>The fully qualified module name.</summary>
     public const string ModuleName = "flepimop2.job.slurm";
@@ -33,12 +33,6 @@ public sealed class SlurmJobRunner : JobRunner
     /// <summary>The Slurm tools, with the question a timeout raises first.</summary>
     private static readonly ProcessRunner SlurmProcesses = new(TimeProvider.System, "is the Slurm controller up?");
 
-    private readonly JsonObject _extra;
-    private readonly JsonNode? _optionsNode;
-    private readonly TimeProvider _clock;
-    private readonly IProcessRunner _processes;
-    private readonly Func<string, string?> _findTool;
-
     /// <summary>Creates a runner.</summary>
     /// <param name="options">The options; Slurm's defaults when null.</param>
     /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
@@ -49,13 +43,9 @@ public sealed class SlurmJobRunner : JobRunner
     }
 
     internal SlurmJobRunner(SlurmJobOptions options, JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool)
+        : base(extra, optionsNode, clock, processes, findTool)
     {
         Options = SlurmOptionsValidator.Normalize(options);
-        _extra = extra;
-        _optionsNode = optionsNode;
-        _clock = clock;
-        _processes = processes;
-        _findTool = findTool;
     }
 
     /// <inheritdoc/>
@@ -64,14 +54,14 @@ public sealed class SlurmJobRunner : JobRunner
     /// <summary>The runner's options, normalized (memory as <c>4G</c>, time as <c>D-HH:MM:SS</c>).</summary>
     public SlurmJobOptions Options { get; }
 
-    /// <summary>
-    /// How long after submission a job that neither <c>squeue</c> nor <c>sacct</c> knows still counts as pending
-    /// (the controller or the accounting database may not have it yet). After it, such a job is <c>finished_unknown</c>.
-    /// </summary>
-    public TimeSpan SubmissionGraceWindow { get; init; } = TimeSpan.FromMinutes(5);
+    /// <inheritdoc/>
+    private protected override string? WorkingDirectory => Options.Chdir;
 
-    /// <summary>How long one call of a Slurm tool may take before it is stopped and the operation fails.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <inheritdoc/>
+    private protected override string SubmitTool => "sbatch";
+
+    /// <inheritdoc/>
+    private protected override string ToolsNeeded => "the slurm runner needs the Slurm client tools";
 
     /// <summary>
     /// Builds a runner from its configuration mapping (keys <c>cpus-per-task</c>, <c>memory</c>, <c>nodes</c>, <c>ntasks</c>,
@@ -121,7 +111,7 @@ public sealed class SlurmJobRunner : JobRunner
         var config = new JsonObject
         {
             ["module"] = ModuleName,
-            ["options"] = _optionsNode?.DeepClone(),
+            ["options"] = OptionsEntry(),
             [OptionReader.Stored("cpus-per-task")] = Options.CpusPerTask,
             ["memory"] = Options.Memory,
             ["nodes"] = Options.Nodes,
@@ -149,7 +139,7 @@ public sealed class SlurmJobRunner : JobRunner
             config["requeue"] = requeue;
         }
 
-        return OptionReader.WithUnknownKeys(config, _extra);
+        return WithUnknownKeys(config);
     }
 
     /// <summary>The job's output file (and its error file when <c>sbatch-options</c> sets <c>error</c>); for a sweep, every task's.</summary>
@@ -190,9 +180,6 @@ public sealed class SlurmJobRunner : JobRunner
     }
 
     /// <inheritdoc/>
-    protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
-
-    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>
     {
         ["memory"] = "memory",
@@ -202,36 +189,6 @@ public sealed class SlurmJobRunner : JobRunner
 
     /// <inheritdoc/>
     public override string? Executable => Options.Executable;
-
-    /// <summary>
-    /// A program path (with a <c>/</c>) must be an executable file, relative to the job's working directory (<c>chdir</c>,
-    /// which the compute nodes share); a bare name is left to the compute node's PATH, which pre-commands may set up.
-    /// </summary>
-    /// <param name="program">The program, as the command gives it.</param>
-    /// <returns>What is wrong, or null.</returns>
-    public override string? ProgramProblem(string program)
-    {
-        ArgumentNullException.ThrowIfNull(program);
-        if (!program.Contains('/', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var path = Path.GetFullPath(program, Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory));
-        return Executables.IsExecutableFile(path) ? null : NotExecutable(program);
-    }
-
-    /// <inheritdoc/>
-    protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
-    {
-        var issues = MissingTools("sbatch");
-        if (Options.Chdir is { } chdir && !Directory.Exists(chdir))
-        {
-            issues.Add(new ValidationIssue($"working directory '{chdir}' does not exist", "missing_directory", new Dictionary<string, string> { ["chdir"] = chdir }));
-        }
-
-        return issues;
-    }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
@@ -292,7 +249,7 @@ public sealed class SlurmJobRunner : JobRunner
             return new JobDryRun(ShellQuote.Join(SlurmCommandLines.Sbatch(scriptPath, dependencies.Text(), dependencies.Items.Count > 0)), details);
         }
 
-        var submittedAt = IsoTime.Now(_clock);
+        var submittedAt = IsoTime.Now(Clock);
         var (jobId, cluster) = await Client().SubmitAsync(scriptPath, dependencies.Text(), dependencies.Items.Count > 0, cancellationToken).ConfigureAwait(false);
         var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -337,7 +294,7 @@ public sealed class SlurmJobRunner : JobRunner
         ArgumentNullException.ThrowIfNull(handles);
         var client = Client();
         var results = new JobStatusResult[handles.Count];
-        var now = _clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         foreach (var cluster in handles.Select((handle, index) => (handle, index)).GroupBy(t => t.handle.MetadataText("cluster")))
         {
             var context = new SlurmStatusContext(now, SubmissionGraceWindow, cluster.Key, Requested: RequestedUsage(Options));
@@ -502,7 +459,7 @@ public sealed class SlurmJobRunner : JobRunner
             return new JobDryRun(ShellQuote.Join(SlurmCommandLines.SbatchArray(scriptPath, plan[0].First, plan[0].Count, limit, dependencies.Text(), dependencies.Items.Count > 0)) + more, details);
         }
 
-        var submittedAt = IsoTime.Now(_clock);
+        var submittedAt = IsoTime.Now(Clock);
         var arrays = new List<SlurmArray>(plan.Count);
         string? cluster = null;
         try
@@ -680,9 +637,6 @@ public sealed class SlurmJobRunner : JobRunner
         return Sweeps.SweepInfo.Of(handle) is { } info ? info.Relabel(whole) : whole;
     }
 
-    private static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+    private SlurmClient Client() => new(Processes, Clock, CommandTimeout);
 
-    private SlurmClient Client() => new(_processes, _clock, CommandTimeout);
-
-    private List<ValidationIssue> MissingTools(params string[] tools) => BatchScript.MissingTools(_findTool, "the slurm runner needs the Slurm client tools", tools);
 }
