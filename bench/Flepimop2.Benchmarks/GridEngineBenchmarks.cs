@@ -7,23 +7,38 @@ namespace Flepimop2.Benchmarks;
 
 /// <summary>
 /// The Grid Engine runner's local work for a status round of 1,000 live jobs: parsing one <c>qstat -u '*' -xml</c> answer,
-/// and reading a cell's accounting file of 100,000 records for the jobs asked about (the scheduler call itself is counted
-/// by the real-cell test GridEngineListCliSpecs).
+/// and reading a cell's accounting file of 100,000 records for the 1,000 most recent jobs, from its end back to their
+/// submission, and (as before) whole (the scheduler call itself is counted by the real-cell test GridEngineListCliSpecs).
 /// </summary>
 [MemoryDiagnoser]
-public class GridEngineBenchmarks
+public class GridEngineBenchmarks : IDisposable
 {
+    private const long FirstEnd = 1_795_600_000;
     private const int Live = 1000;
     private const int Records = 100_000;
     private readonly string _qstat = BuildQstat();
-    private readonly string[] _accounting = BuildAccounting();
+    private readonly string _accounting = Path.Combine(Directory.CreateTempSubdirectory("flepimop2-bench-").FullName, "accounting");
     private readonly HashSet<string> _asked = [.. Enumerable.Range(Records - Live, Live).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
     [Benchmark]
     public int ParseQstatOfAThousandJobs() => QstatXmlParser.Parse(_qstat).Count;
 
+    [GlobalSetup]
+    public void WriteAccounting() => File.WriteAllLines(_accounting, BuildAccounting());
+
     [Benchmark]
-    public int ReadAHundredThousandAccountingRecords() => AccountingParser.Parse(_accounting, _asked).Count;
+    public int ReadAccountingBackToTheOldestSubmission() =>
+        AccountingFile.ReadAsync(_accounting, _asked, FirstEnd + Records - Live, CancellationToken.None).GetAwaiter().GetResult().Count;
+
+    [Benchmark]
+    public int ReadAHundredThousandAccountingRecordsWhole() =>
+        AccountingFile.ReadAsync(_accounting, _asked, long.MinValue, CancellationToken.None).GetAwaiter().GetResult().Count;
+
+    public void Dispose()
+    {
+        Directory.Delete(Path.GetDirectoryName(_accounting)!, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private static string BuildQstat()
     {
@@ -45,7 +60,7 @@ public class GridEngineBenchmarks
     private static string[] BuildAccounting() =>
         [.. Enumerable.Range(0, Records).Select(job => string.Join(':', new[]
         {
-            "all.q", "vm", "me", "me", "flepimop2", job.ToString(CultureInfo.InvariantCulture), "sge", "0", "1795693752", "1795693752", "1795693755",
+            "all.q", "vm", "me", "me", "flepimop2", job.ToString(CultureInfo.InvariantCulture), "sge", "0", "1795593752", "1795593752", (FirstEnd + job).ToString(CultureInfo.InvariantCulture),
             "0", (job % 7).ToString(CultureInfo.InvariantCulture), "3", "0.000000", "0.005871", "4552.000000",
             "0", "0", "0", "0", "297", "0", "0", "0.000000", "40", "0", "0", "0", "1", "4", "NONE", "defaultdepartment", "NONE", "1",
             "0", "0.005871", "0.000000", "0.000000", "NONE", "0.000000", "NONE", "0.000000", "0", "0",

@@ -209,6 +209,9 @@ public sealed class GridEngineJobRunner : BatchJobRunner
     /// <inheritdoc/>
     protected override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools("qstat", "qdel");
 
+    /// <summary>How much earlier than the oldest submission asked about the accounting file is read back to.</summary>
+    private static readonly TimeSpan AccountingSlack = TimeSpan.FromHours(1);
+
     /// <summary>The address space (h_vmem) a JIT build of this program needs to start: 2 GiB, in KiB.</summary>
     private const decimal MinimumJitAddressSpaceKilobytes = 2 * 1024 * 1024;
 
@@ -332,7 +335,12 @@ public sealed class GridEngineJobRunner : BatchJobRunner
         }
 
         var live = await client.LiveAsync(cancellationToken).ConfigureAwait(false);
-        var ended = await client.AccountingAsync(ids, cancellationToken).ConfigureAwait(false);
+
+        // No job ended before it was submitted, so the accounting file is read from its end back to the oldest submission
+        // asked about (less a slack for the clocks of the submit host and the qmaster), not through the cell's whole history.
+        var oldest = handles.Where(h => QsubParser.IsJobId(h.JobId)).Select(h => h.SubmittedAt).DefaultIfEmpty(Clock.GetUtcNow()).Min();
+        var ended = await client.AccountingAsync(ids, (oldest - AccountingSlack).ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
+        await AddOlderFailuresAsync(client, handles, ended, live, cancellationToken).ConfigureAwait(false);
         var inError = live.Values.Where(r => ids.Contains(r.JobId) && GridEngineStates.IsError(r.State)).ToList();
         IReadOnlyDictionary<string, string> reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         if (inError.Count > 0)
@@ -388,6 +396,33 @@ public sealed class GridEngineJobRunner : BatchJobRunner
         }
 
         await Client().DeleteTaskAsync(handle.JobId, task + 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A job that its dependency check ended (exit 86) names the predecessor that failed; a predecessor may have ended
+    /// before the job was submitted, before the part of the accounting file read for the round. Only then, and only for
+    /// those predecessors, the whole file is read.
+    /// </summary>
+    private static async Task AddOlderFailuresAsync(
+        GridEngineClient client, IReadOnlyList<JobHandle> handles, Dictionary<string, GridEngineAccountingRecord> ended, Dictionary<string, GridEngineLiveRow> live, CancellationToken cancellationToken)
+    {
+        var endedChecked = ended.Values.Where(r => r.ExitStatus == GridEngineScriptRenderer.DependencyFailedExitCode).Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
+        var failedKnown = ended.Values.Where(r => GridEngineStates.Ended(r.Failed, r.ExitStatus) == JobStatus.Failed).Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
+        var liveJobs = live.Values.Select(r => r.JobId).ToHashSet(StringComparer.Ordinal);
+        var missing = handles
+            .Where(h => endedChecked.Contains(h.JobId))
+            .SelectMany(h => Predecessors(h).Values)
+            .Where(id => !failedKnown.Contains(id) && !liveJobs.Contains(id))
+            .ToHashSet(StringComparer.Ordinal);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, record) in await client.AccountingAsync(missing, long.MinValue, cancellationToken).ConfigureAwait(false))
+        {
+            ended.TryAdd(key, record);
+        }
     }
 
     /// <summary>The predecessors a handle records: key to Grid Engine job id.</summary>

@@ -5,6 +5,7 @@ using Flepimop2.Jobs;
 using Flepimop2.Jobs.GridEngine;
 using Flepimop2.Jobs.GridEngine.Internal;
 using Flepimop2.Tests.Jobs.Slurm;
+using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.GridEngine;
 
@@ -97,7 +98,7 @@ public sealed class GridEngineParsingSpecs
         Assert.Throws<FormatException>(() => QstatXmlParser.Parse("error: commlib error"));
 
     [Fact]
-    public void The_accounting_file_gives_each_jobs_last_record_with_ru_maxrss_read_as_KiB()
+    public async Task The_accounting_file_gives_each_jobs_last_record_with_ru_maxrss_read_as_KiB()
     {
         string[] lines =
         [
@@ -112,7 +113,11 @@ public sealed class GridEngineParsingSpecs
             "garbage",
         ];
 
-        var records = AccountingParser.Parse(lines, new HashSet<string>(["1", "2"]));
+        using var directory = new TempDirectory();
+        var path = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(path, lines);
+
+        var records = await AccountingFile.ReadAsync(path, new HashSet<string>(["1", "2"]), long.MinValue, CancellationToken.None);
 
         Assert.Equal(["1", "2.3"], records.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(7, records["1"].ExitStatus);
@@ -218,7 +223,7 @@ public sealed class GridEngineParsingSpecs
         File.WriteAllLines(accounting, ["# Version: 8.1.9", Line(job: 5, failed: 0, exit: 3, task: 0)]);
         var fake = new FakeSlurm(argv => FakeSlurm.Ok(argv[0] == "qstat" ? xml.ToString() : string.Empty));
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new JsonObject(), null, TimeProvider.System, fake, tool => "/usr/bin/" + tool) { AccountingFile = accounting };
-        List<JobHandle> handles = [.. Enumerable.Range(1000, 1000).Select(id => new JobHandle(id.ToString(CultureInfo.InvariantCulture), "gridengine") { SubmittedAt = DateTimeOffset.UtcNow }), new JobHandle("5", "gridengine")];
+        List<JobHandle> handles = [.. Enumerable.Range(1000, 1000).Select(id => new JobHandle(id.ToString(CultureInfo.InvariantCulture), "gridengine") { SubmittedAt = DateTimeOffset.UtcNow }), new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1795693752) }];
 
         var results = await runner.StatusManyAsync(handles);
         File.Delete(accounting);
@@ -227,6 +232,46 @@ public sealed class GridEngineParsingSpecs
         Assert.All(results.Take(1000), r => Assert.Equal(JobStatus.Pending, r.Status));
         Assert.Equal(JobStatus.Failed, results[^1].Status);
         Assert.Equal("3", results[^1].Detail["exit_code"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_record_that_ended_before_the_job_was_submitted_is_an_earlier_job_with_the_same_id_not_this_one()
+    {
+        // Job ids start again from 1 when a cell is set up again, and wrap at 9,999,999; the accounting file keeps them all.
+        using var directory = new TempDirectory();
+        var accounting = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: 1_700_000_000)]);
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new JsonObject(), null, TimeProvider.System, new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), tool => "/usr/bin/" + tool) { AccountingFile = accounting };
+
+        var fresh = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.UtcNow });
+        var old = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1_699_999_000) });
+
+        Assert.Equal(JobStatus.Pending, fresh.Status);
+        Assert.Equal(JobStatus.Failed, old.Status);
+    }
+
+    [Fact]
+    public async Task A_job_ended_by_its_dependency_check_names_a_predecessor_that_failed_long_before_it_was_submitted()
+    {
+        using var directory = new TempDirectory();
+        var accounting = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(accounting,
+        [
+            Line(job: 3, failed: 0, exit: 1, task: 0, end: 1_700_000_000),
+            Line(job: 9, failed: 0, exit: 4, task: 0, end: 1_790_000_000),
+            Line(job: 4, failed: 0, exit: GridEngineScriptRenderer.DependencyFailedExitCode, task: 0, end: 1_795_000_100),
+        ]);
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new JsonObject(), null, TimeProvider.System, new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), tool => "/usr/bin/" + tool) { AccountingFile = accounting };
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["after"] = new JsonArray(new JsonObject { ["key"] = "gridengine-3", ["condition"] = "ok" }),
+            ["after_job_ids"] = new JsonObject { ["gridengine-3"] = "3" },
+        };
+
+        var result = await runner.StatusAsync(new JobHandle("4", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000), Metadata = metadata });
+
+        Assert.Equal(JobStatus.Failed, result.Status);
+        Assert.Equal("dependency gridengine-3 failed (it did not run)", result.Detail["reason"]!.ToString());
     }
 
     [Fact]
@@ -247,11 +292,13 @@ public sealed class GridEngineParsingSpecs
         Assert.Equal(["qstat -u * -xml", "qstat -j 8", "qdel 8"], fake.Calls.Select(c => string.Join(' ', c)));
     }
 
+    private const string EmptyQstat = "<?xml version='1.0'?>\n<job_info><queue_info></queue_info><job_info></job_info></job_info>\n";
+
     /// <summary>An accounting line of 45 fields with the given figures; the rest as a real one has them.</summary>
-    private static string Line(int job, int failed, int exit, int task, string maxrss = "0.000000") =>
+    internal static string Line(int job, int failed, int exit, int task, string maxrss = "0.000000", long end = 1795693755) =>
         string.Join(':', new[]
         {
-            "all.q", "vm", "root", "root", "x.sh", job.ToString(CultureInfo.InvariantCulture), "sge", "0", "1795693752", "1795693752", "1795693755",
+            "all.q", "vm", "root", "root", "x.sh", job.ToString(CultureInfo.InvariantCulture), "sge", "0", "1795693752", "1795693752", end.ToString(CultureInfo.InvariantCulture),
             failed.ToString(CultureInfo.InvariantCulture), exit.ToString(CultureInfo.InvariantCulture), "3", "0.000000", "0.005871", maxrss,
             "0", "0", "0", "0", "297", "0", "0", "0.000000", "40", "0", "0", "0", "1", "4", "NONE", "defaultdepartment", "NONE", "1",
             task.ToString(CultureInfo.InvariantCulture), "0.005871", "0.000000", "0.000000", "NONE", "0.000000", "NONE", "0.000000", "0", "0",

@@ -10,37 +10,41 @@ namespace Flepimop2.Jobs.GridEngine.Internal;
 /// </summary>
 internal static class AccountingParser
 {
-    /// <summary>The last record of each job or task among <paramref name="jobIds"/>, keyed as <see cref="QstatXmlParser.Key"/>; lines that are not records are skipped.</summary>
-    public static Dictionary<string, GridEngineAccountingRecord> Parse(IEnumerable<string> lines, IReadOnlySet<string> jobIds)
+    /// <summary>
+    /// Whether a line is a record of a job among <paramref name="wanted"/>: its job id (field 6) is looked at in place, so
+    /// only the lines of jobs asked about (a few among a cell's many thousands) are decoded and split.
+    /// </summary>
+    public static bool IsJobAmong(ReadOnlySpan<byte> line, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> wanted)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        ArgumentNullException.ThrowIfNull(jobIds);
-        var records = new Dictionary<string, GridEngineAccountingRecord>(StringComparer.Ordinal);
-        var wanted = new HashSet<string>(jobIds, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var line in lines)
+        var id = SeparatedFields.At(line, 5, (byte)':');
+        if (line.IsEmpty || line[0] == (byte)'#' || id.IsEmpty || id.Length > 32)
         {
-            if (line.Length == 0 || line[0] == '#')
-            {
-                continue;
-            }
-
-            // The job id is field 6: looked at in place, so that only the lines of jobs asked about (a few among a cell's
-            // many thousands) are split.
-            if (!wanted.Contains(SeparatedFields.At(line, 5, ':')))
-            {
-                continue;
-            }
-
-            var fields = line.Split(':');
-            if (fields.Length < 43 || ParseLine(fields) is not { } record)
-            {
-                continue;
-            }
-
-            records[QstatXmlParser.Key(record.JobId, record.Task)] = record;
+            return false;
         }
 
-        return records;
+        Span<char> text = stackalloc char[id.Length];
+        for (var i = 0; i < id.Length; i++)
+        {
+            text[i] = (char)id[i];
+        }
+
+        return wanted.Contains(text);
+    }
+
+    /// <summary>
+    /// When the run a record line describes ended (field 11), in seconds since the epoch, read in place; null for a line that
+    /// is not a record or says no end. Cells that write milliseconds (Univa, Altair) are read as seconds too.
+    /// </summary>
+    public static long? EndTime(ReadOnlySpan<byte> line)
+    {
+        var field = SeparatedFields.At(line, 10, (byte)':');
+        if (line.IsEmpty || line[0] == (byte)'#'
+            || !System.Buffers.Text.Utf8Parser.TryParse(field, out long end, out var used) || used != field.Length || end < 0)
+        {
+            return null;
+        }
+
+        return end > 100_000_000_000 ? end / 1000 : end;
     }
 
     /// <summary>One record from its fields, or null when a field that must be a number is not.</summary>

@@ -46,8 +46,12 @@ internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider cl
         }
     }
 
-    /// <summary>The last accounting record of each job or task of <paramref name="jobIds"/>; none when the file does not exist yet (no job has ended).</summary>
-    public async Task<Dictionary<string, GridEngineAccountingRecord>> AccountingAsync(IReadOnlySet<string> jobIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The last accounting record of each job or task of <paramref name="jobIds"/> that ended at or after
+    /// <paramref name="notBefore"/> (seconds since the epoch; <see cref="long.MinValue"/> for any), read from the end of the
+    /// file back to there; none when the file does not exist yet (no job has ended).
+    /// </summary>
+    public async Task<Dictionary<string, GridEngineAccountingRecord>> AccountingAsync(IReadOnlySet<string> jobIds, long notBefore, CancellationToken cancellationToken)
     {
         if (jobIds.Count == 0 || !File.Exists(accountingFile))
         {
@@ -56,13 +60,7 @@ internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider cl
 
         try
         {
-            var lines = new List<string>();
-            await foreach (var line in File.ReadLinesAsync(accountingFile, cancellationToken).ConfigureAwait(false))
-            {
-                lines.Add(line);
-            }
-
-            return AccountingParser.Parse(lines, jobIds);
+            return await AccountingFile.ReadAsync(accountingFile, jobIds, notBefore, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
