@@ -336,10 +336,7 @@ public sealed class GridEngineJobRunner : BatchJobRunner
 
         var live = await client.LiveAsync(cancellationToken).ConfigureAwait(false);
 
-        // No job ended before it was submitted, so the accounting file is read from its end back to the oldest submission
-        // asked about (less a slack for the clocks of the submit host and the qmaster), not through the cell's whole history.
-        var oldest = handles.Where(h => QsubParser.IsJobId(h.JobId)).Select(h => h.SubmittedAt).DefaultIfEmpty(Clock.GetUtcNow()).Min();
-        var ended = await client.AccountingAsync(ids, (oldest - AccountingSlack).ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
+        var ended = await client.AccountingAsync(ids, AccountingCutoff(handles), cancellationToken).ConfigureAwait(false);
         await AddOlderFailuresAsync(client, handles, ended, live, cancellationToken).ConfigureAwait(false);
         var inError = live.Values.Where(r => ids.Contains(r.JobId) && GridEngineStates.IsError(r.State)).ToList();
         IReadOnlyDictionary<string, string> reasons = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -423,6 +420,17 @@ public sealed class GridEngineJobRunner : BatchJobRunner
         {
             ended.TryAdd(key, record);
         }
+    }
+
+    /// <summary>
+    /// How far back the accounting file is read for these jobs: no job ended before it was submitted, so to the oldest
+    /// submission, less a slack for the clocks of the submit host and the qmaster, not through the cell's whole history. A
+    /// submission time from a store is not trusted further: one in the future counts as now, one before the epoch reads all.
+    /// </summary>
+    private long AccountingCutoff(IReadOnlyList<JobHandle> handles)
+    {
+        var oldest = handles.Where(h => QsubParser.IsJobId(h.JobId)).Select(h => h.SubmittedAt).Append(Clock.GetUtcNow()).Min();
+        return oldest - DateTimeOffset.UnixEpoch < AccountingSlack ? long.MinValue : (oldest - AccountingSlack).ToUnixTimeSeconds();
     }
 
     /// <summary>The predecessors a handle records: key to Grid Engine job id.</summary>

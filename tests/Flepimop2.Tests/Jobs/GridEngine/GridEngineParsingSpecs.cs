@@ -250,6 +250,23 @@ public sealed class GridEngineParsingSpecs
         Assert.Equal(JobStatus.Failed, old.Status);
     }
 
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+00:00")]
+    [InlineData("1970-01-01T00:10:00+00:00")]
+    [InlineData("9999-12-31T00:00:00+00:00")]
+    public async Task A_submission_time_from_a_careless_store_still_finds_the_jobs_record(string submittedAt)
+    {
+        using var directory = new TempDirectory();
+        var accounting = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds())]);
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new JsonObject(), null, TimeProvider.System, new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), tool => "/usr/bin/" + tool) { AccountingFile = accounting };
+
+        var result = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.Parse(submittedAt, CultureInfo.InvariantCulture) });
+
+        Assert.Equal(JobStatus.Failed, result.Status);
+        Assert.Equal("3", result.Detail["exit_code"]!.ToString());
+    }
+
     [Fact]
     public async Task A_job_ended_by_its_dependency_check_names_a_predecessor_that_failed_long_before_it_was_submitted()
     {
