@@ -56,6 +56,30 @@ public sealed class SlurmPipelineCliSpecs
     }
 
     [Fact]
+    public async Task A_predecessor_slurm_has_forgotten_that_did_not_succeed_is_refused_as_slurm_would_run_the_job_anyway()
+    {
+        // A job recorded long ago whose id the cluster has never had: squeue and sacct know nothing of it, and sbatch would
+        // take a dependency on it as met.
+        using var project = SlurmCluster.Project();
+        var handles = Path.Combine(project.StoreDirectory, "job", "handles");
+        Directory.CreateDirectory(handles);
+        await File.WriteAllTextAsync(
+            Path.Combine(handles, "slurm-99999999.json"),
+            """{"key": "slurm-99999999", "handle": {"job_id": "99999999", "backend": "slurm", "submitted_at": "2026-01-01T00:00:00Z", "metadata": {}}, "job_config": {"module": "flepimop2.job.slurm"}}""");
+
+        var refused = await project.Run("job", "run", "-j", "hpc", "--after", "slurm-99999999", "--", "touch", "ran");
+        var recorded = Directory.GetFiles(handles);
+        var anyway = await project.Run("job", "run", "-j", "hpc", "--after-any", "slurm-99999999", "--", "touch", "ran");
+        var wait = await project.Run("job", "wait", SlurmCluster.KeyOf(anyway), "--timeout", Wait);
+
+        Assert.True(refused.ExitCode == 3, refused.ToString());
+        Assert.Contains("slurm-99999999 did not succeed (finished_unknown), and this job runs only after it succeeds; Slurm no longer holds slurm-99999999, so it would run this job anyway: nothing was submitted", refused.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith("slurm-99999999.json", Assert.Single(recorded), StringComparison.Ordinal);
+        Assert.True(wait.ExitCode == 0, wait.ToString());
+        Assert.True(File.Exists(project.Combine("ran")));
+    }
+
+    [Fact]
     public async Task A_job_killed_over_its_memory_hints_its_retry_and_the_retry_with_more_memory_succeeds_and_is_recorded()
     {
         using var project = SlurmCluster.Project();

@@ -226,6 +226,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
         ArgumentNullException.ThrowIfNull(request);
         var command = request.Command;
         var chdir = Path.GetFullPath(Options.Chdir ?? Environment.CurrentDirectory);
+        await RefuseForgottenFailuresAsync(request, cancellationToken).ConfigureAwait(false);
         if (request.Tasks is { } tasks)
         {
             return await SubmitSweepAsync(request, tasks, chdir, cancellationToken).ConfigureAwait(false);
@@ -274,6 +275,56 @@ public sealed class SlurmJobRunner : BatchJobRunner
         }
 
         return new JobHandle(jobId, Backend) { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>
+    /// Slurm takes a dependency on a job its controller no longer holds (one that ended more than <c>MinJobAge</c> ago) as
+    /// met, however that job ended: a job that must run only after one that failed long ago would run. Such a submission
+    /// is refused, naming the predecessor. One that failed a moment ago is still held, and Slurm ends the dependent job
+    /// (<c>--kill-on-invalid-dep</c>), which status then explains. Costs one <c>squeue</c>, and one status round for the
+    /// predecessors the controller no longer holds; nothing when no predecessor must succeed.
+    /// </summary>
+    /// <exception cref="Flepimop2ValidationException">A predecessor that must succeed ended otherwise, long enough ago that Slurm has forgotten it.</exception>
+    private async Task RefuseForgottenFailuresAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var mustSucceed = request.After
+            .Where(d => d.Condition == DependencyCondition.Succeeded && d.Predecessor.Backend == Backend)
+            .Select(d => d.Predecessor)
+            .ToList();
+        if (mustSucceed.Count == 0)
+        {
+            return;
+        }
+
+        var forgotten = new List<JobHandle>();
+        foreach (var cluster in mustSucceed.GroupBy(p => p.MetadataText("cluster")))
+        {
+            var ids = cluster.SelectMany(SlurmDependencies.IdsOf).Distinct(StringComparer.Ordinal).ToList();
+            var held = ids.Count == 0 ? [] : await Client().QueueAsync(ids, cluster.Key, cancellationToken).ConfigureAwait(false);
+            forgotten.AddRange(cluster.Where(p => !SlurmDependencies.IdsOf(p).Any(id => held.Keys.Any(k => k == id || k.StartsWith(id + "_", StringComparison.Ordinal)))));
+        }
+
+        if (forgotten.Count == 0)
+        {
+            return;
+        }
+
+        var issues = new List<ValidationIssue>();
+        foreach (var status in await StatusManyCoreAsync(forgotten, cancellationToken).ConfigureAwait(false))
+        {
+            if (status.Status.IsFinished() && status.Status != JobStatus.Successful)
+            {
+                issues.Add(new ValidationIssue(
+                    $"{status.Key} did not succeed ({status.Status.ToWireName()}), and this job runs only after it succeeds; Slurm no longer holds {status.Key}, so it would run this job anyway: nothing was submitted (retry {status.Key} first, or use --after-any)",
+                    "failed_dependency",
+                    new Dictionary<string, string> { ["after"] = status.Key }));
+            }
+        }
+
+        if (issues.Count > 0)
+        {
+            throw new Flepimop2ValidationException(issues);
+        }
     }
 
     /// <inheritdoc/>

@@ -51,6 +51,50 @@ public sealed class SlurmChainSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_predecessor_that_failed_so_long_ago_that_slurm_forgot_it_is_refused_as_slurm_would_run_the_job_anyway()
+    {
+        var slurm = new FakeSlurm(argv => argv[0] switch
+        {
+            "squeue" => FakeSlurm.Ok(),
+            "sacct" => FakeSlurm.Ok("4211|4211|FAILED|3:0|00:00:30|vm\n"),
+            _ => FakeSlurm.Ok("101\n"),
+        });
+        var runner = SlurmRunners.With(slurm, Options(), _clock);
+        var old = new JobHandle("4211", "slurm") { SubmittedAt = Start.AddDays(-2) };
+
+        var refused = await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.SubmitAsync(new JobRequest(Step()) { After = [new(old, DependencyCondition.Succeeded)] }));
+
+        Assert.Equal(
+            "slurm-4211 did not succeed (failed), and this job runs only after it succeeds; Slurm no longer holds slurm-4211, so it would run this job anyway: nothing was submitted (retry slurm-4211 first, or use --after-any)",
+            Assert.Single(refused.Issues).Message);
+        Assert.Empty(slurm.CallsOf("sbatch"));
+    }
+
+    [Theory]
+    [InlineData("", "4211|4211|COMPLETED|0:0|00:00:30|vm\n", "ok", 2, 1)]
+    [InlineData("4211|FAILED|NonZeroExitCode|vm\n", "4211|4211|FAILED|3:0|00:00:30|vm\n", "ok", 1, 0)]
+    [InlineData("", "4211|4211|FAILED|3:0|00:00:30|vm\n", "any", 0, 0)]
+    public async Task A_predecessor_slurm_still_holds_or_that_succeeded_or_need_not_is_left_to_slurm(string squeue, string sacct, string condition, int squeueCalls, int sacctCalls)
+    {
+        var slurm = new FakeSlurm(argv => argv[0] switch
+        {
+            "squeue" => FakeSlurm.Ok(squeue),
+            "sacct" => FakeSlurm.Ok(sacct),
+            _ => FakeSlurm.Ok("101\n"),
+        });
+        var runner = SlurmRunners.With(slurm, Options(), _clock);
+        var old = new JobHandle("4211", "slurm") { SubmittedAt = Start.AddDays(-2) };
+        var kind = condition == "ok" ? DependencyCondition.Succeeded : DependencyCondition.Ended;
+
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new JobRequest(Step()) { After = [new(old, kind)] }));
+
+        Assert.Equal($"--dependency=after{condition}:4211", Assert.Single(slurm.CallsOf("sbatch"))[2]);
+        Assert.Equal("101", handle.JobId);
+        Assert.Equal(squeueCalls, slurm.CallsOf("squeue").Count);
+        Assert.Equal(sacctCalls, slurm.CallsOf("sacct").Count);
+    }
+
+    [Fact]
     public async Task A_dry_run_shows_the_dependency_it_would_submit_with()
     {
         var runner = SlurmRunners.With(Scheduler(), Options(), _clock);
