@@ -18,7 +18,7 @@ public class SlurmBenchmarks
     private readonly string _squeue = BuildSqueue();
     private readonly string _sacct = BuildSacct();
     private readonly JobHandle[] _handles = [.. Enumerable.Range(1, Jobs).Select(i => new JobHandle(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "slurm"))];
-    private readonly SlurmJobOptions _options = new() { Memory = "4G", Time = "1-00:00:00", CpusPerTask = 2, PreCommands = ["module load R"] };
+    private readonly SlurmJobRunner _runner = new(new SlurmJobOptions { Memory = MemoryRequest.Parse("4G"), Time = WallTime.Parse("1-00:00:00"), CpusPerTask = 2, PreCommands = ["module load R"] });
     private readonly ProcessCommand _command = new("/home/user/my project/config.yaml") { ProcessTarget = "sim $1 'a'", Verbosity = 1 };
 
     [Benchmark]
@@ -39,7 +39,7 @@ public class SlurmBenchmarks
 
     [Benchmark]
     public int RenderBatchScript() =>
-        SlurmScriptRenderer.Render(SlurmOptionsValidator.Normalize(_options), ["/usr/local/bin/flepimop2"], _command, "/home/user/my project").Text.Length;
+        _runner.RenderScript(new JobRequest(_command), ["/usr/local/bin/flepimop2"], "/home/user/my project").Text.Length;
 
     private static string BuildSqueue()
     {

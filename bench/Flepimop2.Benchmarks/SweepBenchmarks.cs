@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Processes;
 using Flepimop2.Sweeps;
 
@@ -27,7 +27,7 @@ public class SweepBenchmarks
 
     public SweepBenchmarks()
     {
-        var arrays = SlurmArray.Plan(Tasks, ArraySize).Select((p, k) => new SlurmArray((1000 + k).ToString(CultureInfo.InvariantCulture), p.First, p.Count)).ToList();
+        var arrays = BatchUnit.Plan(Tasks, ArraySize).Select((p, k) => new BatchUnit((1000 + k).ToString(CultureInfo.InvariantCulture), p.First, p.Count)).ToList();
         var answers = new CannedSlurm(Squeue(arrays), Sacct(arrays));
         _runner = new SlurmJobRunner(new SlurmJobOptions(), new JsonObject(), null, TimeProvider.System, answers, _ => "/usr/bin/true");
         _sweep = new JobHandle(arrays[0].JobId, "slurm")
@@ -35,7 +35,7 @@ public class SweepBenchmarks
             SubmittedAt = DateTimeOffset.UtcNow,
             Metadata = new Dictionary<string, JsonNode?>
             {
-                [SlurmArray.Key] = SlurmArray.ToJson(arrays),
+                [BatchUnit.Key] = BatchUnit.ToJson(arrays),
                 [SweepInfo.Key] = new SweepInfo(Tasks, null).ToJson(),
                 ["chdir"] = "/scratch/run",
             },
@@ -63,26 +63,26 @@ public class SweepBenchmarks
     [Benchmark]
     public void WriteTaskTableOfTenThousandTasks() => TaskTable.Write(_tablePath!, _table);
 
-    private static string Squeue(List<SlurmArray> arrays)
+    private static string Squeue(List<BatchUnit> arrays)
     {
         var text = new StringBuilder();
         for (var task = 4000; task < Tasks; task++)
         {
             var array = arrays.First(a => a.Holds(task));
-            text.Append(array.TaskId(task)).Append(task < 4016 ? "|RUNNING|None|vm\n" : "|PENDING|JobArrayTaskLimit|\n");
+            text.Append(SlurmJobRunner.ArrayTaskId(array.JobId, task - array.First)).Append(task < 4016 ? "|RUNNING|None|vm\n" : "|PENDING|JobArrayTaskLimit|\n");
         }
 
         return text.ToString();
     }
 
-    private static string Sacct(List<SlurmArray> arrays)
+    private static string Sacct(List<BatchUnit> arrays)
     {
         var text = new StringBuilder();
         var raw = 20_000;
         for (var task = 0; task < 4016; task++)
         {
             var array = arrays.First(a => a.Holds(task));
-            text.Append(array.TaskId(task)).Append('|').Append(raw++).Append(task >= 4000 ? "|RUNNING|0:0|00:01:00|vm\n"
+            text.Append(SlurmJobRunner.ArrayTaskId(array.JobId, task - array.First)).Append('|').Append(raw++).Append(task >= 4000 ? "|RUNNING|0:0|00:01:00|vm\n"
                 : task % 97 == 3 ? "|FAILED|2:0|00:00:40|vm\n" : "|COMPLETED|0:0|00:00:41|vm\n");
         }
 

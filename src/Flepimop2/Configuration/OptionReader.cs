@@ -34,6 +34,17 @@ internal sealed class OptionReader(JsonObject values)
         }
     }
 
+    /// <summary>Throws every problem of <paramref name="problems"/>, as one exception, if there is any.</summary>
+    /// <param name="problems">Problems a validator found.</param>
+    public static void ThrowAll(IReadOnlyList<Flepimop2ConfigurationException> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (problems.Count > 0)
+        {
+            throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);
+        }
+    }
+
     /// <summary>Records a problem and gives a fallback for the value.</summary>
     public T Fail<T>(Flepimop2ConfigurationException problem, T fallback)
     {

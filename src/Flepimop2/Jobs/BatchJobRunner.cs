@@ -1,17 +1,23 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Configuration;
-using Flepimop2.Jobs.Internal;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs;
 
 /// <summary>
-/// A runner that hands batch scripts to a cluster scheduler through its command-line tools (Slurm, Grid Engine). What such
-/// runners share lives here: the process layer with its timeout, the grace window for jobs the scheduler does not know yet,
-/// the check of a program path against the job's working directory, the check for the scheduler's tools, and the
-/// configuration keys kept as they were given.
+/// The base of the runners that hand batch scripts to a cluster scheduler through its command-line tools
+/// (<see cref="Slurm.SlurmJobRunner"/>, <see cref="GridEngine.GridEngineJobRunner"/>). It owns the whole flow once for every
+/// scheduler: the script and the task table, the dry run, the submission of a sweep as one or more array jobs (undone if
+/// part of it is refused), the handle's record, the batched status round with each task of a sweep decided as an ordinary
+/// job, cancel, and the log files. A scheduler supplies only its pieces: its directives and submit command line, how it
+/// numbers array tasks, its status query, and its state table.
 /// </summary>
-/// <remarks>Only runners of this library derive from it; <see cref="JobRunner"/> is the seam for other backends.</remarks>
+/// <remarks>
+/// It is not an extension point: its pieces are internal, so only this library's runners derive from it. A backend of your
+/// own derives from <see cref="JobRunner"/> and registers itself with <see cref="JobRunners.Register(string, Func{JsonObject, JobRunner})"/>.
+/// </remarks>
 public abstract class BatchJobRunner : JobRunner
 {
     private readonly JsonObject _extra;
@@ -36,20 +42,113 @@ public abstract class BatchJobRunner : JobRunner
     /// <summary>How long one call of a scheduler tool may take before it is stopped and the operation fails.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <inheritdoc/>
+    public override string? Executable => BatchOptions.Executable;
+
     /// <summary>The clock for timestamps, back-off and the grace window.</summary>
-    private protected TimeProvider Clock { get; }
+    internal TimeProvider Clock { get; }
 
     /// <summary>Runs the scheduler's tools.</summary>
-    private protected IProcessRunner Processes { get; }
+    internal IProcessRunner Processes { get; }
 
-    /// <summary>The working directory the runner's options give jobs; null for the submitter's.</summary>
-    private protected abstract string? WorkingDirectory { get; }
+    /// <summary>The options every scheduler runner has.</summary>
+    internal abstract BatchJobOptions BatchOptions { get; }
 
-    /// <summary>The tool that submits a job (<c>sbatch</c>, <c>qsub</c>).</summary>
-    private protected abstract string SubmitTool { get; }
+    /// <summary>The scheduler's name in messages: <c>Slurm</c>, <c>Grid Engine</c>.</summary>
+    internal abstract string Scheduler { get; }
 
-    /// <summary>What a missing tool message says the runner needs, for example "the slurm runner needs the Slurm client tools".</summary>
-    private protected abstract string ToolsNeeded { get; }
+    /// <summary>What the scheduler calls one job of a sweep, for messages: <c>job array</c>, <c>array job</c>.</summary>
+    internal abstract string UnitWord { get; }
+
+    /// <summary>The tool that submits (<c>sbatch</c>, <c>qsub</c>).</summary>
+    internal abstract string SubmitTool { get; }
+
+    /// <summary>The tools status and cancel need.</summary>
+    internal abstract IReadOnlyList<string> StatusTools { get; }
+
+    /// <summary>How a user finds and cancels the jobs of a sweep whose record lost them, for a message.</summary>
+    internal abstract string FindJobsHint { get; }
+
+    /// <summary>Whether a sweep's record without units is one unit with the handle's id (as the Grid Engine runner first recorded sweeps).</summary>
+    internal virtual bool InfersUnits => false;
+
+    /// <summary>The script lines that find a sweep task's position in the sweep (<c>flepimop2_task</c>) from the scheduler's variables.</summary>
+    internal abstract string SweepPositionCode { get; }
+
+    /// <summary>Whether <paramref name="id"/> can be one of the scheduler's job ids.</summary>
+    internal abstract bool IsJobId(string id);
+
+    /// <summary>The job's name on the scheduler, from its commands.</summary>
+    internal abstract string JobName(IReadOnlyList<CliCommand> commands);
+
+    /// <summary>Where the job's output goes, as the scheduler's patterns.</summary>
+    internal abstract BatchLogs LogPatterns(BatchSubmission submission);
+
+    /// <summary>The script's directive lines; none when every option goes on the submit command line.</summary>
+    internal abstract IReadOnlyList<string> Directives(BatchSubmission submission, BatchLogs logs);
+
+    /// <summary>Lines the script runs before the pre-commands (a check of the predecessors); empty by default.</summary>
+    internal virtual string Checks(BatchSubmission submission) => string.Empty;
+
+    /// <summary>How a sweep is cut into scheduler jobs; by default one, whatever its size.</summary>
+    /// <returns>The units (without ids), and a note for a dry run when the plan had to assume something.</returns>
+    internal virtual Task<(IReadOnlyList<BatchUnit> Units, string? Note)> PlanAsync(BatchSubmission submission, CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<BatchUnit>, string?)>(([new BatchUnit(string.Empty, 0, submission.Commands.Count)], null));
+
+    /// <summary>The submit tool's command line: for one job (<paramref name="unit"/> null), or one unit of a sweep.</summary>
+    /// <param name="submission">The submission.</param>
+    /// <param name="logs">Its log patterns.</param>
+    /// <param name="unit">The unit of a sweep, or null.</param>
+    /// <param name="previousUnit">The id of the sweep's unit submitted before this one, or null.</param>
+    internal abstract string[] SubmitArgv(BatchSubmission submission, BatchLogs logs, BatchUnit? unit, string? previousUnit);
+
+    /// <summary>Runs the submit tool; returns the job id and the cluster it went to, when the scheduler names one.</summary>
+    internal abstract Task<(string JobId, string? Cluster)> SubmitAsync(string[] argv, string scriptPath, CancellationToken cancellationToken);
+
+    /// <summary>A log pattern with what is known filled in: the job's (or unit's) id, name and directory, and a task's array index.</summary>
+    internal abstract string ExpandLog(string pattern, string jobId, string jobName, string chdir, int? arrayIndex);
+
+    /// <summary>The array index the scheduler gives the sweep position <paramref name="position"/> of <paramref name="unit"/>.</summary>
+    internal abstract int ArrayIndex(BatchUnit unit, int position);
+
+    /// <summary>The scheduler's id of an array task (<c>4211_3</c>, <c>4211.4</c>).</summary>
+    internal abstract string TaskId(string unitJobId, int arrayIndex);
+
+    /// <summary>Asks the scheduler about these jobs (each with its ids) and their predecessors, in as few calls as it can.</summary>
+    internal abstract Task<IBatchStatusRound> QueryAsync(IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs, IReadOnlyList<string> predecessorIds, CancellationToken cancellationToken);
+
+    /// <summary>What the scheduler's answer about a job with predecessors says of them.</summary>
+    internal abstract DependencyReading ReadDependency(JobStatusResult result);
+
+    /// <summary>
+    /// A task of a known unit the round has no line of. By default: ended without a record, as a scheduler keeps none of a
+    /// task cancelled before it started.
+    /// </summary>
+    internal virtual JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLive) =>
+        new(handle, JobStatus.FinishedUnknown)
+        {
+            Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"{Scheduler} knows {UnitWord} {unit.JobId} but no longer this task: it was cancelled (or removed) before it started" },
+        };
+
+    /// <summary>What a sweep's status says of the sweep itself; by default its units' ids.</summary>
+    internal virtual Dictionary<string, JsonNode?> SweepDetail(JobHandle handle, IReadOnlyList<BatchUnit> units) =>
+        new(StringComparer.Ordinal) { [BatchUnit.Key] = string.Join(',', units.Select(u => u.JobId)) };
+
+    /// <summary>Cancels jobs (every unit of a sweep) in one call where the scheduler can; those that ended are no error.</summary>
+    internal abstract Task CancelJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken);
+
+    /// <summary>Cancels one array task.</summary>
+    internal abstract Task CancelArrayTaskAsync(BatchUnit unit, int arrayIndex, string? cluster, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids among these predecessors' that the scheduler still holds; null for a scheduler that never runs a job after one
+    /// that had to succeed and did not, however long ago it ended (so nothing need be checked before submitting).
+    /// </summary>
+    internal virtual Task<IReadOnlySet<string>?> HeldAsync(IReadOnlyList<JobHandle> predecessors, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>?>(null);
+
+    /// <summary>What this scheduler checks of a submission beyond what every one does.</summary>
+    internal virtual IEnumerable<ValidationIssue> SchedulerIssues(JobRequest request) => [];
 
     /// <summary>
     /// A program path (with a <c>/</c>) must be an executable file, relative to the job's working directory, which a
@@ -66,19 +165,102 @@ public abstract class BatchJobRunner : JobRunner
             return null;
         }
 
-        var path = Path.GetFullPath(program, Path.GetFullPath(WorkingDirectory ?? Environment.CurrentDirectory));
+        var path = Path.GetFullPath(program, Path.GetFullPath(BatchOptions.Chdir ?? Environment.CurrentDirectory));
         return Executables.IsExecutableFile(path) ? null : NotExecutable(program);
     }
 
+    /// <summary>The job's output file (and its error file, when apart); for a sweep, every task's.</summary>
+    /// <param name="handle">The job.</param>
+    /// <returns>Absolute paths, from what was recorded at submission.</returns>
+    public sealed override IReadOnlyList<string> GetLogFiles(JobHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (handle.SweepSize is { } size)
+        {
+            return [.. Enumerable.Range(0, size).SelectMany(position => GetTaskLogFilesCore(handle, position)).Distinct(StringComparer.Ordinal)];
+        }
+
+        var record = BatchRecord.Of(handle);
+        return new[] { record.Output, record.Error }.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Where a runner built from its configuration looks for a tool: the PATH of this process.</summary>
+    private protected static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>The ids of a handle's scheduler jobs: its own, or its sweep's units'; none when the record holds no usable id.</summary>
+    internal IReadOnlyList<string> QueryIds(JobHandle handle) =>
+        handle.SweepSize is null ? (IsJobId(handle.JobId) ? [handle.JobId] : []) : [.. Units(handle).Select(u => u.JobId)];
+
+    /// <summary>The units of a sweep's handle.</summary>
+    internal IReadOnlyList<BatchUnit> Units(JobHandle handle)
+    {
+        var units = BatchUnit.Read(handle, IsUnitId);
+        return units.Count == 0 && InfersUnits && handle.SweepSize is { } size && IsUnitId(handle.JobId) ? [new BatchUnit(handle.JobId, 0, size)] : units;
+    }
+
+    /// <summary>A unit's id: a job id, never an array task's.</summary>
+    internal bool IsUnitId(string id) => IsJobId(id) && !id.Contains('_', StringComparison.Ordinal) && !id.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>The ids a predecessor's record gives to wait for.</summary>
+    internal IReadOnlyList<string> PredecessorIds(JobHandle predecessor) =>
+        predecessor.SweepSize is not null ? [.. Units(predecessor).Select(u => u.JobId)] : IsUnitId(predecessor.JobId) ? [predecessor.JobId] : [];
+
+    /// <summary>A status explained by its predecessors.</summary>
+    internal JobStatusResult Explain(JobStatusResult result, JobHandle handle, IBatchStatusRound round) =>
+        BatchPredecessors.Explain(result, handle, round.FailedJobIds, ReadDependency(result), Scheduler, IsJobId);
+
+    /// <summary>The script a submission runs, rendered without writing anything, with its name and log patterns.</summary>
+    /// <param name="request">The submission.</param>
+    /// <param name="program">The argv prefix that starts flepimop2 on the node.</param>
+    /// <param name="chdir">The job's working directory, absolute.</param>
+    /// <param name="table">A sweep's task table, or null for one job.</param>
+    internal (string Text, string JobName, BatchLogs Logs) RenderScript(JobRequest request, IReadOnlyList<string> program, string chdir, string? table = null)
+    {
+        var submitter = new BatchSubmitter(this);
+        var submission = submitter.Prepare(request, chdir, Path.Join(chdir, "script.sh"), table);
+        var logs = LogPatterns(submission);
+        return (submitter.Render(submission, logs, program), submission.JobName, logs);
+    }
+
+    /// <summary>A copy of the configuration's <c>options</c> entry as it was given, or null.</summary>
+    internal JsonNode? OptionsEntry() => _optionsNode?.DeepClone();
+
+    /// <summary><paramref name="config"/> with the configuration's unknown keys added back, as they were given.</summary>
+    internal JsonObject WithUnknownKeys(JsonObject config) => OptionReader.WithUnknownKeys(config, _extra);
+
+    /// <summary>An issue for each of <paramref name="tools"/> not found.</summary>
+    internal List<ValidationIssue> MissingTools(params string[] tools) =>
+        BatchScript.MissingTools(_findTool, $"the {Backend} runner needs the {Scheduler} client tools", tools);
+
     /// <inheritdoc/>
-    protected override string? GetTaskTable(JobHandle handle) => handle?.MetadataText("task_table");
+    protected override string? GetTaskTable(JobHandle handle) => handle is null ? null : BatchRecord.Of(handle).TaskTable;
+
+    /// <summary>One task's output file (and error file): the patterns recorded at submission, with its unit's id and its array index.</summary>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="position">The task's position in the sweep.</param>
+    /// <returns>Absolute paths; none when the record names no unit that runs it, or no pattern.</returns>
+    protected sealed override IReadOnlyList<string> GetTaskLogFilesCore(JobHandle handle, int position)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var record = BatchRecord.Of(handle);
+        if (Units(handle).FirstOrDefault(u => u.Holds(position)) is not { } unit || record.Chdir is not { } chdir)
+        {
+            return [];
+        }
+
+        return new[] { record.OutputPattern, record.ErrorPattern }
+            .OfType<string>()
+            .Select(pattern => ExpandLog(pattern, unit.JobId, record.JobName ?? string.Empty, chdir, ArrayIndex(unit, position)))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
 
     /// <summary>The submitting tool must be on PATH and the working directory, when the options give one, must exist.</summary>
     /// <returns>The issues found.</returns>
-    protected override IReadOnlyList<ValidationIssue> ValidateSubmit()
+    protected sealed override IReadOnlyList<ValidationIssue> ValidateSubmit()
     {
         var issues = MissingTools(SubmitTool);
-        if (WorkingDirectory is { } chdir && !Directory.Exists(chdir))
+        if (BatchOptions.Chdir is { } chdir && !Directory.Exists(chdir))
         {
             issues.Add(new ValidationIssue($"working directory '{chdir}' does not exist", "missing_directory", new Dictionary<string, string> { ["chdir"] = chdir }));
         }
@@ -86,15 +268,69 @@ public abstract class BatchJobRunner : JobRunner
         return issues;
     }
 
-    /// <summary>Where a runner built from its configuration looks for a tool: the PATH of this process.</summary>
-    private protected static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+    /// <summary>What every submission needs, each predecessor's ids, and the scheduler's own checks.</summary>
+    /// <param name="request">The submission.</param>
+    /// <returns>The issues found.</returns>
+    protected sealed override IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var issues = new List<ValidationIssue>(ValidateSubmit());
+        foreach (var dependency in request.After.Where(d => d.Handle.Backend == Backend && PredecessorIds(d.Handle).Count == 0))
+        {
+            issues.Add(new ValidationIssue($"{dependency.Key} has no {Scheduler} job id on record to wait for", "invalid_dependency", new Dictionary<string, string> { ["after"] = dependency.Key }));
+        }
 
-    /// <summary>A copy of the configuration's <c>options</c> entry as it was given, or null.</summary>
-    private protected JsonNode? OptionsEntry() => _optionsNode?.DeepClone();
+        issues.AddRange(SchedulerIssues(request));
+        return issues;
+    }
 
-    /// <summary><paramref name="config"/> with the configuration's unknown keys added back, as they were given.</summary>
-    private protected JsonObject WithUnknownKeys(JsonObject config) => OptionReader.WithUnknownKeys(config, _extra);
+    /// <inheritdoc/>
+    protected sealed override IReadOnlyList<ValidationIssue> ValidateStatus() => MissingTools([.. StatusTools]);
 
-    /// <summary>An issue for each of <paramref name="tools"/> not found.</summary>
-    private protected List<ValidationIssue> MissingTools(params string[] tools) => BatchScript.MissingTools(_findTool, ToolsNeeded, tools);
+    /// <inheritdoc/>
+    protected sealed override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken) =>
+        new BatchSubmitter(this).SubmitAsync(request, cancellationToken);
+
+    /// <inheritdoc/>
+    protected sealed override async Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
+        (await StatusManyCoreAsync([handle], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Asks the scheduler about many jobs in one round (a few calls, never one per job), then decides each: a sweep's tasks
+    /// each as an ordinary job named by its array task id, then the sweep as a whole.
+    /// </summary>
+    /// <param name="handles">The jobs, at least one.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>One result per handle, in order.</returns>
+    /// <exception cref="JobBackendException">A query failed: no status is made up, so callers keep what they knew.</exception>
+    protected sealed override Task<IReadOnlyList<JobStatusResult>> StatusManyCoreAsync(IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken) =>
+        BatchStatus.RoundAsync(this, handles, cancellationToken);
+
+    /// <summary>Cancels a job; for a sweep, every one of its units in one call.</summary>
+    /// <param name="handle">The job.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    protected sealed override async Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken)
+    {
+        if (QueryIds(handle) is not { Count: > 0 } ids)
+        {
+            throw new JobBackendException(handle.SweepSize is null
+                ? $"cannot cancel '{handle.JobId}': it is not a {Scheduler} job id"
+                : $"cannot cancel {handle.Key}: its record names none of its {UnitWord}s; {FindJobsHint}");
+        }
+
+        await CancelJobsAsync(ids, BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected sealed override async Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken)
+    {
+        if (Units(handle).FirstOrDefault(u => u.Holds(task)) is not { } unit)
+        {
+            var index = Sweeps.SweepInfo.Of(handle)?.IndexOf(task) ?? task;
+            throw new JobBackendException($"cannot cancel task {index} of {handle.Key}: its record names no {UnitWord} that runs it");
+        }
+
+        await CancelArrayTaskAsync(unit, ArrayIndex(unit, task), BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -46,7 +46,7 @@ public record JobHandle : JobSubmission
         $"{Printable.Escape(Backend)}-{Printable.Escape(JobId)} submitted_at={IsoTime.FormatSeconds(SubmittedAt)}";
 
     /// <summary>The jobs this one waited for, as recorded at submission (metadata <c>after</c>); empty when none.</summary>
-    public IReadOnlyList<RecordedDependency> After => Internal.SubmissionRecord.After(this);
+    public IReadOnlyList<JobDependency> After => Internal.SubmissionRecord.After(this);
 
     /// <summary>
     /// The command this job ran, as recorded at submission (metadata <c>command</c>), exact enough to submit it again; null

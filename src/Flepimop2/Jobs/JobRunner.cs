@@ -59,6 +59,16 @@ public abstract class JobRunner
     public IReadOnlyList<ValidationIssue> ValidateSubmission(JobRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var orphans = request.After.Where(d => d.Predecessor is null).ToList();
+        if (orphans.Count > 0)
+        {
+            // The runner's own checks look at each predecessor's record, which these lack.
+            return [.. orphans.Select(d => new ValidationIssue(
+                $"the dependency on {d.Key} holds no handle of it; a submission needs the predecessor's handle (from the store)",
+                "invalid_dependency",
+                new Dictionary<string, string> { ["after"] = d.Key }))];
+        }
+
         var issues = new List<ValidationIssue>(ValidateSubmit(request));
         foreach (var program in request.Commands.Where(c => !c.RunsFlepimop2).Select(c => c.CommandLine([])[0]).Distinct(StringComparer.Ordinal))
         {
@@ -75,12 +85,13 @@ public abstract class JobRunner
 
         foreach (var dependency in request.After)
         {
-            if (dependency.Predecessor.Backend != Backend)
+            var predecessor = dependency.Handle;
+            if (predecessor.Backend != Backend)
             {
                 issues.Add(new ValidationIssue(
-                    $"{dependency.Predecessor.Key} is a {dependency.Predecessor.Backend} job; a {Backend} job can only wait for {Backend} jobs",
+                    $"{predecessor.Key} is a {predecessor.Backend} job; a {Backend} job can only wait for {Backend} jobs",
                     "invalid_dependency",
-                    new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+                    new Dictionary<string, string> { ["after"] = predecessor.Key }));
             }
         }
 

@@ -162,7 +162,7 @@ public sealed class ConfigurationFileSpecs : IDisposable
 
         Assert.Equal(5, error.Problems.Count);
         Assert.All(error.Problems, p => Assert.StartsWith("c.yaml: jobs.hpc.", p.Message, StringComparison.Ordinal));
-        Assert.Equal(["nodes", "sbatch-options.job-name", "sbatch-options.partition", "memory", "time"], error.Problems.Select(p => p.Field));
+        Assert.Equal(["memory", "time", "nodes", "sbatch-options.job-name", "sbatch-options.partition"], error.Problems.Select(p => p.Field));
     }
 
     private const string Simulate = """

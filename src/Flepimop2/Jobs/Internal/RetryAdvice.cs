@@ -29,7 +29,7 @@ internal static class RetryAdvice
                 continue;
             }
 
-            if (MemoryRequest.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Kilobytes > known.Kilobytes))
+            if (MemoryRequest.TryParse(JsonText.Of(retry[JobDetailKeys.RetryMemory]), out var m) && (memory is not { } known || m.Bytes > known.Bytes))
             {
                 memory = m;
             }

@@ -30,7 +30,7 @@ internal static class SubmissionRecord
         {
             metadata[AfterKey] = new JsonArray([.. request.After.Select(d => (JsonNode?)new JsonObject
             {
-                ["key"] = d.Predecessor.Key,
+                ["key"] = d.Key,
                 ["condition"] = d.ConditionName,
             })]);
         }
@@ -77,20 +77,20 @@ internal static class SubmissionRecord
     }
 
     /// <summary>The recorded predecessors; entries without a key or with an unknown condition are left out.</summary>
-    public static IReadOnlyList<RecordedDependency> After(JobHandle handle)
+    public static IReadOnlyList<JobDependency> After(JobHandle handle)
     {
         if (handle.Metadata.GetValueOrDefault(AfterKey) is not JsonArray after)
         {
             return [];
         }
 
-        var result = new List<RecordedDependency>();
+        var result = new List<JobDependency>();
         foreach (var item in after)
         {
             if (item is JsonObject entry && JsonText.Of(entry["key"]) is { Length: > 0 } key
                 && JsonText.Of(entry["condition"]) is "ok" or "any")
             {
-                result.Add(new RecordedDependency(key, JsonText.Of(entry["condition"]) == "ok" ? DependencyCondition.Succeeded : DependencyCondition.Ended));
+                result.Add(new JobDependency(key, JsonText.Of(entry["condition"]) == "ok" ? DependencyCondition.Succeeded : DependencyCondition.Ended));
             }
         }
 

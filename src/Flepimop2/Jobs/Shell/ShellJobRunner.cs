@@ -179,22 +179,22 @@ public sealed class ShellJobRunner : JobRunner
         if (!Options.Detach)
         {
             // A blocking job runs now, in the submitter: it cannot wait for a job that has not ended.
-            foreach (var dependency in request.After.Where(d => d.Predecessor.Backend == "shell"))
+            foreach (var dependency in request.After.Where(d => d.Handle.Backend == "shell"))
             {
-                var status = ShellPredecessors.Status(dependency.Predecessor).Status;
+                var status = ShellPredecessors.Status(dependency.Handle).Status;
                 if (!status.IsFinished())
                 {
                     issues.Add(new ValidationIssue(
-                        $"{dependency.Predecessor.Key} has not finished ({status.ToWireName()}), and a blocking job cannot wait for it; use a detached runner (detach: true), or 'flepimop2 job wait {dependency.Predecessor.Key}' first",
+                        $"{dependency.Handle.Key} has not finished ({status.ToWireName()}), and a blocking job cannot wait for it; use a detached runner (detach: true), or 'flepimop2 job wait {dependency.Handle.Key}' first",
                         "unfinished_dependency",
-                        new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+                        new Dictionary<string, string> { ["after"] = dependency.Handle.Key }));
                 }
                 else if (dependency.Condition == DependencyCondition.Succeeded && status != JobStatus.Successful)
                 {
                     issues.Add(new ValidationIssue(
-                        $"{dependency.Predecessor.Key} did not succeed ({status.ToWireName()}), and this job runs only after it succeeds; use --after-any to run it however {dependency.Predecessor.Key} ended",
+                        $"{dependency.Handle.Key} did not succeed ({status.ToWireName()}), and this job runs only after it succeeds; use --after-any to run it however {dependency.Handle.Key} ended",
                         "failed_dependency",
-                        new Dictionary<string, string> { ["after"] = dependency.Predecessor.Key }));
+                        new Dictionary<string, string> { ["after"] = dependency.Handle.Key }));
                 }
             }
         }

@@ -84,7 +84,7 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     [Fact]
     public async Task A_step_over_its_h_rt_is_failed_as_out_of_time_with_twice_its_limit_as_advice()
     {
-        var runner = cell.Runner(cell.Options with { Time = "0:5" });
+        var runner = cell.Runner(cell.Options with { Time = WallTime.Parse("0:5") });
         var handle = await SlurmClusterFixture.SubmitAsync(runner, "sleep", "120");
 
         var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
@@ -100,7 +100,7 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     {
         // perl (in every Debian) grows 20M at a time: under h_vmem, its address-space limit, an allocation fails and it
         // ends with "Out of memory!" and its own exit code, not a signal.
-        var runner = cell.Runner(cell.Options with { Memory = "300M" });
+        var runner = cell.Runner(cell.Options with { Memory = MemoryRequest.Parse("300M") });
         var grow = "my @a; for (1..100) { push @a, q(x) x (20 << 20); select(undef, undef, undef, 0.05) } print qq(done\\n)";
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["perl", "-e", grow], runsFlepimop2: false)));
 
@@ -118,7 +118,7 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     public async Task Processes_that_together_go_over_h_vmem_are_killed_and_reported_out_of_memory()
     {
         // Three processes of 100M each stay under the per-process limit; the execd sees the job's 300M+ and kills it.
-        var runner = cell.Runner(cell.Options with { Memory = "300M" });
+        var runner = cell.Runner(cell.Options with { Memory = MemoryRequest.Parse("300M") });
         var three = "for i in 1 2 3; do perl -e '$x = q(x) x (100 << 20); sleep 60' & done; wait";
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["/bin/sh", "-c", three], runsFlepimop2: false)));
 

@@ -167,15 +167,15 @@ public sealed class GridEngineParsingSpecs
     [Fact]
     public void Qsub_gets_every_option_as_its_own_argument_and_a_sweep_its_task_range_and_cap()
     {
-        var options = GridEngineOptionsValidator.Normalize(new GridEngineJobOptions
+        var options = new GridEngineJobRunner(new GridEngineJobOptions
         {
             Queue = "all.q",
             Slots = 2,
-            Time = "1-02:03:04",
-            Memory = "1.5G",
+            Time = WallTime.Parse("1-02:03:04"),
+            Memory = MemoryRequest.Parse("1.5G"),
             Project = "p",
             QsubOptions = new Dictionary<string, string?> { ["m"] = "n", ["notify"] = null },
-        });
+        }).Options;
 
         var argv = GridEngineCommandLines.Qsub(options, "/s/x.sh", "flepimop2.process.c.t", "/w d", "/w d/gridengine-$JOB_ID.$TASK_ID.out", 20, 3, ["11", "12"]);
 
@@ -204,9 +204,11 @@ public sealed class GridEngineParsingSpecs
     [Fact]
     public void A_pre_command_holding_a_directive_and_a_chdir_qsub_would_misread_are_refused()
     {
-        var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { PreCommands = ["#$ -q other"], Chdir = "/a:b", Time = "abc", Memory = "lots" });
+        var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { PreCommands = ["#$ -q other"], Chdir = "/a:b" });
+        var read = Assert.Throws<Flepimop2ConfigurationException>(() => GridEngineJobRunner.FromConfiguration(new JsonObject { ["h_rt"] = "abc", ["h_vmem"] = "lots" }));
 
-        Assert.Equal(["chdir", "pre-commands[0]", "h_vmem", "h_rt"], problems.Select(p => p.Field));
+        Assert.Equal(["pre-commands[0]", "chdir"], problems.Select(p => p.Field));
+        Assert.Equal(["h_vmem", "h_rt"], read.Problems.Select(p => p.Field));
     }
 
     [Fact]

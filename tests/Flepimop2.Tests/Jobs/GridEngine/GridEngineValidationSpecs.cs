@@ -17,7 +17,7 @@ public sealed class GridEngineValidationSpecs
     public void An_h_vmem_too_small_for_this_jit_build_to_start_is_refused_unless_another_executable_runs(string? memory, string? executable, bool refused)
     {
         // These tests run under the JIT, as a flepimop2 installed as a dotnet tool does.
-        var runner = new GridEngineJobRunner(new GridEngineJobOptions { Memory = memory, Executable = executable });
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions { Memory = memory is null ? null : MemoryRequest.Parse(memory), Executable = executable });
 
         var issues = runner.ValidateSubmission(new JobRequest(new ProcessCommand("config.yaml")));
         var program = runner.ValidateSubmission(new JobRequest(new ArgvCommand(["Rscript", "model.R"], runsFlepimop2: false)));

@@ -58,7 +58,7 @@ public sealed class ShellChainSpecs : IDisposable
         Assert.Equal($"waiting for {first.Key}", waiting.Detail["reason"]!.ToString());
         Assert.Equal(JobStatus.Successful, last.Status);
         Assert.Equal(JobStatus.Successful, (await runner.StatusAsync(first)).Status);
-        Assert.Equal([new RecordedDependency(first.Key, DependencyCondition.Succeeded)], second.After);
+        Assert.Equal([new JobDependency(first.Key, DependencyCondition.Succeeded)], second.After);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -23,14 +23,14 @@ public sealed class SlurmChainSpecs : IDisposable
     {
         var slurm = Scheduler();
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var sweep = Sweep(60, new SlurmArray("5000", 0, 50), new SlurmArray("5001", 50, 10));
+        var sweep = Sweep(60, new BatchUnit("5000", 0, 50), new BatchUnit("5001", 50, 10));
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new JobRequest(Step()) { After = [new(Job("4211"), DependencyCondition.Succeeded), new(sweep, DependencyCondition.Ended)] }));
 
         var script = handle.MetadataText("script")!;
         Assert.Equal([["sbatch", "--parsable", "--dependency=afterok:4211,afterany:5000:5001", "--kill-on-invalid-dep=yes", script]], slurm.CallsOf("sbatch"));
-        Assert.Equal("""{"slurm-4211":["4211"],"slurm-5000":["5000","5001"]}""", handle.Metadata[SlurmDependencies.MetadataKey]!.ToJsonString());
-        Assert.Equal([new RecordedDependency("slurm-4211", DependencyCondition.Succeeded), new RecordedDependency("slurm-5000", DependencyCondition.Ended)], handle.After);
+        Assert.Equal("""{"slurm-4211":["4211"],"slurm-5000":["5000","5001"]}""", handle.Metadata[BatchPredecessors.MetadataKey]!.ToJsonString());
+        Assert.Equal([new JobDependency("slurm-4211", DependencyCondition.Succeeded), new JobDependency("slurm-5000", DependencyCondition.Ended)], handle.After);
     }
 
     [Fact]
@@ -197,21 +197,21 @@ public sealed class SlurmChainSpecs : IDisposable
             Metadata = new Dictionary<string, JsonNode?>
             {
                 ["after"] = new JsonArray([.. after.Select(a => (JsonNode?)new JsonObject { ["key"] = a.Key, ["condition"] = a.Condition })]),
-                [SlurmDependencies.MetadataKey] = new JsonObject(after.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonArray([.. a.Ids.Select(i => (JsonNode?)i)])))),
+                [BatchPredecessors.MetadataKey] = new JsonObject(after.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)new JsonArray([.. a.Ids.Select(i => (JsonNode?)i)])))),
             },
         };
 
-    private JobHandle Sweep(int tasks, params SlurmArray[] arrays) =>
+    private JobHandle Sweep(int tasks, params BatchUnit[] arrays) =>
         new(arrays[0].JobId, "slurm")
         {
             SubmittedAt = _clock.GetUtcNow(),
-            Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = new SweepInfo(tasks, null).ToJson(), [SlurmArray.Key] = SlurmArray.ToJson(arrays) },
+            Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = new SweepInfo(tasks, null).ToJson(), [BatchUnit.Key] = BatchUnit.ToJson(arrays) },
         };
 
     private SlurmJobOptions Options() => new()
     {
         Chdir = _temp.Path,
-        SbatchDirectory = _temp.Combine("scripts"),
+        ScriptDirectory = _temp.Combine("scripts"),
         Executable = "/opt/flepimop2",
     };
 }

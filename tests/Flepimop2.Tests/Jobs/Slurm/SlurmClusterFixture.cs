@@ -43,9 +43,9 @@ public sealed class SlurmClusterFixture : IDisposable
     public SlurmJobOptions Options => new()
     {
         Executable = Dummy,
-        Memory = "50M",
+        Memory = MemoryRequest.Parse("50M"),
         Chdir = Directory,
-        SbatchDirectory = Path.Combine(Directory, "scripts"),
+        ScriptDirectory = Path.Combine(Directory, "scripts"),
     };
 
     public SlurmJobRunner Runner(SlurmJobOptions? options = null) => new(options ?? Options);

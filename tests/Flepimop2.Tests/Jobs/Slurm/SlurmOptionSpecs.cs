@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
-using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
@@ -23,9 +21,9 @@ public sealed class SlurmOptionSpecs
     [InlineData("0500M", "500M")]
     public void I_can_write_memory_as_a_size_or_a_number_of_megabytes(string written, string normalized)
     {
-        var runner = new SlurmJobRunner(new SlurmJobOptions { Memory = written });
+        var runner = SlurmJobRunner.FromConfiguration(Config(("memory", written)));
 
-        Assert.Equal(normalized, runner.Options.Memory);
+        Assert.Equal(normalized, runner.Options.Memory.ToString());
     }
 
     [Fact]
@@ -33,7 +31,7 @@ public sealed class SlurmOptionSpecs
     {
         var runner = SlurmJobRunner.FromConfiguration(Config(("memory", 2048)));
 
-        Assert.Equal("2048M", runner.Options.Memory);
+        Assert.Equal("2048M", runner.Options.Memory.ToString());
     }
 
     [Theory]
@@ -48,7 +46,7 @@ public sealed class SlurmOptionSpecs
     [InlineData("4 G G")]
     public void A_memory_value_that_is_not_a_size_is_refused_naming_the_field_and_value(string written)
     {
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Memory = written }));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(Config(("memory", written))));
 
         Assert.Equal("memory", error.Field);
         Assert.Contains($"got '{written}'", error.Message, StringComparison.Ordinal);
@@ -58,13 +56,29 @@ public sealed class SlurmOptionSpecs
     [Property(MaxTest = 300)]
     public Property Any_whole_memory_amount_in_any_unit_and_case_keeps_its_amount_with_an_upper_case_unit() =>
         Prop.ForAll(
-            Gen.Zip(Gen.Choose(1, int.MaxValue), Gen.Elements("k", "K", "m", "M", "g", "G", "t", "T")).ToArbitrary(),
+            Gen.Zip(Gen.Choose(1, (1 << 23) - 1), Gen.Elements("k", "K", "m", "M", "g", "G", "t", "T")).ToArbitrary(),
             pair =>
             {
                 var (amount, unit) = pair;
                 return MemoryRequest.TryParse($"{amount}{unit}", out var memory)
                     && memory.ToString() == $"{amount}{unit.ToUpperInvariant()}";
             });
+
+    [Theory]
+    [InlineData("8388608T")]
+    [InlineData("8589934592G")]
+    [InlineData("9223372036854775807")]
+    public void A_memory_amount_of_8_EiB_or_more_is_refused(string written)
+    {
+        Assert.False(MemoryRequest.TryParse(written, out _));
+    }
+
+    [Fact]
+    public void The_largest_memory_amount_is_just_below_8_EiB_and_its_bytes_fit()
+    {
+        Assert.True(MemoryRequest.TryParse("8388607T", out var memory));
+        Assert.Equal(8_388_607L << 40, memory.Bytes);
+    }
 
     [Property(MaxTest = 300)]
     public Property A_fractional_memory_amount_becomes_the_same_size_in_a_smaller_unit() =>
@@ -76,7 +90,7 @@ public sealed class SlurmOptionSpecs
                 var text = $"{(whole + fraction).ToString(System.Globalization.CultureInfo.InvariantCulture)}{unit}";
                 var kilobytes = (whole + fraction) * (1L << (10 * "KMGT".IndexOf(unit, StringComparison.Ordinal)));
                 return MemoryRequest.TryParse(text, out var memory)
-                    && memory.Kilobytes == kilobytes
+                    && memory.Bytes == kilobytes * 1024
                     && memory.Unit != unit;
             });
 
@@ -94,9 +108,9 @@ public sealed class SlurmOptionSpecs
     [InlineData("INFINITE", "UNLIMITED")]
     public void I_can_write_a_time_limit_in_any_slurm_form_and_it_is_rendered_as_days_hours_minutes_seconds(string written, string normalized)
     {
-        var runner = new SlurmJobRunner(new SlurmJobOptions { Time = written });
+        var runner = SlurmJobRunner.FromConfiguration(Config(("time", written)));
 
-        Assert.Equal(normalized, runner.Options.Time);
+        Assert.Equal(normalized, runner.Options.Time.ToString());
     }
 
     [Fact]
@@ -104,7 +118,7 @@ public sealed class SlurmOptionSpecs
     {
         var runner = SlurmJobRunner.FromConfiguration(Config(("time", 1)));
 
-        Assert.Equal("0-00:01:00", runner.Options.Time);
+        Assert.Equal("0-00:01:00", runner.Options.Time.ToString());
     }
 
     [Theory]
@@ -120,7 +134,7 @@ public sealed class SlurmOptionSpecs
     [InlineData("")]
     public void A_time_limit_slurm_would_not_read_is_refused_naming_the_field_and_value(string written)
     {
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Time = written }));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmJobRunner.FromConfiguration(Config(("time", written))));
 
         Assert.Equal("time", error.Field);
         Assert.Contains($"got '{written}'", error.Message, StringComparison.Ordinal);
@@ -317,7 +331,7 @@ public sealed class SlurmOptionSpecs
 
         Assert.Equal(dashed.Options, underscored.Options with { SbatchOptions = dashed.Options.SbatchOptions, PreCommands = dashed.Options.PreCommands, PostCommands = dashed.Options.PostCommands });
         Assert.Equal(3, underscored.Options.CpusPerTask);
-        Assert.Equal("/tmp/s", underscored.Options.SbatchDirectory);
+        Assert.Equal("/tmp/s", underscored.Options.ScriptDirectory);
         Assert.Contains("given twice, as 'cpus-per-task' and as 'cpus_per_task'", error.Message, StringComparison.Ordinal);
         Assert.False(underscored.ToConfiguration().ContainsKey("cpus-per-task"));
     }
@@ -340,7 +354,7 @@ public sealed class SlurmOptionSpecs
         var runner = SlurmJobRunner.FromConfiguration(Config(("requeue", requeue)));
 
         var stored = runner.ToConfiguration();
-        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+        var script = SlurmScripts.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
 
         Assert.Equal(requeue, runner.Options.Requeue);
         Assert.Equal(requeue, (bool?)stored["requeue"]);
@@ -354,7 +368,7 @@ public sealed class SlurmOptionSpecs
     {
         var runner = SlurmJobRunner.FromConfiguration(Config());
 
-        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+        var script = SlurmScripts.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
 
         Assert.Null(runner.Options.Requeue);
         Assert.False(runner.ToConfiguration().ContainsKey("requeue"));
@@ -388,7 +402,7 @@ public sealed class SlurmOptionSpecs
     {
         var runner = SlurmJobRunner.FromConfiguration(Config(("sbatch-options", new JsonObject { ["requeue"] = true })));
 
-        var script = SlurmScriptRenderer.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+        var script = SlurmScripts.Render(runner.Options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
 
         Assert.Null(runner.Options.Requeue);
         Assert.Contains("#SBATCH --requeue\n", script, StringComparison.Ordinal);
@@ -401,7 +415,7 @@ public sealed class SlurmOptionSpecs
 
         var slurm = Assert.IsType<SlurmJobRunner>(runner);
         Assert.Equal("slurm", slurm.Backend);
-        Assert.Equal("1G", slurm.Options.Memory);
+        Assert.Equal("1G", slurm.Options.Memory.ToString());
     }
 
     private static JsonObject Config(params (string Key, JsonNode? Value)[] values)

@@ -99,7 +99,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     private SlurmJobOptions Options() => new()
     {
         Chdir = _temp.Path,
-        SbatchDirectory = _temp.Combine("scripts"),
+        ScriptDirectory = _temp.Combine("scripts"),
         Executable = "/opt/flepimop2",
     };
 }

@@ -161,7 +161,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_a_script_directory_each_script_goes_to_a_fresh_temporary_directory()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { SbatchDirectory = null }, _clock);
+        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { ScriptDirectory = null }, _clock);
 
         var first = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true)).Details["script"];
         var second = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true)).Details["script"];
@@ -419,7 +419,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     private SlurmJobOptions Options() => new()
     {
         Chdir = _temp.Path,
-        SbatchDirectory = _temp.Combine("scripts"),
+        ScriptDirectory = _temp.Combine("scripts"),
         Executable = "/opt/flepimop2",
     };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Flepimop2.Commands;
+using Flepimop2.Jobs;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Tests.Support;
@@ -25,14 +26,14 @@ public sealed class SlurmScriptSpecs : IDisposable
         var options = Normalized(new SlurmJobOptions
         {
             CpusPerTask = 2,
-            Memory = "50m",
+            Memory = MemoryRequest.Parse("50m"),
             Nodes = 1,
             Ntasks = 1,
-            Time = "1",
+            Time = WallTime.Parse("1"),
             SbatchOptions = new Dictionary<string, string?> { ["partition"] = "debug", ["exclusive"] = null, ["account"] = "my lab" },
         });
 
-        var script = SlurmScriptRenderer.Render(options, ["/opt/flepimop2"], new ProcessCommand("/work/cfg/my config.yaml") { ProcessTarget = "t1" }, "/work/run");
+        var script = SlurmScripts.Render(options, ["/opt/flepimop2"], new ProcessCommand("/work/cfg/my config.yaml") { ProcessTarget = "t1" }, "/work/run");
 
         var lines = script.Text.Split('\n');
         Assert.Equal("#!/bin/bash", lines[0]);
@@ -60,7 +61,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     [Fact]
     public void The_job_name_is_flepimop2_command_config_stem_and_target_with_default_for_no_target()
     {
-        var script = SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["/opt/flepimop2"], new ProcessCommand("/work/config.yml"), "/work");
+        var script = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["/opt/flepimop2"], new ProcessCommand("/work/config.yml"), "/work");
 
         Assert.Equal("flepimop2:process:config:default", script.JobName);
         Assert.Contains("#SBATCH --job-name=flepimop2:process:config:default\n", script.Text, StringComparison.Ordinal);
@@ -71,7 +72,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     {
         var command = new DummyCommand("argv", "a b", "it's", "$HOME", "`id`", "x;y", "*", "é");
 
-        var script = SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["/opt/my tools/flepimop2"], command, "/work");
+        var script = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["/opt/my tools/flepimop2"], command, "/work");
 
         Assert.Contains("\n'/opt/my tools/flepimop2' process argv 'a b' 'it'\\''s' '$HOME' '`id`' 'x;y' '*' 'é'\nflepimop2_exit_code=$?\n", script.Text, StringComparison.Ordinal);
         Assert.EndsWith("exit \"$flepimop2_exit_code\"\n", script.Text, StringComparison.Ordinal);
@@ -82,7 +83,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     {
         var options = Normalized(new SlurmJobOptions { Debug = true, PreCommands = ["module load r", "export X=1"], PostCommands = ["echo done"] });
 
-        var text = SlurmScriptRenderer.Render(options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+        var text = SlurmScripts.Render(options, ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
 
         var order = new[] { "set -x\n", "module load r\nexport X=1\n", "flepimop2 process exit 0\n", "flepimop2_exit_code=$?\n", "(\necho done\n)\n", "exit \"$flepimop2_exit_code\"\n" }
             .Select(part => text.IndexOf(part, StringComparison.Ordinal))
@@ -95,7 +96,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     [Fact]
     public void Without_debug_the_script_is_not_traced()
     {
-        var text = SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
+        var text = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("exit", "0"), "/work").Text;
 
         Assert.DoesNotContain("set -x", text, StringComparison.Ordinal);
     }
@@ -104,7 +105,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     public void An_argument_with_a_newline_is_refused()
     {
         var error = Assert.Throws<Flepimop2ValidationException>(() =>
-            SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("argv", "two\nlines"), "/work"));
+            SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("argv", "two\nlines"), "/work"));
 
         Assert.Equal("unsafe_argument", Assert.Single(error.Issues).Kind);
     }
@@ -112,7 +113,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     [Fact]
     public void A_percent_sign_in_the_working_directory_does_not_become_an_output_pattern()
     {
-        var script = SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("exit", "0"), "/work/100%j");
+        var script = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new DummyCommand("exit", "0"), "/work/100%j");
 
         Assert.Equal("/work/100%%j/slurm-%j.out", script.OutputPattern);
         Assert.Equal("/work/100%j/slurm-42.out", SlurmOutputPattern.Expand(script.OutputPattern, "42", "n", "me", "/work"));
@@ -123,7 +124,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     {
         var options = Normalized(new SlurmJobOptions { SbatchOptions = new Dictionary<string, string?> { ["output"] = "logs/%x-%j.out", ["error"] = "logs/%u-%8j.err" } });
 
-        var script = SlurmScriptRenderer.Render(options, ["flepimop2"], new DummyCommand("exit", "0"), "/work");
+        var script = SlurmScripts.Render(options, ["flepimop2"], new DummyCommand("exit", "0"), "/work");
 
         Assert.Equal("/work/logs/n-42.out", SlurmOutputPattern.Expand(script.OutputPattern, "42", "n", "me", "/work"));
         Assert.Equal("/work/logs/me-00000042.err", SlurmOutputPattern.Expand(script.ErrorPattern!, "42", "n", "me", "/work"));
@@ -132,7 +133,7 @@ public sealed class SlurmScriptSpecs : IDisposable
     [Fact]
     public void A_job_name_from_an_odd_config_name_is_made_safe_for_a_directive()
     {
-        var script = SlurmScriptRenderer.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new ProcessCommand("/w/say \"hi\"\\.yaml"), "/w");
+        var script = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["flepimop2"], new ProcessCommand("/w/say \"hi\"\\.yaml"), "/w");
 
         Assert.Equal("flepimop2:process:say _hi__:default", script.JobName);
     }
@@ -188,7 +189,7 @@ public sealed class SlurmScriptSpecs : IDisposable
         var id = Guid.NewGuid().ToString("N");
         var scriptPath = _temp.Combine($"{id}.sh");
         var outPath = _temp.Combine($"{id}.argv");
-        File.WriteAllText(scriptPath, SlurmScriptRenderer.Render(options, [recorder], new DummyCommand([.. args]), _temp.Path).Text, new UTF8Encoding(false));
+        File.WriteAllText(scriptPath, SlurmScripts.Render(options, [recorder], new DummyCommand([.. args]), _temp.Path).Text, new UTF8Encoding(false));
 
         var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(scriptPath);

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Internal;
+using Flepimop2.Jobs.Slurm;
 using Flepimop2.Jobs.Slurm.Internal;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
@@ -245,48 +247,49 @@ public sealed class SlurmSweepParsingSpecs
     [Fact]
     public void A_sweep_is_split_into_arrays_of_at_most_the_largest_size()
     {
-        Assert.Equal([(0, 50), (50, 50), (100, 20)], SlurmArray.Plan(120, 50));
-        Assert.Equal([(0, 50), (50, 50)], SlurmArray.Plan(100, 50));
-        Assert.Equal([(0, 1)], SlurmArray.Plan(1, 1001));
-        Assert.Equal([(0, 1), (1, 1), (2, 1)], SlurmArray.Plan(3, 1));
+        Assert.Equal([(0, 50), (50, 50), (100, 20)], BatchUnit.Plan(120, 50).Select(u => (u.First, u.Count)));
+        Assert.Equal([(0, 50), (50, 50)], BatchUnit.Plan(100, 50).Select(u => (u.First, u.Count)));
+        Assert.Equal([(0, 1)], BatchUnit.Plan(1, 1001).Select(u => (u.First, u.Count)));
+        Assert.Equal([(0, 1), (1, 1), (2, 1)], BatchUnit.Plan(3, 1).Select(u => (u.First, u.Count)));
     }
 
     [Fact]
     public void An_array_size_below_one_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => SlurmArray.Plan(10, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchUnit.Plan(10, 0).Select(u => (u.First, u.Count)));
     }
 
     [Fact]
     public void An_array_names_its_tasks_by_their_index_in_it_and_holds_only_its_own_tasks()
     {
-        var array = new SlurmArray("102", 50, 50);
+        var array = new BatchUnit("102", 50, 50);
 
-        Assert.Equal("102_0", array.TaskId(50));
-        Assert.Equal("102_7", array.TaskId(57));
-        Assert.Equal("102_49", array.TaskId(99));
+        var runner = new SlurmJobRunner();
+        Assert.Equal("102_0", runner.TaskId(array.JobId, runner.ArrayIndex(array, 50)));
+        Assert.Equal("102_7", runner.TaskId(array.JobId, runner.ArrayIndex(array, 57)));
+        Assert.Equal("102_49", runner.TaskId(array.JobId, runner.ArrayIndex(array, 99)));
         Assert.Equal([false, true, true, true, false], new[] { 49, 50, 57, 99, 100 }.Select(array.Holds));
     }
 
     [Fact]
     public void The_arrays_a_handle_records_are_read_back_as_written()
     {
-        SlurmArray[] arrays = [new("101", 0, 50), new("102", 50, 50), new("103", 100, 20)];
-        var handle = SweepHandle(SlurmArray.ToJson(arrays));
+        BatchUnit[] arrays = [new("101", 0, 50), new("102", 50, 50), new("103", 100, 20)];
+        var handle = SweepHandle(BatchUnit.ToJson(arrays));
 
-        Assert.Equal(arrays, SlurmArray.Of(handle));
+        Assert.Equal(arrays, UnitsOf(handle));
         Assert.Equal(
             """[{"job_id":"101","first":0,"count":50},{"job_id":"102","first":50,"count":50},{"job_id":"103","first":100,"count":20}]""",
-            SlurmArray.ToJson(arrays).ToJsonString());
+            BatchUnit.ToJson(arrays).ToJsonString());
     }
 
     [Fact]
     public void A_handle_without_arrays_or_with_arrays_that_are_not_a_list_records_none()
     {
-        Assert.Empty(SlurmArray.Of(new JobHandle("101", "slurm")));
-        Assert.Empty(SlurmArray.Of(SweepHandle(JsonValue.Create("101"))));
-        Assert.Empty(SlurmArray.Of(SweepHandle(new JsonObject { ["job_id"] = "101", ["first"] = 0, ["count"] = 1 })));
-        Assert.Empty(SlurmArray.Of(SweepHandle(null)));
+        Assert.Empty(UnitsOf(new JobHandle("101", "slurm")));
+        Assert.Empty(UnitsOf(SweepHandle(JsonValue.Create("101"))));
+        Assert.Empty(UnitsOf(SweepHandle(new JsonObject { ["job_id"] = "101", ["first"] = 0, ["count"] = 1 })));
+        Assert.Empty(UnitsOf(SweepHandle(null)));
     }
 
     [Theory]
@@ -316,7 +319,7 @@ public sealed class SlurmSweepParsingSpecs
     {
         var arrays = new JsonArray(JsonNode.Parse(entry), new JsonObject { ["job_id"] = "102", ["first"] = 5, ["count"] = 5 });
 
-        Assert.Equal([new SlurmArray("102", 5, 5)], SlurmArray.Of(SweepHandle(arrays)));
+        Assert.Equal([new BatchUnit("102", 5, 5)], UnitsOf(SweepHandle(arrays)));
     }
 
     [Theory]
@@ -327,7 +330,7 @@ public sealed class SlurmSweepParsingSpecs
     {
         var arrays = new JsonArray(JsonNode.Parse(entry), new JsonObject { ["job_id"] = "102", ["first"] = 5, ["count"] = 5 });
 
-        Assert.Equal([new SlurmArray("102", 5, 5)], SlurmArray.Of(SweepHandle(arrays)));
+        Assert.Equal([new BatchUnit("102", 5, 5)], UnitsOf(SweepHandle(arrays)));
     }
 
     [Fact]
@@ -419,11 +422,13 @@ public sealed class SlurmSweepParsingSpecs
     {
         Metadata = new Dictionary<string, JsonNode?>
         {
-            [SlurmArray.Key] = arrays,
+            [BatchUnit.Key] = arrays,
             ["sweep"] = new JsonObject { ["tasks"] = 120 },
         },
     };
 
     /// <summary>A task that ran <paramref name="seconds"/> on 1 CPU of its 50M, with the peak of its batch step.</summary>
     private static JobUsage Ran(long seconds, long peakKiB) => new(seconds, "UNLIMITED", null, peakKiB * 1024, 50 * 1024 * 1024, 0.002, 1);
+
+    private static IReadOnlyList<BatchUnit> UnitsOf(JobHandle handle) => new SlurmJobRunner().Units(handle);
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -75,7 +75,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_a_script_directory_the_sweeps_files_go_under_the_working_directory_the_nodes_share()
     {
-        var runner = SlurmRunners.With(Scheduler(maxArraySize: 50), Options() with { SbatchDirectory = null }, _clock);
+        var runner = SlurmRunners.With(Scheduler(maxArraySize: 50), Options() with { ScriptDirectory = null }, _clock);
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(3))));
 
@@ -343,7 +343,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(50, new SlurmArray("289", 0, 50));
+        var handle = Sweep(50, new BatchUnit("289", 0, 50));
 
         var result = await runner.StatusAsync(handle);
 
@@ -400,7 +400,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(3, new SlurmArray("289", 0, 3));
+        var handle = Sweep(3, new BatchUnit("289", 0, 3));
 
         var task = (await runner.StatusAsync(handle)).Sweep!.Tasks[1];
 
@@ -422,7 +422,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(100, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50));
+        var handle = Sweep(100, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50));
 
         var early = (await runner.StatusAsync(handle)).Sweep!;
         _clock.Advance(TimeSpan.FromMinutes(6));
@@ -448,7 +448,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(1200, [.. Enumerable.Range(0, 600).Select(i => new SlurmArray((1000 + i).ToString(CultureInfo.InvariantCulture), 2 * i, 2))]);
+        var handle = Sweep(1200, [.. Enumerable.Range(0, 600).Select(i => new BatchUnit((1000 + i).ToString(CultureInfo.InvariantCulture), 2 * i, 2))]);
 
         var sweep = (await runner.StatusAsync(handle)).Sweep!;
 
@@ -490,7 +490,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
                 JobId = id,
                 Metadata = new Dictionary<string, JsonNode?>(submitted.Metadata.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())), StringComparer.Ordinal)
                 {
-                    [SlurmArray.Key] = SlurmArray.ToJson([new SlurmArray(id, 0, 1000)]),
+                    [BatchUnit.Key] = BatchUnit.ToJson([new BatchUnit(id, 0, 1000)]),
                 },
             }),
         ];
@@ -521,7 +521,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var results = await runner.StatusManyAsync([Sweep(2, new SlurmArray("289", 0, 2)), new JobHandle("7", "slurm") { SubmittedAt = Start }]);
+        var results = await runner.StatusManyAsync([Sweep(2, new BatchUnit("289", 0, 2)), new JobHandle("7", "slurm") { SubmittedAt = Start }]);
 
         Assert.Equal([JobStatus.Successful, JobStatus.Running], results.Select(r => r.Status));
         Assert.Null(results[1].Sweep);
@@ -544,7 +544,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var result = await runner.StatusAsync(Sweep(10, new SlurmArray("144", 0, 10)));
+        var result = await runner.StatusAsync(Sweep(10, new BatchUnit("144", 0, 10)));
 
         var sweep = result.Sweep!;
         Assert.Equal([JobStatus.Failed, JobStatus.Successful], sweep.Tasks.Take(2).Select(t => t.Status));
@@ -574,7 +574,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("289_0|290|COMPLETED|0:0|00:00:01|vm\n289_1|291|COMPLETED|0:0|00:00:01|vm\n") : FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var sweep = (await runner.StatusAsync(Sweep(4, new SlurmArray("289", 0, 2)))).Sweep!;
+        var sweep = (await runner.StatusAsync(Sweep(4, new BatchUnit("289", 0, 2)))).Sweep!;
 
         Assert.Equal([JobStatus.Successful, JobStatus.Successful, JobStatus.FinishedUnknown, JobStatus.FinishedUnknown], sweep.Tasks.Select(t => t.Status));
         Assert.Null(sweep.Tasks[3].BackendId);
@@ -595,7 +595,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             : FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var result = await runner.StatusAsync(Sweep(3, new SlurmArray("300", 0, 3)));
+        var result = await runner.StatusAsync(Sweep(3, new BatchUnit("300", 0, 3)));
 
         var tasks = result.Sweep!.Tasks;
         Assert.Equal([JobStatus.Successful, JobStatus.Failed, JobStatus.Failed], tasks.Select(t => t.Status));
@@ -615,7 +615,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             : FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var result = await runner.TaskStatusAsync(Sweep(100, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50)), 57);
+        var result = await runner.TaskStatusAsync(Sweep(100, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50)), 57);
 
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Equal("101", result.JobId);
@@ -636,8 +636,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        await runner.CancelAsync(Sweep(120, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50), new SlurmArray("103", 100, 20)));
-        await runner.CancelAsync(Sweep(60, "c1", new SlurmArray("201", 0, 50), new SlurmArray("202", 50, 10)));
+        await runner.CancelAsync(Sweep(120, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50), new BatchUnit("103", 100, 20)));
+        await runner.CancelAsync(Sweep(60, "c1", new BatchUnit("201", 0, 50), new BatchUnit("202", 50, 10)));
 
         Assert.Equal([["scancel", "101", "102", "103"], ["scancel", "-M", "c1", "201", "202"]], slurm.Calls);
     }
@@ -659,12 +659,12 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     {
         var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(100, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50));
+        var handle = Sweep(100, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50));
 
         await runner.CancelTaskAsync(handle, 57);
         await runner.CancelTaskAsync(handle, 0);
         await runner.CancelTaskAsync(handle, 99);
-        await runner.CancelTaskAsync(Sweep(60, "c1", new SlurmArray("201", 0, 50), new SlurmArray("202", 50, 10)), 50);
+        await runner.CancelTaskAsync(Sweep(60, "c1", new BatchUnit("201", 0, 50), new BatchUnit("202", 50, 10)), 50);
 
         Assert.Equal([["scancel", "102_7"], ["scancel", "101_0"], ["scancel", "102_49"], ["scancel", "-M", "c1", "202_0"]], slurm.Calls);
     }
@@ -675,7 +675,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.CancelTaskAsync(Sweep(100, new SlurmArray("101", 0, 50)), 57));
+        var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.CancelTaskAsync(Sweep(100, new BatchUnit("101", 0, 50)), 57));
 
         Assert.Equal("cannot cancel task 57 of slurm-101: its record names no job array that runs it", error.Message);
         Assert.Empty(slurm.Calls);
@@ -782,7 +782,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     {
         var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var handle = Sweep(120, new SlurmArray("101", 0, 50), new SlurmArray("102", 50, 50), new SlurmArray("103", 100, 20));
+        var handle = Sweep(120, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50), new BatchUnit("103", 100, 20));
 
         var status = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.TaskStatusAsync(handle, task));
         var cancel = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.CancelTaskAsync(handle, task));
@@ -807,7 +807,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             _ => FakeSlurm.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var sweep = Sweep(2, new SlurmArray("289", 0, 2));
+        var sweep = Sweep(2, new BatchUnit("289", 0, 2));
 
         var lagging = await runner.StatusAsync(sweep);
         accounted = true;
@@ -833,7 +833,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var result = await runner.StatusAsync(Sweep(2, new SlurmArray("289", 0, 2)));
+        var result = await runner.StatusAsync(Sweep(2, new BatchUnit("289", 0, 2)));
 
         Assert.Equal([JobStatus.Running, JobStatus.Failed], result.Sweep!.Tasks.Select(t => t.Status));
         Assert.Equal("CANCELLED", result.Sweep.Tasks[1].Detail["state"]!.ToString());
@@ -883,13 +883,13 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     private SlurmJobOptions Options() => new()
     {
         Chdir = _temp.Path,
-        SbatchDirectory = _temp.Combine("scripts"),
+        ScriptDirectory = _temp.Combine("scripts"),
         Executable = "/opt/flepimop2",
     };
 
-    private JobHandle Sweep(int tasks, params SlurmArray[] arrays) => Sweep(tasks, null, arrays);
+    private JobHandle Sweep(int tasks, params BatchUnit[] arrays) => Sweep(tasks, null, arrays);
 
-    private JobHandle Sweep(int tasks, string? cluster, params SlurmArray[] arrays)
+    private JobHandle Sweep(int tasks, string? cluster, params BatchUnit[] arrays)
     {
         var metadata = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -898,7 +898,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         };
         if (arrays.Length > 0)
         {
-            metadata[SlurmArray.Key] = SlurmArray.ToJson(arrays);
+            metadata[BatchUnit.Key] = BatchUnit.ToJson(arrays);
         }
 
         if (cluster is not null)

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Flepimop2.Commands;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 
@@ -194,7 +193,7 @@ public sealed class SlurmSweepScriptSpecs : IDisposable
     [Fact]
     public void The_sweep_script_writes_each_tasks_output_to_a_file_named_by_array_id_and_index_in_the_working_directory()
     {
-        var script = SlurmScriptRenderer.RenderSweep(Normalized(new SlurmJobOptions()), Commands(), "/work/tasks", "/work/run");
+        var script = SlurmScripts.RenderSweep(Normalized(new SlurmJobOptions()), Commands(), "/work/tasks", "/work/run");
 
         Assert.Equal("/work/run/slurm-%A_%a.out", script.OutputPattern);
         Assert.Null(script.ErrorPattern);
@@ -210,7 +209,7 @@ public sealed class SlurmSweepScriptSpecs : IDisposable
     public void A_task_table_path_with_a_newline_is_refused()
     {
         var error = Assert.Throws<Flepimop2ValidationException>(() =>
-            SlurmScriptRenderer.RenderSweep(Normalized(new SlurmJobOptions()), Commands(), "/work/two\nlines", "/work/run"));
+            SlurmScripts.RenderSweep(Normalized(new SlurmJobOptions()), Commands(), "/work/two\nlines", "/work/run"));
 
         Assert.Equal("unsafe_argument", Assert.Single(error.Issues).Kind);
     }
@@ -260,7 +259,7 @@ public sealed class SlurmSweepScriptSpecs : IDisposable
 
     private string WriteScript(string table, SlurmJobOptions? options = null)
     {
-        var script = SlurmScriptRenderer.RenderSweep(options ?? Normalized(new SlurmJobOptions()), Commands(), table, _temp.Path);
+        var script = SlurmScripts.RenderSweep(options ?? Normalized(new SlurmJobOptions()), Commands(), table, _temp.Path);
         var path = _temp.Combine("script.sh");
         File.WriteAllText(path, script.Text, new UTF8Encoding(false));
         return path;

@@ -11,7 +11,7 @@ public sealed class SlurmTimeLimitSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task A_step_over_its_time_limit_is_failed_as_timed_out_with_twice_its_limit_as_advice()
     {
-        var runner = cluster.Runner(cluster.Options with { Time = "1" });
+        var runner = cluster.Runner(cluster.Options with { Time = WallTime.Parse("1") });
         var handle = await SlurmClusterFixture.SubmitAsync(runner, "sleep", "600");
 
         var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], TimeSpan.FromSeconds(200)))[0];

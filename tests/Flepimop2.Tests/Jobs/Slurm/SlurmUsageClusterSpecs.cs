@@ -23,7 +23,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task A_step_over_its_memory_ends_failed_as_out_of_memory_with_the_memory_to_ask_for_next_time()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = "100M" });
+        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("100M") });
         var handle = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "400", "30");
 
         var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
@@ -43,7 +43,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task The_figures_of_a_finished_job_are_those_sacct_itself_reports()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = "200M", CpusPerTask = 2, Time = "10" });
+        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("200M"), CpusPerTask = 2, Time = WallTime.Parse("10") });
         var busy = await SlurmClusterFixture.SubmitAsync(runner, "burn", "3");
         var holding = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "60", "3");
 
@@ -73,7 +73,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task Each_task_of_a_sweep_carries_its_figures_in_its_detail_and_in_the_sweeps_json()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = "200M" });
+        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("200M") });
         var tasks = Enumerable.Range(0, 3).Select(i => (CliCommand)new DummyCommand("allocate", (20 * (i + 1)).ToString(CultureInfo.InvariantCulture), "2")).ToList();
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(tasks)));
 

@@ -1,3 +1,4 @@
+using Flepimop2.Jobs;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Jobs.Slurm.Internal;
 
@@ -38,13 +39,11 @@ public sealed class SlurmValidatorMessageSpecs
             Nodes = -1,
             Ntasks = 0,
             Chdir = string.Empty,
-            SbatchDirectory = "a\nb",
+            ScriptDirectory = "a\nb",
             Executable = "my tool",
             PreCommands = ["ok", "#SBATCH --time=9"],
             PostCommands = ["a\0b", "  #SBATCH --mem=1"],
             SbatchOptions = new Dictionary<string, string?> { ["--partition"] = "x", ["bad key"] = "x", ["account"] = "a\\b", ["qos"] = "it's \"q\"", ["flag"] = null },
-            Memory = "4X",
-            Time = "soon",
         });
 
         Assert.Equal(
@@ -55,24 +54,22 @@ public sealed class SlurmValidatorMessageSpecs
                 "chdir: must not be empty",
                 "sbatch-directory: must not contain a newline or other control character, got 'a\\nb'",
                 "executable: expected one program (a path, or a name on the compute node's PATH), got 'my tool'; for a command with arguments, put a wrapper script on PATH",
-                "pre-commands[1]: must not hold '#SBATCH' directives; put sbatch options under 'sbatch-options', got '#SBATCH --time=9'",
+                "pre-commands[1]: must not hold '#SBATCH' directives, which the scheduler would read as options; put sbatch options under 'sbatch-options', got '#SBATCH --time=9'",
                 "post-commands[0]: must be a line of shell text",
-                "post-commands[1]: must not hold '#SBATCH' directives; put sbatch options under 'sbatch-options', got '  #SBATCH --mem=1'",
+                "post-commands[1]: must not hold '#SBATCH' directives, which the scheduler would read as options; put sbatch options under 'sbatch-options', got '  #SBATCH --mem=1'",
                 "sbatch-options: write option names without dashes ('partition', not '--partition')",
                 "sbatch-options: 'bad key' is not an sbatch option name (letters, digits and dashes, like 'partition' or 'mail-type')",
                 "sbatch-options.account: the value contains a backslash, which sbatch would drop, got 'a\\b'",
                 "sbatch-options.qos: the value contains both ' and \", which no #SBATCH quoting can carry, got 'it's \"q\"'",
-                "memory: expected a size like 4G, 500M or a number of megabytes, got '4X'",
-                "time: expected a Slurm time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got 'soon'",
             ],
             messages);
     }
 
     [Fact]
-    public void Normalizing_throws_one_problem_as_it_is_and_several_together()
+    public void Building_a_runner_throws_one_problem_as_it_is_and_several_together()
     {
-        var one = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmOptionsValidator.Normalize(new SlurmJobOptions { Nodes = 0 }));
-        var two = Assert.Throws<Flepimop2ConfigurationException>(() => SlurmOptionsValidator.Normalize(new SlurmJobOptions { Nodes = 0, Ntasks = 0 }));
+        var one = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Nodes = 0 }));
+        var two = Assert.Throws<Flepimop2ConfigurationException>(() => new SlurmJobRunner(new SlurmJobOptions { Nodes = 0, Ntasks = 0 }));
 
         Assert.Single(one.Problems);
         Assert.Equal("nodes: must be a whole number of at least 1, got 0", one.Message);
@@ -81,18 +78,18 @@ public sealed class SlurmValidatorMessageSpecs
     }
 
     [Fact]
-    public void Valid_options_are_normalized_and_unset_ones_stay_unset()
+    public void Valid_options_are_kept_and_unset_ones_stay_unset()
     {
-        var set = SlurmOptionsValidator.Normalize(new SlurmJobOptions { Memory = "2048", Time = "90", PreCommands = ["a"], PostCommands = ["b"], SbatchOptions = new Dictionary<string, string?> { ["qos"] = "it's" } });
-        var unset = SlurmOptionsValidator.Normalize(new SlurmJobOptions { PreCommands = null!, PostCommands = null!, SbatchOptions = null! });
+        var set = new SlurmJobRunner(new SlurmJobOptions { Memory = MemoryRequest.Parse("2048"), Time = WallTime.Parse("90"), PreCommands = ["a"], PostCommands = ["b"], SbatchOptions = new Dictionary<string, string?> { ["qos"] = "it's" } });
+        var unset = new SlurmJobRunner(new SlurmJobOptions { PreCommands = null!, PostCommands = null!, SbatchOptions = null! });
 
-        Assert.Equal(("2048M", "0-01:30:00"), (set.Memory, set.Time));
-        Assert.Equal(["a"], set.PreCommands);
-        Assert.Equal(["b"], set.PostCommands);
-        Assert.Null(unset.Memory);
-        Assert.Null(unset.Time);
-        Assert.Empty(unset.PreCommands);
-        Assert.Empty(unset.PostCommands);
-        Assert.Empty(unset.SbatchOptions);
+        Assert.Equal(("2048M", "0-01:30:00"), (set.Options.Memory.ToString(), set.Options.Time.ToString()));
+        Assert.Equal(["a"], set.Options.PreCommands);
+        Assert.Equal(["b"], set.Options.PostCommands);
+        Assert.Null(unset.Options.Memory);
+        Assert.Null(unset.Options.Time);
+        Assert.Empty(unset.Options.PreCommands);
+        Assert.Empty(unset.Options.PostCommands);
+        Assert.Empty(unset.Options.SbatchOptions);
     }
 }

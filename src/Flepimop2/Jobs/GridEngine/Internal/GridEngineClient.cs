@@ -1,31 +1,15 @@
-using Flepimop2.Internal;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Processes;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
 /// <summary>
-/// The Grid Engine tools as calls: each runs one command from an argument list with a timeout, retries a qmaster that
-/// does not answer with back-off, parses the answer, and turns a failure into a <see cref="JobBackendException"/> that
-/// carries the tool's own message. The accounting file is read directly (one read for every finished job of a query).
+/// The Grid Engine tools as calls (see <see cref="SchedulerTools"/> for the timeout, the retries and the errors), and the
+/// accounting file, read directly: one read for every finished job of a round.
 /// </summary>
 internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider clock, TimeSpan commandTimeout, string accountingFile)
+    : SchedulerTools(processes, clock, commandTimeout)
 {
-    /// <summary>Three retries of a qmaster that does not answer, doubling from 1 s, none after 15 s.</summary>
-    public static readonly RetryPolicy Retries = new([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], TimeSpan.FromSeconds(15));
-
-    /// <summary>Submits; returns the job id.</summary>
-    public async Task<string> SubmitAsync(string[] argv, string scriptPath, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            throw Failure("qsub rejected the job", argv, result, $" (script: {scriptPath})");
-        }
-
-        return QsubParser.Parse(result.Stdout)
-            ?? throw new JobBackendException($"qsub printed no job id: '{result.Stdout.Trim()}' (script: {scriptPath})", ShellQuote.Join(argv), result.ExitCode);
-    }
-
     /// <summary>Every live job and task of every user, keyed as <see cref="QstatXmlParser.Key"/>.</summary>
     public async Task<Dictionary<string, GridEngineLiveRow>> LiveAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +26,7 @@ internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider cl
         }
         catch (FormatException ex)
         {
-            throw new JobBackendException(ex.Message, ShellQuote.Join(argv), result.ExitCode, ex);
+            throw new JobBackendException(ex.Message, Flepimop2.Internal.ShellQuote.Join(argv), result.ExitCode, ex);
         }
     }
 
@@ -75,27 +59,11 @@ internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider cl
         return QstatJobParser.ErrorReasons(result.Stdout);
     }
 
-    /// <summary>Deletes jobs or tasks (<c>ID.TASK</c>); those that have ended or are unknown are not an error.</summary>
-    public Task DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
-        DeleteAsync(GridEngineCommandLines.Qdel(ids), cancellationToken);
-
-    /// <summary>Deletes one array task.</summary>
-    public Task DeleteTaskAsync(string jobId, int sgeTask, CancellationToken cancellationToken) =>
-        DeleteAsync(GridEngineCommandLines.QdelTask(jobId, sgeTask), cancellationToken);
-
-    private static JobBackendException Failure(string what, string[] argv, ProcessResult result, string suffix = "")
-    {
-        var said = result.Stderr.Trim();
-        if (said.Length == 0)
-        {
-            said = result.Stdout.Trim().Length > 0 ? result.Stdout.Trim() : $"exit code {result.ExitCode}";
-        }
-
-        return new JobBackendException($"{what}: {said.ReplaceLineEndings("; ")}{suffix}", ShellQuote.Join(argv), result.ExitCode);
-    }
-
-    /// <summary>qdel of a job that has ended prints <c>denied: job "N" does not exist</c> on stdout and exits 1: the job is gone, which is what was asked.</summary>
-    private async Task DeleteAsync(string[] argv, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes jobs or tasks (<c>ID.TASK</c>, or one task with <c>ID -t N</c>). qdel of a job that has ended prints
+    /// <c>denied: job "N" does not exist</c> and exits 1: the job is gone, which is what was asked.
+    /// </summary>
+    public async Task DeleteAsync(string[] argv, CancellationToken cancellationToken)
     {
         var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0 && !(result.Stdout + result.Stderr).Contains("does not exist", StringComparison.Ordinal))
@@ -104,15 +72,11 @@ internal sealed class GridEngineClient(IProcessRunner processes, TimeProvider cl
         }
     }
 
-    private async Task<ProcessResult> RunAsync(string[] argv, CancellationToken cancellationToken) =>
-        await Retries.RunAsync(
-            token => processes.RunAsync(argv, commandTimeout, token),
-            result => result.ExitCode != 0 && IsTransient(result.Stderr),
-            clock,
-            cancellationToken).ConfigureAwait(false);
+    /// <inheritdoc/>
+    protected override (string JobId, string? Cluster)? ParseSubmitted(string stdout) => QsubParser.Parse(stdout) is { } id ? (id, null) : null;
 
     /// <summary>What a client prints when the qmaster is down or busy: the same command may well succeed a moment later.</summary>
-    private static bool IsTransient(string stderr) =>
+    protected override bool IsTransient(string stderr) =>
         stderr.Contains("unable to contact qmaster", StringComparison.OrdinalIgnoreCase)
         || stderr.Contains("commlib error", StringComparison.OrdinalIgnoreCase)
         || stderr.Contains("failed receiving gdi request", StringComparison.OrdinalIgnoreCase);

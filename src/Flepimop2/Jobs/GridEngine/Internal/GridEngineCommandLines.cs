@@ -39,7 +39,7 @@ internal static class GridEngineCommandLines
 
         if (options.Time is { } time)
         {
-            argv.AddRange(["-l", $"h_rt={time}"]);
+            argv.AddRange(["-l", $"h_rt={GridEngineOptionsValidator.TimeText(time)}"]);
         }
 
         if (options.Memory is { } memory)

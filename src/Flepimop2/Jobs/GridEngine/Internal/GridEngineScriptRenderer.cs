@@ -1,17 +1,15 @@
 using System.Globalization;
 using System.Text;
-using Flepimop2.Commands;
 using Flepimop2.Internal;
-using Flepimop2.Jobs.Internal;
-using Flepimop2.Sweeps;
+using Flepimop2.Jobs.Batch;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
 /// <summary>
-/// Renders Grid Engine batch scripts. Every qsub option goes on qsub's command line (see <see cref="GridEngineCommandLines"/>),
-/// where each reaches qsub as one exact argument, so the script holds no <c>#$</c> line: a check of the predecessors that must
-/// have succeeded, the pre-commands, the command line (every token shell-quoted, or a sweep task's argv read from the task
-/// table), the post-commands, and an exit with the command's own code. Pure: it touches no file.
+/// Grid Engine's pieces of a batch script (the rest is <see cref="BatchScript"/>'s): how a task of an array job finds its
+/// position, and a check of the predecessors that must have succeeded. Every qsub option goes on qsub's command line (see
+/// <see cref="GridEngineCommandLines"/>), where each reaches qsub as one exact argument, so the script holds no <c>#$</c>
+/// line. Pure: it touches no file.
 /// </summary>
 internal static class GridEngineScriptRenderer
 {
@@ -24,81 +22,38 @@ internal static class GridEngineScriptRenderer
     /// <summary>How long the check waits for a predecessor's accounting records, which the qmaster may write some seconds after the job left the queue.</summary>
     public const int AccountingWaitSeconds = 60;
 
-    /// <summary>Renders the script of one job.</summary>
-    /// <param name="options">Normalized options.</param>
-    /// <param name="argv">The command line the job runs.</param>
-    /// <param name="command">The command (for the job name).</param>
-    /// <param name="predecessors">The jobs it runs after.</param>
-    /// <exception cref="Flepimop2ValidationException">A token cannot be passed through a script.</exception>
-    public static GridEngineScript Render(GridEngineJobOptions options, IReadOnlyList<string> argv, CliCommand command, IReadOnlyList<GridEnginePredecessor> predecessors)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(argv);
-        ArgumentNullException.ThrowIfNull(predecessors);
-        BatchScript.CheckArguments([argv]);
-        var script = new StringBuilder("#!/bin/bash\n")
-            .Append("# Written by flepimop2 to run one command as a Grid Engine job; its qsub options are on qsub's command line.\n")
-            .Append(BatchScript.Preamble);
-        AppendDependencyCheck(script, predecessors);
-        BatchScript.AppendRun(script, options.Debug, options.PreCommands, BatchScript.CommandLine(argv), options.PostCommands);
-        return new GridEngineScript(script.ToString(), JobName([command]));
-    }
-
     /// <summary>
-    /// Renders the script of a sweep's array job: Grid Engine numbers its tasks from 1 (<c>SGE_TASK_ID</c>), so task
-    /// <c>SGE_TASK_ID</c> runs the sweep's position <c>SGE_TASK_ID - 1</c>, whose argv and <c>FLEPIMOP2_TASK_INDEX</c> it
-    /// reads from the task table with <c>mapfile -d ''</c>: nothing parsed, nothing evaluated.
+    /// Grid Engine numbers an array job's tasks from 1 (<c>SGE_TASK_ID</c>), and a sweep's task <c>SGE_TASK_ID</c> runs the
+    /// sweep's position <c>SGE_TASK_ID - 1</c>.
     /// </summary>
-    /// <param name="options">Normalized options.</param>
-    /// <param name="tasks">Every task (for the job name).</param>
-    /// <param name="table">The task table, absolute, where the node can read it.</param>
-    /// <param name="taskCount">The <c>FLEPIMOP2_TASK_COUNT</c> the tasks see.</param>
-    /// <param name="predecessors">The jobs it runs after.</param>
-    public static GridEngineScript RenderSweep(GridEngineJobOptions options, IReadOnlyList<CliCommand> tasks, string table, int taskCount, IReadOnlyList<GridEnginePredecessor> predecessors)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tasks);
-        ArgumentNullException.ThrowIfNull(table);
-        ArgumentNullException.ThrowIfNull(predecessors);
-        BatchScript.CheckArguments([[table]]);
-        var script = new StringBuilder("#!/bin/bash\n")
-            .Append(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {tasks.Count} tasks as one Grid Engine array job. Its task\n")
-            .Append("# SGE_TASK_ID (from 1) runs the sweep's position SGE_TASK_ID - 1, whose argv it reads from the task table:\n")
-            .Append("# every argument ended by a NUL byte, found through the table's index, read as it is.\n")
-            .Append(BatchScript.Preamble)
-            .Append("case ${SGE_TASK_ID-} in\n")
-            .Append("  '' | *[!0-9]*) echo \"flepimop2: this script runs as a task of a Grid Engine array job (SGE_TASK_ID is '${SGE_TASK_ID-}')\" >&2; exit 2 ;;\n")
-            .Append("esac\n")
-            .Append("flepimop2_task=$((10#$SGE_TASK_ID - 1))\n")
-            .Append(CultureInfo.InvariantCulture, $"flepimop2_table={ShellQuote.Quote(table)}\n")
-            .Append(TaskTable.BashReader)
-            .Append("if ! flepimop2_task_argv \"$flepimop2_table\" \"$flepimop2_task\"; then\n")
-            .Append("  echo \"flepimop2: cannot read task $flepimop2_task from the task table $flepimop2_table (is it on a filesystem this node shares?)\" >&2\n")
-            .Append("  exit 2\n")
-            .Append("fi\n")
-            .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={taskCount}\n");
-        AppendDependencyCheck(script, predecessors);
-        BatchScript.AppendRun(script, options.Debug, options.PreCommands, BatchScript.SweepCommandLine, options.PostCommands);
-        return new GridEngineScript(script.ToString(), JobName(tasks));
-    }
+    public const string SweepPositionCode =
+        "case ${SGE_TASK_ID-} in\n" +
+        "  '' | *[!0-9]*) echo \"flepimop2: this script runs as a task of a Grid Engine array job (SGE_TASK_ID is '${SGE_TASK_ID-}')\" >&2; exit 2 ;;\n" +
+        "esac\n" +
+        "flepimop2_task=$((10#$SGE_TASK_ID - 1))\n";
 
     /// <summary>
     /// The job name: <c>flepimop2.COMMAND.CONFIG.TARGET</c>, with every character Grid Engine refuses in a name (and any
     /// other than letters, digits, <c>.</c>, <c>_</c> and <c>-</c>) made <c>_</c>; <c>sweep</c> for a sweep over several targets.
     /// </summary>
-    public static string JobName(IReadOnlyList<CliCommand> commands)
+    public static string JobName(BatchJobNames names)
     {
-        ArgumentNullException.ThrowIfNull(commands);
-        var command = commands[0];
-        var target = commands.Select(c => c.Target).Distinct(StringComparer.Ordinal).Count() > 1 ? "sweep" : command.Target ?? "default";
-        var configStem = command.Config is { } config ? Path.GetFileNameWithoutExtension(config) : "none";
+        ArgumentNullException.ThrowIfNull(names);
         var name = new StringBuilder();
-        foreach (var c in $"flepimop2.{command.CommandName}.{configStem}.{target}")
+        foreach (var c in names.Join('.'))
         {
             name.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
         }
 
         return name.ToString();
+    }
+
+    /// <summary>The check of the predecessors that must have succeeded, as script lines; empty when none must.</summary>
+    public static string Checks(IReadOnlyList<BatchPredecessor> predecessors)
+    {
+        var script = new StringBuilder();
+        AppendDependencyCheck(script, predecessors);
+        return script.ToString();
     }
 
     /// <summary>
@@ -107,7 +62,7 @@ internal static class GridEngineScriptRenderer
     /// missing are waited for (the qmaster writes them up to its flush time after a job ends), and a predecessor that never
     /// gets them all (a task deleted before it started) did not succeed either.
     /// </summary>
-    private static void AppendDependencyCheck(StringBuilder script, IReadOnlyList<GridEnginePredecessor> predecessors)
+    private static void AppendDependencyCheck(StringBuilder script, IReadOnlyList<BatchPredecessor> predecessors)
     {
         var mustSucceed = predecessors.Where(p => p.Condition == DependencyCondition.Succeeded).ToList();
         if (mustSucceed.Count == 0)
@@ -123,7 +78,7 @@ internal static class GridEngineScriptRenderer
             .Append("    END { c = 0; for (t in ok) { if (!ok[t]) exit 1; c++ } exit (c >= n ? 0 : 2) }' \"$flepimop2_accounting\"\n")
             .Append("}\n")
             .Append("flepimop2_after=(");
-        script.AppendJoin(' ', mustSucceed.Select(p => string.Create(CultureInfo.InvariantCulture, $"{ShellQuote.Quote(p.JobId)} {p.Tasks} {ShellQuote.Quote(p.Key)}")));
+        script.AppendJoin(' ', mustSucceed.SelectMany(p => p.JobIds.Select(id => string.Create(CultureInfo.InvariantCulture, $"{ShellQuote.Quote(id)} {(p.JobIds.Count == 1 ? p.Tasks : 1)} {ShellQuote.Quote(p.Key)}"))));
         script.Append(")\n")
             .Append("for ((flepimop2_i = 0; flepimop2_i < ${#flepimop2_after[@]}; flepimop2_i += 3)); do\n")
             .Append("  flepimop2_waited=0\n")

@@ -107,8 +107,8 @@ internal static class GridEngineStatusResolver
         if (row.Failed == 37 && context.TimeLimitSeconds is { } time && row.WallclockSeconds >= time)
         {
             return (
-                $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(new WallTime(time))} ({meaning})",
-                new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(time * 2).ToString() });
+                $"ran out of time: it reached its h_rt limit of {GridEngineOptionsValidator.TimeText(WallTime.FromSeconds(time))} ({meaning})",
+                new JsonObject { [JobDetailKeys.RetryTime] = WallTime.FromSeconds(time * 2).ToString() });
         }
 
         if (context.ReqMemBytes is not { } perSlot || JobLimit(perSlot, row.Slots) is not { } limit)

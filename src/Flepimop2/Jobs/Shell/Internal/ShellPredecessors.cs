@@ -75,8 +75,8 @@ internal static class ShellPredecessors
         var text = new StringBuilder();
         foreach (var dependency in after)
         {
-            var (kind, where, pid, start) = Describe(dependency.Predecessor);
-            foreach (var field in new[] { dependency.ConditionName, dependency.Predecessor.Key, kind, where, pid, start })
+            var (kind, where, pid, start) = Describe(dependency.Handle);
+            foreach (var field in new[] { dependency.ConditionName, dependency.Handle.Key, kind, where, pid, start })
             {
                 text.Append(field.Replace("\0", string.Empty, StringComparison.Ordinal)).Append('\0');
             }

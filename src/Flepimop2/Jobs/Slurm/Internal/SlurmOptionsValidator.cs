@@ -1,9 +1,9 @@
 using Flepimop2.Internal;
-using Flepimop2.Jobs.Internal;
+using Flepimop2.Jobs.Batch;
 
 namespace Flepimop2.Jobs.Slurm.Internal;
 
-/// <summary>Checks and normalizes <see cref="SlurmJobOptions"/>: every problem is gathered, each naming the field and the value.</summary>
+/// <summary>Checks <see cref="SlurmJobOptions"/>: every problem is gathered, each naming the field and the value.</summary>
 internal static class SlurmOptionsValidator
 {
     private static readonly Dictionary<string, string> ReservedAdvice = new(StringComparer.Ordinal)
@@ -19,6 +19,12 @@ internal static class SlurmOptionsValidator
         ["job-name"] = "flepimop2 writes it",
     };
 
+    /// <summary>How the Slurm runner names the options every scheduler runner has: the original's names.</summary>
+    public static readonly BatchOptionKeys Keys = new("memory", null, "time", null, "sbatch-directory", "sbatch-options", time => time.ToString());
+
+    /// <summary>The directives sbatch reads in a script.</summary>
+    public static readonly IReadOnlyList<string> ScriptDirectives = ["#SBATCH"];
+
     /// <summary>Every problem of the options, in field order; empty when they are valid.</summary>
     public static List<Flepimop2ConfigurationException> Problems(SlurmJobOptions options)
     {
@@ -27,16 +33,7 @@ internal static class SlurmOptionsValidator
         Count(problems, "cpus-per-task", options.CpusPerTask);
         Count(problems, "nodes", options.Nodes);
         Count(problems, "ntasks", options.Ntasks);
-        BatchOptionChecks.Text(problems, "chdir", options.Chdir);
-        BatchOptionChecks.Text(problems, "sbatch-directory", options.SbatchDirectory);
-        BatchOptionChecks.Text(problems, "executable", options.Executable);
-        if (options.Executable is { } exe && !exe.Contains('/', StringComparison.Ordinal) && exe.Any(char.IsWhiteSpace))
-        {
-            problems.Add(Error("executable", $"expected one program (a path, or a name on the compute node's PATH), got '{exe}'; for a command with arguments, put a wrapper script on PATH"));
-        }
-
-        BatchOptionChecks.Commands(problems, "pre-commands", options.PreCommands, "#SBATCH", "sbatch-options");
-        BatchOptionChecks.Commands(problems, "post-commands", options.PostCommands, "#SBATCH", "sbatch-options");
+        problems.AddRange(BatchOptionFields.Problems(options, Keys, ScriptDirectives, "the compute node's PATH"));
         SbatchOptions(problems, options.SbatchOptions);
         if (options.Requeue is not null && options.SbatchOptions?.Keys.FirstOrDefault(k => k is "requeue" or "no-requeue") is { } twice)
         {
@@ -44,37 +41,7 @@ internal static class SlurmOptionsValidator
             problems.Add(Error($"sbatch-options.{twice}", $"requeue is set by the 'requeue' option ({(options.Requeue.Value ? "true" : "false")}); leave '{twice}' out of sbatch-options"));
         }
 
-        if (options.Memory is not null && !MemoryRequest.TryParse(options.Memory, out _))
-        {
-            problems.Add(Error("memory", $"expected a size like 4G, 500M or a number of megabytes, got '{Printable.Escape(options.Memory)}'"));
-        }
-
-        if (options.Time is not null && !WallTime.TryParse(options.Time, out _))
-        {
-            problems.Add(Error("time", $"expected a Slurm time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero, got '{Printable.Escape(options.Time)}'"));
-        }
-
         return problems;
-    }
-
-    /// <summary>The options with memory and time in their normal forms.</summary>
-    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; every problem is in the exception, one line each.</exception>
-    public static SlurmJobOptions Normalize(SlurmJobOptions options)
-    {
-        var problems = Problems(options);
-        if (problems.Count > 0)
-        {
-            throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);
-        }
-
-        return options with
-        {
-            Memory = options.Memory is null ? null : MemoryRequest.TryParse(options.Memory, out var memory) ? memory.ToString() : null,
-            Time = options.Time is null ? null : WallTime.TryParse(options.Time, out var time) ? time.ToString() : null,
-            PreCommands = [.. options.PreCommands ?? []],
-            PostCommands = [.. options.PostCommands ?? []],
-            SbatchOptions = new Dictionary<string, string?>(options.SbatchOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),
-        };
     }
 
     private static void Count(List<Flepimop2ConfigurationException> problems, string field, int? value)

@@ -185,7 +185,7 @@ internal static class SlurmStatusResolver
         {
             var reason = usage.TimeLimit is { } text && usage.TimeLimitSeconds is not null ? $"ran out of time: it reached its time limit of {text}" : "ran out of time";
             var basis = usage.TimeLimitSeconds ?? usage.ElapsedSeconds;
-            return (reason, basis is > 0 and var seconds ? new JsonObject { [JobDetailKeys.RetryTime] = new WallTime(seconds * 2).ToString() } : null);
+            return (reason, basis is > 0 and var seconds ? new JsonObject { [JobDetailKeys.RetryTime] = WallTime.FromSeconds(seconds * 2).ToString() } : null);
         }
 
         return (null, null);

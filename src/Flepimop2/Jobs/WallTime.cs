@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Flepimop2.Jobs.Internal;
+namespace Flepimop2.Jobs;
 
 /// <summary>
-/// A time limit for <c>sbatch --time</c>, in seconds, or unlimited. Parses the forms Slurm accepts
-/// (<c>M</c>, <c>M:S</c>, <c>H:M:S</c>, <c>D-H</c>, <c>D-H:M</c>, <c>D-H:M:S</c>, <c>UNLIMITED</c>) and always renders <c>D-HH:MM:SS</c>.
+/// A time limit in whole seconds, or unlimited. Parses the forms Slurm accepts (<c>M</c>, <c>M:S</c>, <c>H:M:S</c>,
+/// <c>D-H</c>, <c>D-H:M</c>, <c>D-H:M:S</c>, <c>UNLIMITED</c>), which every runner takes, and renders <c>D-HH:MM:SS</c>.
 /// </summary>
-internal readonly partial record struct WallTime(long TotalSeconds)
+public readonly partial record struct WallTime
 {
     /// <summary>No limit (Slurm's <c>UNLIMITED</c> or <c>INFINITE</c>).</summary>
     public static readonly WallTime Unlimited = new(-1);
@@ -15,13 +15,39 @@ internal readonly partial record struct WallTime(long TotalSeconds)
     // Large enough for any real limit (over 2700 years) and far from overflowing seconds.
     private const long MaxLeadingField = 999_999_999;
 
+    private WallTime(long totalSeconds) => TotalSeconds = totalSeconds;
+
+    /// <summary>The limit in seconds; negative for <see cref="Unlimited"/>.</summary>
+    public long TotalSeconds { get; }
+
+    /// <summary>Whether this is no limit at all.</summary>
     public bool IsUnlimited => TotalSeconds < 0;
+
+    /// <summary>A limit of <paramref name="seconds"/> seconds.</summary>
+    /// <param name="seconds">At least 1.</param>
+    /// <returns>The limit.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than one second.</exception>
+    public static WallTime FromSeconds(long seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seconds, 1);
+        return new WallTime(seconds);
+    }
+
+    /// <summary>Parses a time limit in one of the forms <see cref="TryParse"/> takes.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The limit.</returns>
+    /// <exception cref="FormatException">The text is not a time limit above zero.</exception>
+    public static WallTime Parse(string text) =>
+        TryParse(text, out var time) ? time : throw new FormatException($"expected a time limit like 30 (minutes), 1:30:00 or 2-12:00:00, or UNLIMITED, got '{text}'");
 
     /// <summary>
     /// Parses a Slurm time limit. The first field may be any size (<c>90</c> minutes is fine); the fields after it
     /// must be in range (hours below 24 after a day, minutes and seconds below 60). Zero is refused: to Slurm it
     /// means no limit, which is better said as <c>UNLIMITED</c>.
     /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="time">The limit, when the text is one.</param>
+    /// <returns>Whether the text is a time limit above zero, or unlimited.</returns>
     public static bool TryParse(string? text, out WallTime time)
     {
         time = default;
@@ -91,6 +117,7 @@ internal readonly partial record struct WallTime(long TotalSeconds)
     }
 
     /// <summary><c>D-HH:MM:SS</c>, or <c>UNLIMITED</c>.</summary>
+    /// <returns>The text.</returns>
     public override string ToString()
     {
         if (IsUnlimited)

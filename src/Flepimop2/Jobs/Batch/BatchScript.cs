@@ -1,13 +1,16 @@
+using System.Globalization;
 using System.Text;
 using Flepimop2.Internal;
 using Flepimop2.Processes;
+using Flepimop2.Sweeps;
 
-namespace Flepimop2.Jobs.Internal;
+namespace Flepimop2.Jobs.Batch;
 
 /// <summary>
-/// What every scheduler's batch script shares, whatever its directives: the command line with every token shell-quoted,
-/// the check that each token can pass through a script exactly, and the body that runs the pre-commands, the command and
-/// the post-commands (in a subshell) and ends with the command's own exit code. Pure: it touches no file.
+/// The batch script every scheduler runs, written once: the scheduler's directives, a comment, for a sweep the lines that
+/// find the task's position and read its argv from the task table, the scheduler's own checks, then the pre-commands, the
+/// command line (every token shell-quoted) and the post-commands (in a subshell), ending with the command's own exit code.
+/// Pure: it touches no file.
 /// </summary>
 internal static class BatchScript
 {
@@ -24,6 +27,41 @@ internal static class BatchScript
     public const string Preamble =
         "# No `set -e`/`set -u`: pre-commands run as in a login shell (site setup scripts often touch unset\n" +
         "# variables); the job ends with the command's exit code whatever the post-commands do.\n";
+
+    /// <summary>Renders a whole script from its parts.</summary>
+    /// <param name="parts">What the scheduler and the submission put in it.</param>
+    /// <returns>The script's text.</returns>
+    public static string Render(BatchScriptParts parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var script = new StringBuilder("#!/bin/bash\n");
+        foreach (var directive in parts.Directives)
+        {
+            script.Append(directive).Append('\n');
+        }
+
+        if (parts.Directives.Count > 0)
+        {
+            script.Append('\n');
+        }
+
+        script.Append(parts.Comment).Append(Preamble);
+        if (parts.Sweep is { } sweep)
+        {
+            CheckArguments([[sweep.Table]]);
+            script.Append(sweep.PositionCode)
+                .Append(CultureInfo.InvariantCulture, $"flepimop2_table={ShellQuote.Quote(sweep.Table)}\n")
+                .Append(TaskTable.BashReader)
+                .Append("if ! flepimop2_task_argv \"$flepimop2_table\" \"$flepimop2_task\"; then\n")
+                .Append("  echo \"flepimop2: cannot read task $flepimop2_task from the task table $flepimop2_table (is it on a filesystem this node shares?)\" >&2\n")
+                .Append("  exit 2\n")
+                .Append("fi\n")
+                .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={sweep.TaskCount}\n");
+        }
+
+        script.Append(parts.Checks);
+        return AppendRun(script, parts.Debug, parts.PreCommands, parts.CommandLine, parts.PostCommands).ToString();
+    }
 
     /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
     /// <param name="argv">The command and its arguments, at least one token.</param>

@@ -1,6 +1,6 @@
 using Flepimop2.Internal;
 
-namespace Flepimop2.Jobs.Internal;
+namespace Flepimop2.Jobs.Batch;
 
 /// <summary>Checks every scheduler runner makes of its options, each adding its problems to a list naming the field.</summary>
 internal static class BatchOptionChecks
@@ -24,22 +24,25 @@ internal static class BatchOptionChecks
     }
 
     /// <summary>
-    /// Pre- and post-commands are lines of shell text that must not hold the scheduler's own directives
-    /// (<paramref name="directive"/>, such as <c>#SBATCH</c>): the tool would read them as options and bypass the checks of
-    /// <paramref name="optionsField"/>.
+    /// Pre- and post-commands are lines of shell text that must not hold a directive the scheduler reads in a script
+    /// (<paramref name="directives"/>, such as <c>#SBATCH</c>): the tool would read them as options and bypass the checks
+    /// of <paramref name="optionsField"/>.
     /// </summary>
-    public static void Commands(List<Flepimop2ConfigurationException> problems, string field, IReadOnlyList<string>? lines, string directive, string optionsField)
+    public static void Commands(List<Flepimop2ConfigurationException> problems, string field, IReadOnlyList<string>? lines, IReadOnlyList<string> directives, string optionsField)
     {
         foreach (var (entry, index) in (lines ?? []).Select((l, i) => (l, i)))
         {
             if (entry is null || entry.Contains('\0', StringComparison.Ordinal))
             {
                 problems.Add(new("must be a line of shell text", field: $"{field}[{index}]"));
+                continue;
             }
-            else if (entry.Split('\n').Any(l => l.TrimStart().StartsWith(directive, StringComparison.Ordinal)))
+
+            var found = entry.Split('\n').Select(l => l.TrimStart()).SelectMany(l => directives.Where(d => l.StartsWith(d, StringComparison.Ordinal))).FirstOrDefault();
+            if (found is not null)
             {
                 problems.Add(new(
-                    $"must not hold '{directive}' directives; put {optionsField.Replace("-options", string.Empty, StringComparison.Ordinal)} options under '{optionsField}', got '{Printable.Escape(entry)}'",
+                    $"must not hold '{found}' directives, which the scheduler would read as options; put {optionsField.Replace("-options", string.Empty, StringComparison.Ordinal)} options under '{optionsField}', got '{Printable.Escape(entry)}'",
                     field: $"{field}[{index}]"));
             }
         }

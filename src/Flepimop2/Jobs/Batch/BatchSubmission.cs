@@ -1,0 +1,27 @@
+using Flepimop2.Commands;
+
+namespace Flepimop2.Jobs.Batch;
+
+/// <summary>Everything one submission to a scheduler has settled before it is released, for the scheduler's pieces to render.</summary>
+/// <param name="Request">The request.</param>
+/// <param name="Chdir">The job's working directory, absolute.</param>
+/// <param name="ScriptPath">Where its script is written.</param>
+/// <param name="Table">A sweep's task table, or null.</param>
+/// <param name="JobName">The job's name on the scheduler.</param>
+/// <param name="Predecessors">The jobs it waits for.</param>
+/// <param name="MaxParallel">A sweep's limit of tasks at once, or null.</param>
+internal sealed record BatchSubmission(
+    JobRequest Request,
+    string Chdir,
+    string ScriptPath,
+    string? Table,
+    string JobName,
+    IReadOnlyList<BatchPredecessor> Predecessors,
+    int? MaxParallel)
+{
+    /// <summary>The commands the submission runs: a sweep's tasks, or the one command.</summary>
+    public IReadOnlyList<CliCommand> Commands => Request.Tasks ?? [Request.Command];
+
+    /// <summary>The <c>FLEPIMOP2_TASK_COUNT</c> a sweep's tasks see.</summary>
+    public int TaskCount => Request.TaskCount ?? Commands.Count;
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Text;
+using Flepimop2.Internal;
+using Flepimop2.Sweeps;
+
+namespace Flepimop2.Jobs.Batch;
+
+/// <summary>
+/// A submission to a scheduler, the same for every one: the predecessors are checked, the script (and a sweep's task
+/// table) written, then either the dry run described or each unit submitted; if one unit of a sweep is refused, those
+/// already submitted are cancelled, so that nothing runs untracked. Last, the handle records where everything is.
+/// </summary>
+internal sealed class BatchSubmitter(BatchJobRunner runner)
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public async Task<JobSubmission> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = runner.BatchOptions;
+        var chdir = Path.GetFullPath(options.Chdir ?? Environment.CurrentDirectory);
+        await RefuseForgottenFailuresAsync(request, cancellationToken).ConfigureAwait(false);
+        var program = BatchScript.ProgramPrefix(request, options.Executable);
+        var name = $"{JobKey.Sanitize(runner.JobName(request.Commands))}.{JobIds.New()}";
+
+        // Rendered before anything is created, so that a command the script cannot carry leaves nothing behind. Only a
+        // sweep's script names a file of its own (its table), in a directory known before it exists.
+        var directory = ScriptDirectory(request.IsSweep, chdir);
+        var submission = Prepare(request, chdir, Path.Join(directory ?? string.Empty, name + ".sh"), request.IsSweep ? Path.Join(directory, name + ".tasks") : null);
+        var logs = runner.LogPatterns(submission);
+        var (plan, note) = request.IsSweep
+            ? await runner.PlanAsync(submission, cancellationToken).ConfigureAwait(false)
+            : ([], null);
+        var script = Render(submission, logs, program);
+        directory = directory is null ? Directory.CreateTempSubdirectory($"flepimop2-{runner.Backend}-").FullName : Directory.CreateDirectory(directory).FullName;
+        submission = submission with { ScriptPath = Path.Join(directory, name + ".sh") };
+        if (submission.Table is { } table)
+        {
+            TaskTable.Write(table, [.. submission.Commands.Select(t => t.CommandLine(program))], request.TaskIndices);
+        }
+
+        await File.WriteAllTextAsync(submission.ScriptPath, script, Utf8, cancellationToken).ConfigureAwait(false);
+        return request.DryRun
+            ? DryRun(submission, logs, plan, note, program)
+            : await ReleaseAsync(submission, logs, plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What a submission settles before it writes anything.</summary>
+    public BatchSubmission Prepare(JobRequest request, string chdir, string scriptPath, string? table) =>
+        new(
+            request,
+            chdir,
+            scriptPath,
+            table,
+            runner.JobName(request.Commands),
+            BatchPredecessors.From(request, runner.PredecessorIds),
+            request.IsSweep ? request.MaxParallel ?? runner.BatchOptions.MaxParallel : null);
+
+    /// <summary>The whole script of a submission. Pure: it touches no file.</summary>
+    public string Render(BatchSubmission submission, BatchLogs logs, IReadOnlyList<string> program)
+    {
+        var options = runner.BatchOptions;
+        var scheduler = runner.Scheduler;
+        string comment;
+        string commandLine;
+        BatchScriptSweep? sweep = null;
+        if (submission.Table is { } table)
+        {
+            comment = string.Create(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {submission.Commands.Count} tasks as {scheduler} array jobs. Each task finds\n")
+                + "# its position in the sweep, and reads its argv from the task table: every argument ended by a NUL byte,\n"
+                + "# found through the table's index, read as it is.\n";
+            commandLine = BatchScript.SweepCommandLine;
+            sweep = new BatchScriptSweep(runner.SweepPositionCode, table, submission.TaskCount);
+        }
+        else
+        {
+            var argv = submission.Request.Command.CommandLine(program);
+            BatchScript.CheckArguments([argv]);
+            comment = $"# Written by flepimop2 to run one command as a {scheduler} job.\n";
+            commandLine = BatchScript.CommandLine(argv);
+        }
+
+        return BatchScript.Render(new BatchScriptParts(
+            runner.Directives(submission, logs),
+            comment,
+            sweep,
+            runner.Checks(submission),
+            options.Debug,
+            options.PreCommands,
+            commandLine,
+            options.PostCommands));
+    }
+
+    /// <summary>
+    /// Where the script goes: the configured directory; else, for a sweep, the job's working directory's
+    /// <c>.flepimop2_cache/job/BACKEND</c>, which the nodes share, as they read the table; null for one job, which gets a
+    /// fresh temporary directory.
+    /// </summary>
+    private string? ScriptDirectory(bool sweep, string chdir) =>
+        runner.BatchOptions.ScriptDirectory is { } configured ? Path.GetFullPath(configured)
+        : sweep ? Path.Combine(chdir, ".flepimop2_cache", "job", runner.Backend)
+        : null;
+
+    private JobDryRun DryRun(BatchSubmission submission, BatchLogs logs, IReadOnlyList<BatchUnit> plan, string? note, IReadOnlyList<string> program)
+    {
+        var details = new Dictionary<string, string>
+        {
+            ["script"] = submission.ScriptPath,
+            ["chdir"] = submission.Chdir,
+            ["job_name"] = submission.JobName,
+            ["output"] = logs.Output,
+        };
+        if (submission.Table is not { } table)
+        {
+            return new JobDryRun(ShellQuote.Join(runner.SubmitArgv(submission, logs, null, null)), details);
+        }
+
+        details["task_table"] = table;
+        details["first_task"] = ShellQuote.Join(submission.Commands[0].CommandLine(program));
+        details["tasks"] = submission.Commands.Count.ToString(CultureInfo.InvariantCulture);
+        details["arrays"] = string.Join(", ", plan.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.First}-{p.First + p.Count - 1}")));
+        details["max_parallel"] = submission.MaxParallel?.ToString(CultureInfo.InvariantCulture) ?? "all";
+        if (note is not null)
+        {
+            details["note"] = note;
+        }
+
+        var more = plan.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {plan.Count - 1} more arrays)") : string.Empty;
+        return new JobDryRun(ShellQuote.Join(runner.SubmitArgv(submission, logs, plan[0], null)) + more, details);
+    }
+
+    private async Task<JobHandle> ReleaseAsync(BatchSubmission submission, BatchLogs logs, IReadOnlyList<BatchUnit> plan, CancellationToken cancellationToken)
+    {
+        var submittedAt = IsoTime.Now(runner.Clock);
+        var units = new List<BatchUnit>(plan.Count);
+        string? cluster = null;
+        string jobId;
+        if (submission.Table is null)
+        {
+            (jobId, cluster) = await runner.SubmitAsync(runner.SubmitArgv(submission, logs, null, null), submission.ScriptPath, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                foreach (var unit in plan)
+                {
+                    var argv = runner.SubmitArgv(submission, logs, unit, units.Count > 0 ? units[^1].JobId : null);
+                    var (id, submittedTo) = await runner.SubmitAsync(argv, submission.ScriptPath, cancellationToken).ConfigureAwait(false);
+                    cluster ??= submittedTo;
+                    units.Add(unit with { JobId = id });
+                }
+            }
+            catch (Exception ex) when (units.Count > 0 && ex is JobBackendException or OperationCanceledException)
+            {
+                throw await UndoAsync(units, cluster, ex, cancellationToken).ConfigureAwait(false);
+            }
+
+            jobId = units[0].JobId;
+        }
+
+        var record = submission.Table is null
+            ? new BatchRecord(
+                submission.ScriptPath,
+                submission.JobName,
+                submission.Chdir,
+                Output: runner.ExpandLog(logs.Output, jobId, submission.JobName, submission.Chdir, null),
+                Error: logs.Error is { } error ? runner.ExpandLog(error, jobId, submission.JobName, submission.Chdir, null) : null,
+                Cluster: cluster)
+            : new BatchRecord(
+                submission.ScriptPath,
+                submission.JobName,
+                submission.Chdir,
+                OutputPattern: logs.Output,
+                ErrorPattern: logs.Error,
+                TaskTable: submission.Table,
+                Cluster: cluster);
+        var metadata = record.ToMetadata();
+        if (submission.Table is not null)
+        {
+            metadata[BatchUnit.Key] = BatchUnit.ToJson(units);
+            metadata[SweepInfo.Key] = SweepInfo.Of(submission.Request, submission.MaxParallel).ToJson();
+        }
+
+        if (submission.Predecessors.Count > 0)
+        {
+            metadata[BatchPredecessors.MetadataKey] = BatchPredecessors.ToMetadata(submission.Predecessors);
+        }
+
+        return new JobHandle(jobId, runner.Backend) { SubmittedAt = submittedAt, Metadata = metadata };
+    }
+
+    /// <summary>After a sweep's submission failed part way: cancels the units already submitted, and says so in the error.</summary>
+    private async Task<Exception> UndoAsync(List<BatchUnit> units, string? cluster, Exception failure, CancellationToken cancellationToken)
+    {
+        var ids = units.Select(a => a.JobId).ToList();
+        var undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) was cancelled, so none of it runs";
+        try
+        {
+            await runner.CancelJobsAsync(ids, cluster, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (JobBackendException cancel)
+        {
+            undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); {runner.FindJobsHint}";
+        }
+
+        return failure is JobBackendException backend
+            ? new JobBackendException($"{backend.Message}; {undo}", backend.Command, backend.ExitCode, backend)
+            : new OperationCanceledException($"submission interrupted; {undo}", failure, cancellationToken);
+    }
+
+    /// <summary>
+    /// A scheduler that takes a dependency on a job it no longer holds as met (Slurm, for a job that ended more than
+    /// <c>MinJobAge</c> ago) would run a job whose predecessor failed long ago: such a submission is refused, naming the
+    /// predecessor. One that failed a moment ago is still held, and the scheduler ends the dependent job itself.
+    /// </summary>
+    /// <exception cref="Flepimop2ValidationException">A predecessor that must succeed ended otherwise, and the scheduler has forgotten it.</exception>
+    private async Task RefuseForgottenFailuresAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var mustSucceed = request.After
+            .Where(d => d.Condition == DependencyCondition.Succeeded && d.Handle.Backend == runner.Backend)
+            .Select(d => d.Handle)
+            .ToList();
+        if (mustSucceed.Count == 0 || await runner.HeldAsync(mustSucceed, cancellationToken).ConfigureAwait(false) is not { } held)
+        {
+            return;
+        }
+
+        var forgotten = mustSucceed.Where(p => !runner.PredecessorIds(p).Any(held.Contains)).ToList();
+        if (forgotten.Count == 0)
+        {
+            return;
+        }
+
+        var issues = new List<ValidationIssue>();
+        foreach (var status in await runner.StatusManyAsync(forgotten, cancellationToken).ConfigureAwait(false))
+        {
+            if (status.Status.IsFinished() && status.Status != JobStatus.Successful)
+            {
+                issues.Add(new ValidationIssue(
+                    $"{status.Key} did not succeed ({status.Status.ToWireName()}), and this job runs only after it succeeds; {runner.Scheduler} no longer holds {status.Key}, so it would run this job anyway: nothing was submitted (retry {status.Key} first, or use --after-any)",
+                    "failed_dependency",
+                    new Dictionary<string, string> { ["after"] = status.Key }));
+            }
+        }
+
+        if (issues.Count > 0)
+        {
+            throw new Flepimop2ValidationException(issues);
+        }
+    }
+}
