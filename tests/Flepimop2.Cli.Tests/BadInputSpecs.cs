@@ -118,7 +118,7 @@ public sealed class BadInputSpecs
         { "retry of a single job's failed tasks", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "retry", "7", "--failed-tasks"], 2, "error: --failed-tasks: shell-7 is a single job, not a sweep of tasks; retry it without --failed-tasks\n" },
         { "retry with memory Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm", "memory": "1G"}""", ["job", "retry", "7", "--memory", "lots"], 2, "error: --memory 'lots': expected a size like 4G, 500M or a number of megabytes, got 'lots'\n" },
         { "retry with memory Grid Engine cannot read", "gridengine", """{"module": "flepimop2.job.gridengine", "h_vmem": "1G"}""", ["job", "retry", "7", "--memory", "lots"], 2, "error: --memory 'lots': expected a size like 4G, 500M or a number of megabytes, got 'lots'\n" },
-        { "retry with a time Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm"}""", ["job", "retry", "7", "--time", "1:2:3:4", "--memory", "4G"], 2, "error: --time '1:2:3:4': expected a Slurm time limit like 30 (minutes)" },
+        { "retry with a time Slurm cannot read", "slurm", """{"module": "flepimop2.job.slurm"}""", ["job", "retry", "7", "--time", "1:2:3:4", "--memory", "4G"], 2, "error: --time '1:2:3:4': expected a time limit like 30 (minutes)" },
         { "retry of a record without its command", "shell", """{"module": "flepimop2.job.shell"}""", ["job", "retry", "7"], 1, "error: shell-7 keeps no record of its command (it was submitted by the original flepimop2 or an older version)" },
     };
 

@@ -69,6 +69,9 @@ public abstract class BatchJobRunner : JobRunner
     /// <summary>How a user finds and cancels the jobs of a sweep whose record lost them, for a message.</summary>
     internal abstract string FindJobsHint { get; }
 
+    /// <summary>The tool that cancels a job (<c>scancel</c>, <c>qdel</c>), for a message.</summary>
+    internal abstract string CancelTool { get; }
+
     /// <summary>Whether a sweep's record without units is one unit with the handle's id (as the Grid Engine runner first recorded sweeps).</summary>
     internal virtual bool InfersUnits => false;
 
@@ -127,7 +130,7 @@ public abstract class BatchJobRunner : JobRunner
     internal virtual JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLive) =>
         new(handle, JobStatus.FinishedUnknown)
         {
-            Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"{Scheduler} knows {UnitWord} {unit.JobId} but no longer this task: it was cancelled (or removed) before it started" },
+            Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"{Scheduler} knows array {unit.JobId} but no longer this task: it was cancelled (or removed) before it started" },
         };
 
     /// <summary>What a sweep's status says of the sweep itself; by default its units' ids.</summary>

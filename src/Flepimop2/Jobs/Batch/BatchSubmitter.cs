@@ -201,7 +201,7 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         }
         catch (JobBackendException cancel)
         {
-            undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); {runner.FindJobsHint}";
+            undo = $"what was already submitted of the sweep (array {string.Join(", ", ids)}) could not be cancelled ({cancel.Message}); cancel it with {runner.CancelTool}";
         }
 
         return failure is JobBackendException backend

@@ -82,6 +82,8 @@ public sealed class GridEngineJobRunner : BatchJobRunner
 
     internal override string UnitWord => "array job";
 
+    internal override string CancelTool => "qdel";
+
     internal override string SubmitTool => "qsub";
 
     internal override IReadOnlyList<string> StatusTools { get; } = ["qstat", "qdel"];

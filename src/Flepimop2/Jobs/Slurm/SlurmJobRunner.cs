@@ -70,6 +70,8 @@ public sealed class SlurmJobRunner : BatchJobRunner
 
     internal override string UnitWord => "job array";
 
+    internal override string CancelTool => "scancel";
+
     internal override string SubmitTool => "sbatch";
 
     internal override IReadOnlyList<string> StatusTools { get; } = ["squeue", "sacct", "scancel"];
