@@ -20,17 +20,11 @@ namespace Flepimop2.Jobs;
 /// </remarks>
 public abstract class BatchJobRunner : JobRunner
 {
-    private readonly JsonObject _extra;
-    private readonly JsonNode? _optionsNode;
-    private readonly Func<string, string?> _findTool;
+    private readonly BatchRunnerParts _parts;
 
-    private protected BatchJobRunner(JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool)
+    private protected BatchJobRunner(BatchRunnerParts parts)
     {
-        _extra = extra;
-        _optionsNode = optionsNode;
-        Clock = clock;
-        Processes = processes;
-        _findTool = findTool;
+        _parts = parts;
     }
 
     /// <summary>
@@ -46,10 +40,10 @@ public abstract class BatchJobRunner : JobRunner
     public override string? Executable => BatchOptions.Executable;
 
     /// <summary>The clock for timestamps, back-off and the grace window.</summary>
-    internal TimeProvider Clock { get; }
+    internal TimeProvider Clock => _parts.Clock;
 
     /// <summary>Runs the scheduler's tools.</summary>
-    internal IProcessRunner Processes { get; }
+    internal IProcessRunner Processes => _parts.Processes;
 
     /// <summary>The options every scheduler runner has.</summary>
     internal abstract BatchJobOptions BatchOptions { get; }
@@ -187,8 +181,26 @@ public abstract class BatchJobRunner : JobRunner
         return new[] { record.Output, record.Error }.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Where a runner built from its configuration looks for a tool: the PATH of this process.</summary>
-    private protected static string? FindOnPath(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
+    /// <summary>
+    /// The options a runner keeps: checked (unless they were already, when read from a configuration), with their lists
+    /// copied so that the caller's cannot change them later.
+    /// </summary>
+    /// <exception cref="Flepimop2ConfigurationException">An option is invalid; every problem is named.</exception>
+    private protected static T Kept<T>(T options, bool validated, Func<T, List<Flepimop2ConfigurationException>> problems)
+        where T : BatchJobOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!validated)
+        {
+            OptionReader.ThrowAll(problems(options));
+        }
+
+        return (T)((BatchJobOptions)options with { PreCommands = [.. options.PreCommands ?? []], PostCommands = [.. options.PostCommands ?? []] });
+    }
+
+    /// <summary>A copy of a tool option map.</summary>
+    private protected static Dictionary<string, string?> Copied(IReadOnlyDictionary<string, string?>? options) =>
+        options is null ? new(StringComparer.Ordinal) : new(options, StringComparer.Ordinal);
 
     /// <summary>The ids of a handle's scheduler jobs: its own, or its sweep's units'; none when the record holds no usable id.</summary>
     internal IReadOnlyList<string> QueryIds(JobHandle handle) =>
@@ -226,14 +238,14 @@ public abstract class BatchJobRunner : JobRunner
     }
 
     /// <summary>A copy of the configuration's <c>options</c> entry as it was given, or null.</summary>
-    internal JsonNode? OptionsEntry() => _optionsNode?.DeepClone();
+    internal JsonNode? OptionsEntry() => _parts.OptionsNode?.DeepClone();
 
     /// <summary><paramref name="config"/> with the configuration's unknown keys added back, as they were given.</summary>
-    internal JsonObject WithUnknownKeys(JsonObject config) => OptionReader.WithUnknownKeys(config, _extra);
+    internal JsonObject WithUnknownKeys(JsonObject config) => OptionReader.WithUnknownKeys(config, _parts.Extra);
 
     /// <summary>An issue for each of <paramref name="tools"/> not found.</summary>
     internal List<ValidationIssue> MissingTools(params string[] tools) =>
-        BatchScript.MissingTools(_findTool, $"the {Backend} runner needs the {Scheduler} client tools", tools);
+        BatchScript.MissingTools(_parts.FindTool, $"the {Backend} runner needs the {Scheduler} client tools", tools);
 
     /// <inheritdoc/>
     protected override string? GetTaskTable(JobHandle handle) => handle is null ? null : BatchRecord.Of(handle).TaskTable;

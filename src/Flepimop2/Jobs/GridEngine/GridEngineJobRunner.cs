@@ -32,24 +32,14 @@ public sealed class GridEngineJobRunner : BatchJobRunner
     /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
     /// <exception cref="Flepimop2ConfigurationException">An option is invalid; the exception names the field and the value.</exception>
     public GridEngineJobRunner(GridEngineJobOptions? options = null, TimeProvider? clock = null)
-        : this(options ?? new GridEngineJobOptions(), [], null, clock ?? TimeProvider.System, GridEngineProcesses, FindOnPath)
+        : this(options ?? new GridEngineJobOptions(), new BatchRunnerParts(GridEngineProcesses, clock ?? TimeProvider.System, BatchRunnerParts.OnPath))
     {
     }
 
-    internal GridEngineJobRunner(GridEngineJobOptions options, JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool, bool validated = false)
-        : base(extra, optionsNode, clock, processes, findTool)
+    internal GridEngineJobRunner(GridEngineJobOptions options, BatchRunnerParts parts, bool validated = false)
+        : base(parts)
     {
-        if (!validated)
-        {
-            OptionReader.ThrowAll(GridEngineOptionsValidator.Problems(options));
-        }
-
-        Options = options with
-        {
-            PreCommands = [.. options.PreCommands ?? []],
-            PostCommands = [.. options.PostCommands ?? []],
-            QsubOptions = new Dictionary<string, string?>(options.QsubOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),
-        };
+        Options = Kept(options, validated, GridEngineOptionsValidator.Problems) with { QsubOptions = Copied(options.QsubOptions) };
     }
 
     /// <inheritdoc/>
@@ -121,7 +111,7 @@ public sealed class GridEngineJobRunner : BatchJobRunner
 
         reader.ThrowIfAny(GridEngineOptionsValidator.Problems(options));
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
-        return new GridEngineJobRunner(options, extra, configuration["options"]?.DeepClone(), clock ?? TimeProvider.System, GridEngineProcesses, FindOnPath, validated: true);
+        return new GridEngineJobRunner(options, new BatchRunnerParts(GridEngineProcesses, clock ?? TimeProvider.System, BatchRunnerParts.OnPath) { Extra = extra, OptionsNode = configuration["options"]?.DeepClone() }, validated: true);
     }
 
     /// <summary>The configuration, with names as in the YAML entry (underscores for the multi-word ones, as the store writes them), plus any unknown keys.</summary>

@@ -30,24 +30,14 @@ public sealed class SlurmJobRunner : BatchJobRunner
     /// <param name="clock">The clock for timestamps, back-off and the grace window; the system clock when null.</param>
     /// <exception cref="Flepimop2ConfigurationException">An option is invalid; the exception names the field and the value.</exception>
     public SlurmJobRunner(SlurmJobOptions? options = null, TimeProvider? clock = null)
-        : this(options ?? new SlurmJobOptions(), [], null, clock ?? TimeProvider.System, SlurmProcesses, FindOnPath)
+        : this(options ?? new SlurmJobOptions(), new BatchRunnerParts(SlurmProcesses, clock ?? TimeProvider.System, BatchRunnerParts.OnPath))
     {
     }
 
-    internal SlurmJobRunner(SlurmJobOptions options, JsonObject extra, JsonNode? optionsNode, TimeProvider clock, IProcessRunner processes, Func<string, string?> findTool, bool validated = false)
-        : base(extra, optionsNode, clock, processes, findTool)
+    internal SlurmJobRunner(SlurmJobOptions options, BatchRunnerParts parts, bool validated = false)
+        : base(parts)
     {
-        if (!validated)
-        {
-            OptionReader.ThrowAll(SlurmOptionsValidator.Problems(options));
-        }
-
-        Options = options with
-        {
-            PreCommands = [.. options.PreCommands ?? []],
-            PostCommands = [.. options.PostCommands ?? []],
-            SbatchOptions = new Dictionary<string, string?>(options.SbatchOptions ?? new Dictionary<string, string?>(), StringComparer.Ordinal),
-        };
+        Options = Kept(options, validated, SlurmOptionsValidator.Problems) with { SbatchOptions = Copied(options.SbatchOptions) };
     }
 
     /// <inheritdoc/>
@@ -107,7 +97,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
         // Every problem of the entry at once: what could not be read, and what was read but is not valid.
         reader.ThrowIfAny(SlurmOptionsValidator.Problems(options));
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
-        return new SlurmJobRunner(options, extra, configuration["options"]?.DeepClone(), clock ?? TimeProvider.System, SlurmProcesses, FindOnPath, validated: true);
+        return new SlurmJobRunner(options, new BatchRunnerParts(SlurmProcesses, clock ?? TimeProvider.System, BatchRunnerParts.OnPath) { Extra = extra, OptionsNode = configuration["options"]?.DeepClone() }, validated: true);
     }
 
     /// <summary>

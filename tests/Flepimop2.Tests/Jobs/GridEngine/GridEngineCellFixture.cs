@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.GridEngine;
 using Flepimop2.Processes;
 using Flepimop2.Tests.Jobs.Slurm;
@@ -48,7 +48,7 @@ public sealed class GridEngineCellFixture : IDisposable
     public GridEngineJobRunner Runner(GridEngineJobOptions? options = null) => new(options ?? Options);
 
     internal static GridEngineJobRunner Runner(GridEngineJobOptions options, IProcessRunner processes) =>
-        new(options, new JsonObject(), null, TimeProvider.System, processes, tool => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH")));
+        new(options, new BatchRunnerParts(processes, TimeProvider.System, BatchRunnerParts.OnPath));
 
     public void Dispose()
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Processes;
 using Flepimop2.Tests.Support;
@@ -51,7 +51,7 @@ public sealed class SlurmClusterFixture : IDisposable
     public SlurmJobRunner Runner(SlurmJobOptions? options = null) => new(options ?? Options);
 
     internal static SlurmJobRunner Runner(SlurmJobOptions options, IProcessRunner processes) =>
-        new(options, new JsonObject(), null, TimeProvider.System, processes, tool => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH")));
+        new(options, new BatchRunnerParts(processes, TimeProvider.System, BatchRunnerParts.OnPath));
 
     public static async Task<JobHandle> SubmitAsync(JobRunner runner, params string[] argv) =>
         Assert.IsType<JobHandle>(await runner.SubmitAsync(new DummyCommand(argv)));

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Processes;
 
@@ -8,5 +8,5 @@ namespace Flepimop2.Tests.Jobs.Slurm;
 internal static class SlurmRunners
 {
     public static SlurmJobRunner With(IProcessRunner processes, SlurmJobOptions? options = null, TimeProvider? clock = null, Func<string, string?>? findTool = null) =>
-        new(options ?? new SlurmJobOptions(), new JsonObject(), null, clock ?? TimeProvider.System, processes, findTool ?? (tool => "/usr/bin/" + tool));
+        new(options ?? new SlurmJobOptions(), new BatchRunnerParts(processes, clock ?? TimeProvider.System, findTool ?? (tool => "/usr/bin/" + tool)));
 }
