@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
 
 namespace Flepimop2.Cli.Commands;
@@ -48,13 +47,12 @@ internal static class JobRetryCommand
             }
 
             var recordedRunner = JobRunners.Build(stored.JobConfig);
-            var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+            var runner = Override(stored, recordedRunner, new JobLimits
             {
-                ["--memory"] = parsed.GetValue(memory),
-                ["--time"] = parsed.GetValue(time),
-                ["--cpus-per-task"] = parsed.GetValue(cpus)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
-            var runner = Override(stored, recordedRunner, values);
+                Memory = Parsed(parsed.GetValue(memory), "--memory", (string text, out MemoryRequest value) => MemoryRequest.TryParse(text, out value), "a size like 4G, 500M or a number of megabytes"),
+                Time = Parsed(parsed.GetValue(time), "--time", (string text, out WallTime value) => WallTime.TryParse(text, out value), "a time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero"),
+                CpusPerTask = parsed.GetValue(cpus),
+            });
 
             // Asked only once the command line holds up: a mistake there costs no scheduler call.
             var status = await recordedRunner.StatusAsync(stored.Handle, cancellationToken).ConfigureAwait(false);
@@ -90,44 +88,31 @@ internal static class JobRetryCommand
         return command;
     }
 
+    private delegate bool TryParse<T>(string text, out T value);
+
+    /// <summary>An option's value, parsed; a value that does not parse is a usage error naming the option.</summary>
+    private static T? Parsed<T>(string? text, string option, TryParse<T> parse, string expected)
+        where T : struct =>
+        text is null ? null
+        : parse(text, out var value) ? value
+        : throw new CliUsageException($"{option} '{Output.TerminalWriter.OneLine(text)}': expected {expected}, got '{Output.TerminalWriter.OneLine(text)}'");
+
     /// <summary>
-    /// The recorded runner, or one built from the recorded configuration with the overrides set; an override the runner
-    /// does not take (a shell job has no memory limit) or a value it refuses is a usage error naming the option.
+    /// The recorded runner with the limits set; a limit the runner does not take (a shell job has no memory limit) or a
+    /// value it refuses is a usage error naming the option.
     /// </summary>
-    private static JobRunner Override(Store.StoredJob stored, JobRunner recorded, Dictionary<string, string?> values)
+    private static JobRunner Override(Store.StoredJob stored, JobRunner recorded, JobLimits limits)
     {
-        var given = values.Where(v => v.Value is not null).Select(v => v.Key).ToList();
-        if (given.Count == 0)
-        {
-            return recorded;
-        }
-
-        var config = (JsonObject)stored.JobConfig.DeepClone();
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var option in given)
-        {
-            // The runner says which limits it takes, and under which key its record keeps each.
-            if (!recorded.LimitKeys.TryGetValue(option[2..], out var key))
-            {
-                throw new CliUsageException($"{option}: {stored.Key} ran on {recorded.Module}, which takes no {option[2..]}; retry it without {option}");
-            }
-
-            // A hand-written record may spell the key with dashes; the override replaces either spelling.
-            config.Remove(key.Replace('_', '-'));
-            config[key] = option == "--cpus-per-task" ? JsonValue.Create(int.Parse(values[option]!, System.Globalization.CultureInfo.InvariantCulture)) : values[option];
-            keys[key] = option;
-        }
-
         try
         {
-            return JobRunners.Build(config);
+            return recorded.WithLimits(limits);
         }
         catch (Flepimop2ConfigurationException ex)
         {
             var lines = ex.Problems.Select(p =>
-                p.Field is { } field && keys.TryGetValue(field.Replace('-', '_'), out var option)
-                    ? $"{option} '{Output.TerminalWriter.OneLine(values[option]!)}': {p.Problem}"
-                    : $"{stored.Key}'s recorded configuration: {p.Message}");
+                limits.Given.Contains(p.Field ?? string.Empty) && p.Problem.StartsWith($"the {recorded.Backend} runner takes no ", StringComparison.Ordinal)
+                    ? $"--{p.Field}: {stored.Key} ran on {recorded.Module}, which takes no {p.Field}; retry it without --{p.Field}"
+                    : $"{stored.Key}'s recorded configuration with {string.Join(", ", limits.Given.Select(g => "--" + g))}: {p.Message}");
             throw new CliUsageException(string.Join("\nerror: ", lines));
         }
     }

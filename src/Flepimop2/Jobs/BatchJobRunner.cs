@@ -42,6 +42,9 @@ public abstract class BatchJobRunner : JobRunner
     /// <summary>The clock for timestamps, back-off and the grace window.</summary>
     internal TimeProvider Clock => _parts.Clock;
 
+    /// <summary>What this runner was built with beside its options.</summary>
+    private protected BatchRunnerParts Parts => _parts;
+
     /// <summary>Runs the scheduler's tools.</summary>
     internal IProcessRunner Processes => _parts.Processes;
 

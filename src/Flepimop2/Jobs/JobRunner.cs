@@ -259,11 +259,19 @@ public abstract class JobRunner
     public virtual JobEnvironment? PredictEnvironment() => null;
 
     /// <summary>
-    /// The limits a retry may set (<c>memory</c>, <c>time</c>, <c>cpus-per-task</c>, as <c>flepimop2 job retry</c> names
-    /// them), each with the key that holds it in this runner's stored configuration (<see cref="ToConfiguration"/>); empty
-    /// for a runner that takes no limits.
+    /// This runner with other resource limits (for a retry that asks for more memory or time). A runner that takes no such
+    /// limits (the shell runner) refuses any, naming the limit.
     /// </summary>
-    public virtual IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>();
+    /// <param name="limits">The limits to set; those left null stay as configured.</param>
+    /// <returns>A runner with the same configuration but the limits; this runner when none is given.</returns>
+    /// <exception cref="Flepimop2ConfigurationException">The runner takes no such limit, or refuses its value; <see cref="Flepimop2ConfigurationException.Field"/> names it (<see cref="JobLimits.MemoryField"/>, ...).</exception>
+    public virtual JobRunner WithLimits(JobLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return limits.Given.Count == 0
+            ? this
+            : throw new Flepimop2ConfigurationException($"the {Backend} runner takes no {limits.Given[0]} limit", field: limits.Given[0]);
+    }
 
     /// <summary>
     /// The program this runner starts flepimop2 commands with when one is configured (its <c>executable</c>, for example

@@ -58,13 +58,17 @@ public sealed class GridEngineJobRunner : BatchJobRunner
         "common",
         "accounting");
 
-    /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>
+    /// <summary>This runner with other <c>h_vmem</c> (per slot), <c>h_rt</c> or slots (a retry's CPUs per task).</summary>
+    /// <param name="limits">The limits; those left null stay as configured.</param>
+    /// <returns>The runner.</returns>
+    public override JobRunner WithLimits(JobLimits limits)
     {
-        ["memory"] = "h_vmem",
-        ["time"] = "h_rt",
-        ["cpus-per-task"] = "slots",
-    };
+        ArgumentNullException.ThrowIfNull(limits);
+        var options = Options with { Memory = limits.Memory ?? Options.Memory, Time = limits.Time ?? Options.Time, Slots = limits.CpusPerTask ?? Options.Slots };
+        return limits.Given.Count == 0
+            ? this
+            : new GridEngineJobRunner(options, Parts) { SubmissionGraceWindow = SubmissionGraceWindow, CommandTimeout = CommandTimeout, AccountingFile = AccountingFile };
+    }
 
     internal override BatchJobOptions BatchOptions => Options;
 

@@ -46,13 +46,15 @@ public sealed class SlurmJobRunner : BatchJobRunner
     /// <summary>The runner's options.</summary>
     public SlurmJobOptions Options { get; }
 
-    /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, string> LimitKeys { get; } = new Dictionary<string, string>
+    /// <summary>This runner with other memory (per node), time or CPUs per task.</summary>
+    /// <param name="limits">The limits; those left null stay as configured.</param>
+    /// <returns>The runner.</returns>
+    public override JobRunner WithLimits(JobLimits limits)
     {
-        ["memory"] = "memory",
-        ["time"] = "time",
-        ["cpus-per-task"] = OptionReader.Stored("cpus-per-task"),
-    };
+        ArgumentNullException.ThrowIfNull(limits);
+        var options = Options with { Memory = limits.Memory ?? Options.Memory, Time = limits.Time ?? Options.Time, CpusPerTask = limits.CpusPerTask ?? Options.CpusPerTask };
+        return limits.Given.Count == 0 ? this : new SlurmJobRunner(options, Parts) { SubmissionGraceWindow = SubmissionGraceWindow, CommandTimeout = CommandTimeout };
+    }
 
     internal override BatchJobOptions BatchOptions => Options;
 
