@@ -341,14 +341,14 @@ public abstract class BatchJobRunner : JobRunner
     }
 
     /// <inheritdoc/>
-    protected sealed override async Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken)
+    protected sealed override async Task CancelTaskCoreAsync(JobHandle handle, int position, CancellationToken cancellationToken)
     {
-        if (Units(handle).FirstOrDefault(u => u.Holds(task)) is not { } unit)
+        if (Units(handle).FirstOrDefault(u => u.Holds(position)) is not { } unit)
         {
-            var index = Sweeps.SweepInfo.Of(handle)?.IndexOf(task) ?? task;
+            var index = Sweeps.SweepInfo.Of(handle)?.IndexOf(position) ?? position;
             throw new JobBackendException($"cannot cancel task {index} of {handle.Key}: its record names no {UnitWord} that runs it");
         }
 
-        await CancelArrayTaskAsync(unit, ArrayIndex(unit, task), BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
+        await CancelArrayTaskAsync(unit, ArrayIndex(unit, position), BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
     }
 }

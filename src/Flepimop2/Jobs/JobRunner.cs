@@ -78,55 +78,23 @@ public abstract class JobRunner
             }
         }
 
-        if (request.Tasks is { } tasks && (tasks.Count is 0 or > JobRequest.MaxTasks))
-        {
-            issues.Add(new ValidationIssue($"a sweep has from 1 to {JobRequest.MaxTasks} tasks, got {tasks.Count}", "invalid_sweep"));
-        }
-
-        foreach (var dependency in request.After)
-        {
-            var predecessor = dependency.Handle;
-            if (predecessor.Backend != Backend)
-            {
-                issues.Add(new ValidationIssue(
-                    $"{predecessor.Key} is a {predecessor.Backend} job; a {Backend} job can only wait for {Backend} jobs",
-                    "invalid_dependency",
-                    new Dictionary<string, string> { ["after"] = predecessor.Key }));
-            }
-        }
-
-        if (request.TaskIndices is { } indices
-            && (request.Tasks is null || indices.Count != request.Tasks.Count || indices.Any(i => i < 0 || i >= (request.TaskCount ?? JobRequest.MaxTasks)) || indices.Distinct().Count() != indices.Count))
-        {
-            issues.Add(new ValidationIssue("a sweep's task indices must name each task once, from 0 and below its task count", "invalid_sweep"));
-        }
-
-        if (request.TaskCount is < 1 or > JobRequest.MaxTasks)
-        {
-            issues.Add(new ValidationIssue($"a sweep's task count is from 1 to {JobRequest.MaxTasks}, got {request.TaskCount}", "invalid_sweep"));
-        }
-
-        if (request.MaxParallel is < 1)
-        {
-            issues.Add(new ValidationIssue($"at most {request.MaxParallel} tasks at once would run none; give 1 or more", "invalid_sweep") { Field = "max-parallel" });
-        }
-
+        issues.AddRange(Internal.RequestChecks.Problems(request, Backend));
         return issues;
     }
 
     /// <summary>Where one task of a sweep stands, answered exactly like an ordinary job (its detail also names the task).</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index (its <c>FLEPIMOP2_TASK_INDEX</c>).</param>
+    /// <param name="index">The task's index (its <c>FLEPIMOP2_TASK_INDEX</c>).</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The task's status.</returns>
     /// <exception cref="ArgumentException">The handle is not a sweep's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The sweep has no such task.</exception>
-    public async Task<JobStatusResult> TaskStatusAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
+    public async Task<JobStatusResult> TaskStatusAsync(JobHandle handle, int index, CancellationToken cancellationToken = default)
     {
-        Position(handle, task);
+        Position(handle, index);
         var sweep = await StatusAsync(handle, cancellationToken).ConfigureAwait(false);
-        var found = sweep.Sweep?.Tasks.FirstOrDefault(t => t.Index == task) ?? new SweepTaskStatus(task, JobStatus.FinishedUnknown);
-        var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["task"] = task };
+        var found = sweep.Sweep?.Tasks.FirstOrDefault(t => t.Index == index) ?? new SweepTaskStatus(index, JobStatus.FinishedUnknown);
+        var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["task"] = index };
         if (found.BackendId is { } id)
         {
             detail["job_id"] = id;
@@ -142,21 +110,21 @@ public abstract class JobRunner
 
     /// <summary>Stops one task of a sweep; the others go on. Cancelling a finished task does nothing.</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index.</param>
+    /// <param name="index">The task's index (its <c>FLEPIMOP2_TASK_INDEX</c>).</param>
     /// <param name="cancellationToken">Cancels waiting for the task to stop.</param>
     /// <returns>A task that completes when the backend has accepted the request.</returns>
-    public async Task CancelTaskAsync(JobHandle handle, int task, CancellationToken cancellationToken = default)
+    public async Task CancelTaskAsync(JobHandle handle, int index, CancellationToken cancellationToken = default)
     {
-        var position = Position(handle, task);
+        var position = Position(handle, index);
         ThrowIfAny(ValidateStatus());
         await CancelTaskCoreAsync(handle, position, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The files holding one task's output.</summary>
     /// <param name="handle">The sweep's handle.</param>
-    /// <param name="task">The task's index.</param>
+    /// <param name="index">The task's index (its <c>FLEPIMOP2_TASK_INDEX</c>).</param>
     /// <returns>Absolute paths, possibly of files not written yet.</returns>
-    public IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int task) => GetTaskLogFilesCore(handle, Position(handle, task));
+    public IReadOnlyList<string> GetTaskLogFiles(JobHandle handle, int index) => GetTaskLogFilesCore(handle, Position(handle, index));
 
     /// <summary>
     /// A request that submits a recorded job again: the command it recorded, or for a sweep its tasks as its task table
@@ -341,10 +309,10 @@ public abstract class JobRunner
 
     /// <summary>Backend-specific cancel of one task of a sweep.</summary>
     /// <param name="handle">The sweep.</param>
-    /// <param name="task">The task's position in the sweep, from 0.</param>
+    /// <param name="position">The task's position in the sweep, from 0 (not its index, which a retry of some tasks keeps).</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
-    protected virtual Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
+    protected virtual Task CancelTaskCoreAsync(JobHandle handle, int position, CancellationToken cancellationToken) =>
         throw new JobBackendException($"the {Module} runner cannot cancel a single task of a sweep");
 
     /// <summary>Checks what a status query or cancel needs. Return no issues when all is well.</summary>
@@ -391,17 +359,17 @@ public abstract class JobRunner
     protected static string NotExecutable(string program) => $"program '{Printable.Escape(program)}' is not an executable file";
 
     /// <summary>The position of a task index in a sweep.</summary>
-    private static int Position(JobHandle handle, int task)
+    private static int Position(JobHandle handle, int index)
     {
         ArgumentNullException.ThrowIfNull(handle);
         var sweep = Sweeps.SweepInfo.Of(handle) ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
-        if (sweep.PositionOf(task) is { } position)
+        if (sweep.PositionOf(index) is { } position)
         {
             return position;
         }
 
         var which = sweep.Indices is { } indices ? string.Join(", ", indices.Take(20)) + (indices.Count > 20 ? " ..." : string.Empty) : $"0 to {sweep.Tasks - 1}";
-        throw new ArgumentOutOfRangeException(nameof(task), task, $"{handle.Key} has tasks {which}");
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"{handle.Key} has tasks {which}");
     }
 
     private static void ThrowIfAny(IReadOnlyList<ValidationIssue>? issues)

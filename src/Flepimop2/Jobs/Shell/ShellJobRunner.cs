@@ -269,8 +269,8 @@ public sealed class ShellJobRunner : JobRunner
         handle?.MetadataText("run_dir") is { } directory ? Path.Combine(directory, "table") : null;
 
     /// <inheritdoc/>
-    protected override Task CancelTaskCoreAsync(JobHandle handle, int task, CancellationToken cancellationToken) =>
-        new ShellSweeps(_clock, CancelGracePeriod).CancelTaskAsync(handle, SweepInfo.Of(handle)!, task, cancellationToken);
+    protected override Task CancelTaskCoreAsync(JobHandle handle, int position, CancellationToken cancellationToken) =>
+        new ShellSweeps(_clock, CancelGracePeriod).CancelTaskAsync(handle, SweepInfo.Of(handle)!, position, cancellationToken);
 
     /// <summary>
     /// Stops a detached job: SIGTERM to its process group, then SIGKILL after <see cref="CancelGracePeriod"/> (at once when

@@ -223,29 +223,8 @@ public sealed class SlurmJobRunner : BatchJobRunner
     }
 
     /// <summary>The dependency option's form, and for a sweep <c>scontrol</c> (for <c>MaxArraySize</c>) and output patterns that name no task's own id.</summary>
-    internal override IEnumerable<ValidationIssue> SchedulerIssues(JobRequest request)
-    {
-        var issues = new List<ValidationIssue>(SlurmDependencies.Problems(request, Options));
-        if (!request.IsSweep)
-        {
-            return issues;
-        }
-
-        issues.AddRange(MissingTools("scontrol"));
-        foreach (var key in new[] { "output", "error" })
-        {
-            if (Options.SbatchOptions.GetValueOrDefault(key) is { } pattern && SlurmOutputPattern.NamesOwnId(pattern))
-            {
-                issues.Add(new ValidationIssue(
-                    $"sbatch-options.{key} '{pattern}' names the job's own id (%j), which each task of a sweep gets only when it starts; use %A (the array's id) and %a (the task's index in it)",
-                    "invalid_option",
-                    new Dictionary<string, string> { [$"sbatch-options.{key}"] = pattern })
-                { Field = $"sbatch-options.{key}" });
-            }
-        }
-
-        return issues;
-    }
+    internal override IEnumerable<ValidationIssue> SchedulerIssues(JobRequest request) =>
+        [.. SlurmDependencies.Problems(request, Options), .. request.IsSweep ? [.. MissingTools("scontrol"), .. SlurmOptionsValidator.SweepIssues(Options)] : Array.Empty<ValidationIssue>()];
 
     /// <summary>
     /// The limit and memory these options ask Slurm for, as accounting would show them; memory only for a job on one node,

@@ -191,42 +191,42 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// SIGKILL after the grace period. The rest of the sweep goes on.
     /// </summary>
     /// <exception cref="JobBackendException">The handle names a process that cannot be the sweep's supervisor; nothing was signalled.</exception>
-    public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int task, CancellationToken cancellationToken)
+    public async Task CancelTaskAsync(JobHandle handle, SweepInfo sweep, int position, CancellationToken cancellationToken)
     {
         // A task is signalled only if it is in the sweep's session (numbered by the supervisor's pid, which Linux does not
         // give to another process while the session has members, even once the supervisor is gone): the records are
         // files, and a file may name any process.
-        if (Target(handle, $"task {task} of {handle.Key}") is not var (directory, check))
+        if (Target(handle, $"task {sweep.IndexOf(position)} of {handle.Key}") is not var (directory, check))
         {
             return;
         }
 
         var before = ShellSweepRecords.Read(directory, sweep.Tasks);
-        if (before.Results.ContainsKey(task)
-            || (check.Verdict == ShellProcessVerdict.Ended && !StillRunning(handle, before).Contains(task)))
+        if (before.Results.ContainsKey(position)
+            || (check.Verdict == ShellProcessVerdict.Ended && !StillRunning(handle, before).Contains(position)))
         {
             return;
         }
 
-        // The marker first, then the records: a task that starts meanwhile either sees the marker (its recorder checks
+        // The marker first, then the records: a position that starts meanwhile either sees the marker (its recorder checks
         // after writing its pid) or is seen here.
-        MarkCancelled(directory, task.ToString(CultureInfo.InvariantCulture));
+        MarkCancelled(directory, position.ToString(CultureInfo.InvariantCulture));
 
-        // A started task may not have its pid recorded yet (its recorder then sees the marker and stops it), and a stopped
-        // task's recorder writes its exit record just after the task ends: wait a moment for that record, so the caller
-        // sees the task ended rather than still running.
+        // A started position may not have its pid recorded yet (its recorder then sees the marker and stops it), and a stopped
+        // position's recorder writes its exit record just after the position ends: wait a moment for that record, so the caller
+        // sees the position ended rather than still running.
         var stopped = false;
         var polled = TimeSpan.Zero;
         while (true)
         {
             var records = ShellSweepRecords.Read(directory, sweep.Tasks);
-            if (records.Results.ContainsKey(task) || (!stopped && !records.Started.Contains(task)) || polled >= RecordWait)
+            if (records.Results.ContainsKey(position) || (!stopped && !records.Started.Contains(position)) || polled >= RecordWait)
             {
                 return;
             }
 
             if (!stopped
-                && records.Pids.TryGetValue(task, out var process)
+                && records.Pids.TryGetValue(position, out var process)
                 && ProcessProbe.Read(process.Pid) is { IsAlive: true } probe && probe.StartTicks == process.StartTicks
                 && probe.Session == check.Pid)
             {

@@ -44,6 +44,23 @@ internal static class SlurmOptionsValidator
         return problems;
     }
 
+    /// <summary>What a sweep cannot have: an output pattern that names the job's own id, which each task gets only when it starts.</summary>
+    public static IEnumerable<ValidationIssue> SweepIssues(SlurmJobOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var key in new[] { "output", "error" })
+        {
+            if (options.SbatchOptions.GetValueOrDefault(key) is { } pattern && SlurmOutputPattern.NamesOwnId(pattern))
+            {
+                yield return new ValidationIssue(
+                    $"sbatch-options.{key} '{pattern}' names the job's own id (%j), which each task of a sweep gets only when it starts; use %A (the array's id) and %a (the task's index in it)",
+                    "invalid_option",
+                    new Dictionary<string, string> { [$"sbatch-options.{key}"] = pattern })
+                { Field = $"sbatch-options.{key}" };
+            }
+        }
+    }
+
     private static void Count(List<Flepimop2ConfigurationException> problems, string field, int? value)
     {
         if (value is < 1)
