@@ -434,8 +434,8 @@ public sealed class SweepModelSpecs
         var status = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.TaskStatusAsync(handle, task));
         var cancel = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.CancelTaskAsync(handle, task));
 
-        Assert.Equal("task", status.ParamName);
-        Assert.Equal($"shell-77 has tasks 0 to 2 (Parameter 'task'){Environment.NewLine}Actual value was {task}.", status.Message);
+        Assert.Equal("index", status.ParamName);
+        Assert.Equal($"shell-77 has tasks 0 to 2 (Parameter 'index'){Environment.NewLine}Actual value was {task}.", status.Message);
         Assert.Equal(status.Message, cancel.Message);
     }
 
