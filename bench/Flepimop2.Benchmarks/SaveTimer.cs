@@ -17,7 +17,7 @@ public static class SaveTimer
         var firstSlice = 0.0;
         for (var i = 0; i < count; i++)
         {
-            store.Save(new JobHandle($"save{i}", "shell"), new System.Text.Json.Nodes.JsonObject { ["module"] = "flepimop2.job.shell" });
+            store.Save(new JobHandle($"save{i}", "shell", DateTimeOffset.UtcNow), new System.Text.Json.Nodes.JsonObject { ["module"] = "flepimop2.job.shell" });
             if ((i + 1) % window == 0)
             {
                 var perSave = slice.Elapsed.TotalMicroseconds / window;

@@ -17,7 +17,7 @@ public class SlurmBenchmarks
     private const int Jobs = 1000;
     private readonly string _squeue = BuildSqueue();
     private readonly string _sacct = BuildSacct();
-    private readonly JobHandle[] _handles = [.. Enumerable.Range(1, Jobs).Select(i => new JobHandle(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "slurm"))];
+    private readonly JobHandle[] _handles = [.. Enumerable.Range(1, Jobs).Select(i => new JobHandle(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "slurm", DateTimeOffset.UtcNow))];
     private readonly SlurmJobRunner _runner = new(new SlurmJobOptions { Memory = MemoryRequest.Parse("4G"), Time = WallTime.Parse("1-00:00:00"), CpusPerTask = 2, PreCommands = ["module load R"] });
     private readonly ProcessCommand _command = new("/home/user/my project/config.yaml") { ProcessTarget = "sim $1 'a'", Verbosity = 1 };
 

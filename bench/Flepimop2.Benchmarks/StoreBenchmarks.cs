@@ -27,7 +27,7 @@ public class StoreBenchmarks
     public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
     [Benchmark]
-    public StoredJob Save() => _store.Save(new JobHandle($"bench{_next++}", "shell"), []);
+    public StoredJob Save() => _store.Save(new JobHandle($"bench{_next++}", "shell", DateTimeOffset.UtcNow), []);
 
     [Benchmark]
     public int List() => _store.List().Jobs.Count;

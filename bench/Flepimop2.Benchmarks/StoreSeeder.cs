@@ -28,7 +28,7 @@ public static class StoreSeeder
                     ["exit_file"] = Path.Combine(directory, "logs", $"shell-seed{i}", "exit_code"),
                 }
                 : new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = i % 7 == 0 ? 1 : 0 };
-            var handle = new JobHandle($"seed{i}", "shell") { SubmittedAt = start.AddMilliseconds(i), Metadata = metadata };
+            var handle = new JobHandle($"seed{i}", "shell", start.AddMilliseconds(i)) { Metadata = metadata };
             var job = new StoredJob(handle.Key, handle, new JsonObject { ["module"] = "flepimop2.job.shell", ["detach"] = unfinished });
             File.WriteAllBytes(Path.Combine(store.HandlesDirectory, job.Key + ".json"), StoreJson.HandleFile(job));
             JobStatus? status = unfinished ? JobStatus.Running : (i % 7 == 0 ? JobStatus.Failed : JobStatus.Successful);

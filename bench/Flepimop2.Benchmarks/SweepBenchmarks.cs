@@ -30,9 +30,8 @@ public class SweepBenchmarks
         var arrays = BatchUnit.Plan(Tasks, ArraySize).Select((p, k) => new BatchUnit((1000 + k).ToString(CultureInfo.InvariantCulture), p.First, p.Count)).ToList();
         var answers = new CannedSlurm(Squeue(arrays), Sacct(arrays));
         _runner = new SlurmJobRunner(new SlurmJobOptions(), new BatchRunnerParts(answers, TimeProvider.System, _ => "/usr/bin/true"));
-        _sweep = new JobHandle(arrays[0].JobId, "slurm")
+        _sweep = new JobHandle(arrays[0].JobId, "slurm", DateTimeOffset.UtcNow)
         {
-            SubmittedAt = DateTimeOffset.UtcNow,
             Metadata = new Dictionary<string, JsonNode?>
             {
                 [BatchUnit.Key] = BatchUnit.ToJson(arrays),

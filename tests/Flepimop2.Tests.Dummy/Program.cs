@@ -78,7 +78,7 @@ switch (args[1])
         var count = int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture);
         for (var i = 0; i < count; i++)
         {
-            var handle = new Flepimop2.Jobs.JobHandle($"{rest[1]}-{i}", "shell");
+            var handle = new Flepimop2.Jobs.JobHandle($"{rest[1]}-{i}", "shell", DateTimeOffset.UtcNow);
             store.Save(handle, new System.Text.Json.Nodes.JsonObject { ["module"] = "flepimop2.job.shell" });
         }
 
@@ -87,7 +87,7 @@ switch (args[1])
         var batchStore = new Flepimop2.Store.JobStore(rest[0]);
         foreach (var id in File.ReadAllLines(rest[2]).Where(l => l.Length > 0))
         {
-            batchStore.Save(new Flepimop2.Jobs.JobHandle(id.Trim(), rest[1]) { SubmittedAt = DateTimeOffset.UtcNow }, new System.Text.Json.Nodes.JsonObject { ["module"] = $"flepimop2.job.{rest[1]}" });
+            batchStore.Save(new Flepimop2.Jobs.JobHandle(id.Trim(), rest[1], DateTimeOffset.UtcNow), new System.Text.Json.Nodes.JsonObject { ["module"] = $"flepimop2.job.{rest[1]}" });
         }
 
         return 0;

@@ -150,7 +150,7 @@ public static class JobRecordJson
             return null;
         }
 
-        return new JobHandle(jobId, backend) { SubmittedAt = submittedAt, Metadata = Map(node["metadata"]) };
+        return new JobHandle(jobId, backend, submittedAt) { Metadata = Map(node["metadata"]) };
     }
 
     /// <summary>A sweep's counts: <c>{"total", "successful", "failed", "finished_unknown", "running", "pending"}</c>.</summary>

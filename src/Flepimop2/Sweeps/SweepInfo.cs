@@ -29,8 +29,15 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
         return new SweepInfo(request.Tasks!.Count, maxParallel) { Indices = request.TaskIndices, TaskCount = request.TaskCount };
     }
 
-    /// <summary>The sweep a handle records, or null for an ordinary job (or a record that does not say a usable size).</summary>
+    /// <summary>The sweep a handle records, or null for an ordinary job (or a record that does not say a usable size); read once per handle.</summary>
     public static SweepInfo? Of(JobHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return handle.View.Sweep;
+    }
+
+    /// <summary>Reads the sweep a handle's metadata records (see <see cref="Of(JobHandle)"/>).</summary>
+    public static SweepInfo? Read(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
         if (handle.Metadata.GetValueOrDefault(Key) is not JsonObject sweep

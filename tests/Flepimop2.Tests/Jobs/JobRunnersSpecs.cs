@@ -87,7 +87,7 @@ public sealed class JobRunnersSpecs
         var runner = new RecordingRunner([]) { Issues = [new ValidationIssue("no", "kind")] };
 
         await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.SubmitAsync(new ProcessCommand("/tmp/c.yaml")));
-        await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.StatusAsync(new JobHandle("1", "recording")));
+        await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.StatusAsync(new JobHandle("1", "recording", DateTimeOffset.UtcNow)));
 
         Assert.Equal(0, runner.Submitted);
     }
@@ -109,7 +109,7 @@ public sealed class JobRunnersSpecs
         protected override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
         {
             Submitted++;
-            return Task.FromResult<JobSubmission>(new JobHandle(string.Join(' ', [request.Command.CommandName, .. request.Command.ToArgv()]), Backend));
+            return Task.FromResult<JobSubmission>(new JobHandle(string.Join(' ', [request.Command.CommandName, .. request.Command.ToArgv()]), Backend, DateTimeOffset.UtcNow));
         }
 
         protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>

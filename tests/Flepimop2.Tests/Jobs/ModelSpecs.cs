@@ -12,7 +12,7 @@ public sealed class ModelSpecs
     [Fact]
     public void A_handle_prints_as_backend_dash_id_and_the_submission_second()
     {
-        var handle = new JobHandle("4242", "shell") { SubmittedAt = At };
+        var handle = new JobHandle("4242", "shell", At);
 
         Assert.Equal("shell-4242 submitted_at=2026-05-26T20:56:24", handle.ToString());
         Assert.Equal("shell-4242", handle.Key);
@@ -23,7 +23,7 @@ public sealed class ModelSpecs
     {
         var local = new DateTimeOffset(2026, 5, 26, 22, 56, 24, TimeSpan.FromHours(2)).AddTicks(1234567);
 
-        var handle = new JobHandle("1", "shell") { SubmittedAt = local };
+        var handle = new JobHandle("1", "shell", local);
 
         Assert.Equal(TimeSpan.Zero, handle.SubmittedAt.Offset);
         Assert.Equal(local.UtcDateTime.AddTicks(-7), handle.SubmittedAt.UtcDateTime);
@@ -33,7 +33,7 @@ public sealed class ModelSpecs
     [Fact]
     public void A_status_result_appends_its_status()
     {
-        var result = new JobStatusResult(new JobHandle("7", "slurm") { SubmittedAt = At }, JobStatus.FinishedUnknown);
+        var result = new JobStatusResult(new JobHandle("7", "slurm", At), JobStatus.FinishedUnknown);
 
         Assert.Equal("slurm-7 submitted_at=2026-05-26T20:56:24 status=finished_unknown", result.ToString());
     }

@@ -29,7 +29,7 @@ public sealed class SweepModelSpecs
         new([.. statuses.Select((status, i) => new SweepTaskStatus(i, status))]);
 
     private static JobHandle Handle(string metadata) =>
-        new("77", "shell") { SubmittedAt = At, Metadata = JsonNode.Parse(metadata)!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()) };
+        new("77", "shell", At) { Metadata = JsonNode.Parse(metadata)!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()) };
 
     // --- SweepStatus.Overall ---------------------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ public sealed class SweepModelSpecs
     [Fact]
     public void A_sweeps_detail_lines_end_with_its_task_counts_and_its_failed_tasks()
     {
-        var result = new JobStatusResult(new JobHandle("77", "shell"), JobStatus.Running)
+        var result = new JobStatusResult(new JobHandle("77", "shell", DateTimeOffset.UtcNow), JobStatus.Running)
         {
             Detail = new Dictionary<string, JsonNode?> { ["pid"] = 4242 },
             Sweep = Sweep("successful,failed,running,finished_unknown,pending,running"),
@@ -151,7 +151,7 @@ public sealed class SweepModelSpecs
     [Fact]
     public void A_sweep_without_failures_has_no_failed_tasks_line()
     {
-        var result = new JobStatusResult(new JobHandle("77", "shell"), JobStatus.Successful) { Sweep = Sweep("successful,successful,successful") };
+        var result = new JobStatusResult(new JobHandle("77", "shell", DateTimeOffset.UtcNow), JobStatus.Successful) { Sweep = Sweep("successful,successful,successful") };
 
         Assert.Equal(["tasks: 3 (3 successful)"], result.DetailLines());
     }
@@ -159,7 +159,7 @@ public sealed class SweepModelSpecs
     [Fact]
     public void An_ordinary_jobs_detail_lines_have_no_task_lines()
     {
-        var result = new JobStatusResult(new JobHandle("77", "shell"), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } };
+        var result = new JobStatusResult(new JobHandle("77", "shell", DateTimeOffset.UtcNow), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } };
 
         Assert.Equal(["returncode: 3"], result.DetailLines());
     }
@@ -174,7 +174,7 @@ public sealed class SweepModelSpecs
     public void The_failed_tasks_line_names_at_most_fifty_and_says_how_many_more(int failed, string? tail)
     {
         var statuses = Enumerable.Repeat(JobStatus.Failed, failed).Append(JobStatus.Successful).ToArray();
-        var result = new JobStatusResult(new JobHandle("77", "shell"), JobStatus.Failed) { Sweep = Sweep(statuses) };
+        var result = new JobStatusResult(new JobHandle("77", "shell", DateTimeOffset.UtcNow), JobStatus.Failed) { Sweep = Sweep(statuses) };
 
         var lines = result.DetailLines().ToList();
 
@@ -186,7 +186,7 @@ public sealed class SweepModelSpecs
     [Fact]
     public void Control_characters_in_a_sweeps_detail_are_written_as_escapes()
     {
-        var result = new JobStatusResult(new JobHandle("77", "shell"), JobStatus.Failed)
+        var result = new JobStatusResult(new JobHandle("77", "shell", DateTimeOffset.UtcNow), JobStatus.Failed)
         {
             Detail = new Dictionary<string, JsonNode?> { ["rea\u001bson"] = "killed\n\u001b[31mred\r\t\u0007", ["state"] = new JsonArray("a\nb") },
             Sweep = Sweep("finished_unknown"),
@@ -267,7 +267,7 @@ public sealed class SweepModelSpecs
         Assert.Equal("{\"tasks\":100000,\"max_parallel\":null}", unlimited.ToJson().ToJsonString());
         foreach (var info in new[] { limited, unlimited, new SweepInfo(1, 1), new SweepInfo(2, int.MaxValue) })
         {
-            var handle = new JobHandle("1", "shell") { SubmittedAt = At, Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = info.ToJson() } };
+            var handle = new JobHandle("1", "shell", At) { Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = info.ToJson() } };
             var stored = JobRecordJson.ReadHandle(JobRecordJson.Serialize(handle));
 
             Assert.Equal(info, SweepInfo.Of(handle));
@@ -492,7 +492,7 @@ public sealed class SweepModelSpecs
         protected override Task<JobSubmission> SubmitCoreAsync(JobRequest request, CancellationToken cancellationToken)
         {
             Submitted++;
-            return Task.FromResult<JobSubmission>(new JobHandle("1", "counting"));
+            return Task.FromResult<JobSubmission>(new JobHandle("1", "counting", DateTimeOffset.UtcNow));
         }
 
         protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>

@@ -41,14 +41,14 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_summary_that_is_a_link_is_never_written_through_and_listing_warns_and_goes_on()
     {
         var store = Store();
-        store.Save(new JobHandle("a", "shell"), []);
+        store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         var outside = _temp.Combine("outside.txt");
         File.WriteAllText(outside, "precious\n");
         File.Delete(store.SummaryPath);
         File.CreateSymbolicLink(store.SummaryPath, outside);
 
-        var save = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell"), []));
-        var update = Assert.Throws<JobStoreException>(() => store.UpdateStatuses([new JobStatusResult(new JobHandle("a", "shell"), JobStatus.Failed)]));
+        var save = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell", DateTimeOffset.UtcNow), []));
+        var update = Assert.Throws<JobStoreException>(() => store.UpdateStatuses([new JobStatusResult(new JobHandle("a", "shell", DateTimeOffset.UtcNow), JobStatus.Failed)]));
         var check = Assert.Throws<JobStoreException>(() => store.EnsureWritable());
         var listing = store.List();
 
@@ -63,14 +63,14 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_fifo_in_place_of_the_summary_or_a_handle_file_never_blocks_a_reader()
     {
         var store = Store();
-        store.Save(new JobHandle("a", "shell"), []);
+        store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         File.Delete(store.SummaryPath);
         MakeFifo(store.SummaryPath);
         MakeFifo(Path.Combine(store.HandlesDirectory, "shell-fifo.json"));
 
         var listing = Bounded(() => store.List());
         var load = Bounded(() => Assert.Throws<JobStoreException>(() => store.Load("shell-fifo")));
-        var save = Bounded(() => Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell"), [])));
+        var save = Bounded(() => Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell", DateTimeOffset.UtcNow), [])));
 
         Assert.Equal(["shell-a"], listing.Jobs.Select(j => j.Key));
         Assert.Contains(listing.Warnings, w => w.Contains("summary.json", StringComparison.Ordinal) && w.Contains("FIFO", StringComparison.Ordinal));
@@ -83,7 +83,7 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_handle_file_that_is_a_link_is_skipped_with_a_warning()
     {
         var store = Store();
-        store.Save(new JobHandle("real", "shell"), []);
+        store.Save(new JobHandle("real", "shell", DateTimeOffset.UtcNow), []);
         var elsewhere = _temp.Combine("elsewhere.json");
         File.Copy(Path.Combine(store.HandlesDirectory, "shell-real.json"), elsewhere);
         File.Delete(Path.Combine(store.HandlesDirectory, "shell-real.json"));
@@ -102,7 +102,7 @@ public sealed class HostileStoreSpecs : IDisposable
         var target = _temp.Combine("not-a-lock");
         File.CreateSymbolicLink(Path.Combine(store.Root, ".lock"), target);
 
-        var error = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("a", "shell"), []));
+        var error = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []));
 
         Assert.Contains("symbolic link", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(target));
@@ -112,7 +112,7 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_handle_file_naming_another_job_inside_does_not_make_that_job_list_twice()
     {
         var store = Store();
-        store.Save(new JobHandle("good", "shell"), []);
+        store.Save(new JobHandle("good", "shell", DateTimeOffset.UtcNow), []);
         var good = File.ReadAllText(Path.Combine(store.HandlesDirectory, "shell-good.json"));
         File.WriteAllText(Path.Combine(store.HandlesDirectory, "shell-evil.json"), good);
         File.WriteAllText(
@@ -130,7 +130,7 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_summary_entry_whose_key_is_not_its_jobs_is_skipped_with_a_warning()
     {
         var store = Store();
-        store.Save(new JobHandle("a", "shell"), []);
+        store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         File.WriteAllText(
             store.SummaryPath,
             "[\n  {\"key\": \"shell-a\", \"backend\": \"shell\", \"job_id\": \"b\", \"submitted_at\": \"2026-01-01T00:00:00Z\", \"status\": null}\n]");
@@ -146,9 +146,9 @@ public sealed class HostileStoreSpecs : IDisposable
     public void A_job_is_never_recorded_over_another_with_the_same_key()
     {
         var store = Store();
-        store.Save(new JobHandle("7", "slurm") { Metadata = new Dictionary<string, JsonNode?> { ["first"] = true } }, []);
+        store.Save(new JobHandle("7", "slurm", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["first"] = true } }, []);
 
-        var error = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("7", "slurm"), []));
+        var error = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("7", "slurm", DateTimeOffset.UtcNow), []));
 
         Assert.Contains("already recorded", error.Message, StringComparison.Ordinal);
         Assert.Equal("true", store.Load("slurm-7").Handle.MetadataText("first"));
@@ -189,12 +189,12 @@ public sealed class HostileStoreSpecs : IDisposable
     {
         using var disk = SmallDisk.Mount(256);
         var store = Store(disk.Combine(".flepimop2_cache", "job"));
-        var first = store.Save(new JobHandle("a", "shell"), []);
+        var first = store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         var summary = File.ReadAllBytes(store.SummaryPath);
         disk.Fill();
 
         var check = Assert.Throws<JobStoreException>(() => store.EnsureWritable());
-        var save = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell"), []));
+        var save = Assert.Throws<JobStoreException>(() => store.Save(new JobHandle("b", "shell", DateTimeOffset.UtcNow), []));
         var update = Assert.Throws<JobStoreException>(() => store.UpdateStatuses([new JobStatusResult(first.Handle, JobStatus.Successful)]));
 
         Assert.All([check, save, update], e => Assert.Contains("No space left", e.Message, StringComparison.OrdinalIgnoreCase));
@@ -209,7 +209,7 @@ public sealed class HostileStoreSpecs : IDisposable
     {
         using var disk = SmallDisk.Mount(256);
         var store = Store(disk.Combine(".flepimop2_cache", "job"));
-        store.Save(new JobHandle("a", "shell"), []);
+        store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         disk.MakeReadOnly();
 
         var check = Assert.Throws<JobStoreException>(() => store.EnsureWritable());
@@ -230,7 +230,7 @@ public sealed class HostileStoreSpecs : IDisposable
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
             var clock = Stopwatch.StartNew();
 
-            Assert.ThrowsAny<OperationCanceledException>(() => Bounded(() => store.Save(new JobHandle("a", "shell"), [], cancel.Token)));
+            Assert.ThrowsAny<OperationCanceledException>(() => Bounded(() => store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), [], cancel.Token)));
             Assert.True(clock.Elapsed < Bound, $"the wait for the lock went on for {clock.Elapsed}");
         }
         finally

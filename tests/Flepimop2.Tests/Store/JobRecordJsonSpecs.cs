@@ -96,9 +96,8 @@ public sealed class JobRecordJsonSpecs
         from backend in Gen.Elements(Texts)
         from ticks in Gen.Choose(0, int.MaxValue).Select(n => (long)n * 1_000_000_0L / 10)
         from metadata in Maps(2)
-        select new JobHandle(jobId, backend)
+        select new JobHandle(jobId, backend, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(ticks * 7))
         {
-            SubmittedAt = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(ticks * 7),
             Metadata = metadata,
         };
 
@@ -136,7 +135,7 @@ public sealed class JobRecordJsonSpecs
     public void A_listed_job_is_written_with_its_key_status_and_detail_when_asked()
     {
         var entry = new JobSummaryEntry("shell-a", "shell", "a", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), JobStatus.Running);
-        var asked = new TrackedJob(entry, JobStatus.Failed, new JobStatusResult(new JobHandle("a", "shell"), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } });
+        var asked = new TrackedJob(entry, JobStatus.Failed, new JobStatusResult(new JobHandle("a", "shell", DateTimeOffset.UtcNow), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } });
         var unknown = new TrackedJob(entry, null, null);
 
         Assert.Equal(
@@ -150,7 +149,7 @@ public sealed class JobRecordJsonSpecs
     [Fact]
     public void A_handle_is_written_with_its_key_first_when_asked_and_serialized_indented()
     {
-        var handle = new JobHandle("a", "shell") { SubmittedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+        var handle = new JobHandle("a", "shell", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
         Assert.Equal(
             "{\"key\":\"shell-a\",\"job_id\":\"a\",\"backend\":\"shell\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"metadata\":{}}",
@@ -197,7 +196,7 @@ public sealed class JobRecordJsonSpecs
     public void Missing_arguments_are_argument_errors()
     {
         using var writer = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
-        var handle = new JobHandle("a", "shell");
+        var handle = new JobHandle("a", "shell", DateTimeOffset.UtcNow);
 
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, handle));
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (JobHandle)null!));

@@ -86,9 +86,8 @@ public sealed class JobStoreSpecs : IDisposable
     public void A_saved_job_loads_back_with_the_same_values()
     {
         var store = JobStore.ForDirectory(_temp.Path);
-        var handle = new JobHandle("a/b c", "shell")
+        var handle = new JobHandle("a/b c", "shell", new DateTimeOffset(2026, 5, 26, 20, 56, 24, 480, TimeSpan.FromHours(2)))
         {
-            SubmittedAt = new DateTimeOffset(2026, 5, 26, 20, 56, 24, 480, TimeSpan.FromHours(2)),
             Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached", ["pid"] = 42, ["ratio"] = 0.5, ["list"] = new JsonArray(1, "x"), ["none"] = null, ["ünï"] = "ß" },
         };
         var config = new JsonObject { ["module"] = "flepimop2.job.shell", ["detach"] = true, ["env"] = null };
@@ -111,8 +110,8 @@ public sealed class JobStoreSpecs : IDisposable
     public void Statuses_are_recorded_in_the_summary()
     {
         var store = JobStore.ForDirectory(_temp.Path);
-        var a = store.Save(new JobHandle("a", "shell"), []);
-        store.Save(new JobHandle("b", "shell"), []);
+        var a = store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
+        store.Save(new JobHandle("b", "shell", DateTimeOffset.UtcNow), []);
 
         store.UpdateStatuses([new JobStatusResult(a.Handle, JobStatus.Failed)]);
 
@@ -140,9 +139,9 @@ public sealed class JobStoreSpecs : IDisposable
     public void A_bare_id_finds_its_job_only_when_it_is_unambiguous()
     {
         var store = JobStore.ForDirectory(_temp.Path);
-        store.Save(new JobHandle("7", "shell"), []);
-        store.Save(new JobHandle("7", "slurm"), []);
-        store.Save(new JobHandle("8", "slurm"), []);
+        store.Save(new JobHandle("7", "shell", DateTimeOffset.UtcNow), []);
+        store.Save(new JobHandle("7", "slurm", DateTimeOffset.UtcNow), []);
+        store.Save(new JobHandle("8", "slurm", DateTimeOffset.UtcNow), []);
 
         var error = Assert.Throws<JobNotFoundException>(() => store.Find("7"));
 
@@ -204,7 +203,7 @@ public sealed class JobStoreSpecs : IDisposable
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new JobStore(_temp.Combine(".flepimop2_cache", "job"), clock);
-        store.Save(new JobHandle("a", "shell"), []);
+        store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         var leftover = Path.Combine(store.HandlesDirectory, "shell-b.json.123.0123456789abcdef0123456789abcdef.tmp");
         File.WriteAllText(leftover, "{\"key\": \"shell-b\", \"han");
         var summaryLeftover = Path.Combine(store.Root, "summary.json.456.fedcba9876543210fedcba9876543210.tmp");

@@ -18,9 +18,9 @@ public sealed class JobTrackerSpecs : IDisposable
         JobRunners.Register("tests.counting", config => new CountingRunner(config, counter));
         var store = JobStore.ForDirectory(_temp.Path);
         var config = new JsonObject { ["module"] = "tests.counting", ["answer"] = "successful" };
-        var a = store.Save(new JobHandle("a", "counting"), config);
-        var b = store.Save(new JobHandle("b", "counting"), config);
-        store.Save(new JobHandle("c", "counting"), config);
+        var a = store.Save(new JobHandle("a", "counting", DateTimeOffset.UtcNow), config);
+        var b = store.Save(new JobHandle("b", "counting", DateTimeOffset.UtcNow), config);
+        store.Save(new JobHandle("c", "counting", DateTimeOffset.UtcNow), config);
         store.UpdateStatuses([new JobStatusResult(a.Handle, JobStatus.Failed)]);
 
         var first = await new JobTracker(store).ListAsync();
@@ -39,8 +39,8 @@ public sealed class JobTrackerSpecs : IDisposable
         var counter = new CountingRunner.Calls();
         JobRunners.Register("tests.failing", config => new CountingRunner(config, counter));
         var store = JobStore.ForDirectory(_temp.Path);
-        store.Save(new JobHandle("x", "failing"), new JsonObject { ["module"] = "tests.failing", ["answer"] = "throw" });
-        store.Save(new JobHandle("ok", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 0 } }, new JsonObject { ["module"] = "shell" });
+        store.Save(new JobHandle("x", "failing", DateTimeOffset.UtcNow), new JsonObject { ["module"] = "tests.failing", ["answer"] = "throw" });
+        store.Save(new JobHandle("ok", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 0 } }, new JsonObject { ["module"] = "shell" });
         var logger = new ListLogger();
 
         var jobs = await new JobTracker(store, logger).ListAsync();
@@ -55,8 +55,8 @@ public sealed class JobTrackerSpecs : IDisposable
     {
         var store = JobStore.ForDirectory(_temp.Path);
         var blocking = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 3 };
-        store.Save(new JobHandle("old", "shell") { Metadata = blocking }, new JsonObject { ["module"] = "shell", ["detach"] = "maybe" });
-        store.Save(new JobHandle("new", "shell") { Metadata = blocking }, new JsonObject { ["module"] = "shell" });
+        store.Save(new JobHandle("old", "shell", DateTimeOffset.UtcNow) { Metadata = blocking }, new JsonObject { ["module"] = "shell", ["detach"] = "maybe" });
+        store.Save(new JobHandle("new", "shell", DateTimeOffset.UtcNow) { Metadata = blocking }, new JsonObject { ["module"] = "shell" });
 
         var jobs = await new JobTracker(store).ListAsync();
 

@@ -31,7 +31,7 @@ public sealed class JobWaitSpecs : IDisposable
         var rounds = new Rounds(finishAfterRounds);
         JobRunners.Register("tests.rounds", (config, _) => new RoundsRunner(rounds));
         var store = JobStore.ForDirectory(_temp.Path);
-        var jobs = ids.Select(id => store.Save(new JobHandle(id, "rounds"), new JsonObject { ["module"] = "tests.rounds" })).ToList();
+        var jobs = ids.Select(id => store.Save(new JobHandle(id, "rounds", DateTimeOffset.UtcNow), new JsonObject { ["module"] = "tests.rounds" })).ToList();
         return (new JobTracker(store, clock: clock), clock, rounds, jobs);
     }
 

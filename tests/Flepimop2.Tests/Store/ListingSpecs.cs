@@ -23,7 +23,7 @@ public sealed class ListingSpecs : IDisposable
         Directory.CreateDirectory(store.HandlesDirectory);
         foreach (var e in entries)
         {
-            var handle = new JobHandle(e.JobId, e.Backend) { SubmittedAt = e.SubmittedAt };
+            var handle = new JobHandle(e.JobId, e.Backend, e.SubmittedAt);
             File.WriteAllBytes(Path.Combine(store.HandlesDirectory, e.Key + ".json"), StoreJson.HandleFile(new StoredJob(e.Key, handle, [])));
         }
     }
@@ -108,7 +108,7 @@ public sealed class ListingSpecs : IDisposable
         var store = Store();
 
         store.UpdateStatuses([]);
-        store.UpdateStatuses([new JobStatusResult(new JobHandle("a", "shell"), JobStatus.Failed)]);
+        store.UpdateStatuses([new JobStatusResult(new JobHandle("a", "shell", DateTimeOffset.UtcNow), JobStatus.Failed)]);
 
         Assert.False(Directory.Exists(store.Root));
     }
@@ -117,7 +117,7 @@ public sealed class ListingSpecs : IDisposable
     public void A_status_already_recorded_is_not_written_again()
     {
         var store = Store();
-        var job = store.Save(new JobHandle("a", "shell"), []);
+        var job = store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), []);
         store.UpdateStatuses([new JobStatusResult(job.Handle, JobStatus.Failed)]);
         var written = File.GetLastWriteTimeUtc(store.SummaryPath);
         File.SetLastWriteTimeUtc(store.SummaryPath, written.AddHours(-1));
@@ -134,7 +134,7 @@ public sealed class ListingSpecs : IDisposable
 
         Assert.Throws<ArgumentException>(() => new JobStore(string.Empty));
         Assert.Throws<ArgumentNullException>(() => store.Save(null!, []));
-        Assert.Throws<ArgumentNullException>(() => store.Save(new JobHandle("a", "shell"), null!));
+        Assert.Throws<ArgumentNullException>(() => store.Save(new JobHandle("a", "shell", DateTimeOffset.UtcNow), null!));
         Assert.Throws<ArgumentNullException>(() => store.UpdateStatuses(null!));
         Assert.Throws<ArgumentNullException>(() => store.Load(null!));
         Assert.Throws<ArgumentNullException>(() => store.Find(null!));
@@ -159,7 +159,7 @@ public sealed class ListingSpecs : IDisposable
     [Fact]
     public void A_waits_progress_counts_statuses_and_tells_what_is_unfinished()
     {
-        var jobs = new[] { "a", "b", "c", "d" }.Select(id => new StoredJob($"shell-{id}", new JobHandle(id, "shell"), [])).ToList();
+        var jobs = new[] { "a", "b", "c", "d" }.Select(id => new StoredJob($"shell-{id}", new JobHandle(id, "shell", DateTimeOffset.UtcNow), [])).ToList();
         var latest = new Dictionary<string, JobStatusResult>
         {
             ["shell-a"] = new(jobs[0].Handle, JobStatus.Successful),

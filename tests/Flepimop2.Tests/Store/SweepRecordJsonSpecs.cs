@@ -15,7 +15,7 @@ public sealed class SweepRecordJsonSpecs
 {
     private static readonly DateTimeOffset At = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
-    private static readonly JobHandle Handle = new("4211", "slurm") { SubmittedAt = At };
+    private static readonly JobHandle Handle = new("4211", "slurm", At);
 
     private static string Compact(Action<Utf8JsonWriter> write)
     {
@@ -249,7 +249,7 @@ public sealed class SweepRecordJsonSpecs
     public void A_listed_sweep_is_written_with_its_counts()
     {
         var entry = new JobSummaryEntry("shell-a", "shell", "a", At, JobStatus.Running) { Tasks = new SweepCounts(3, 1, 0, 0, 2, 0) };
-        var fresh = new JobStatusResult(new JobHandle("a", "shell") { SubmittedAt = At }, JobStatus.Failed)
+        var fresh = new JobStatusResult(new JobHandle("a", "shell", At), JobStatus.Failed)
         {
             Sweep = new SweepStatus([new SweepTaskStatus(0, JobStatus.Successful), new SweepTaskStatus(1, JobStatus.Failed), new SweepTaskStatus(2, JobStatus.Successful)]),
         };

@@ -178,8 +178,8 @@ public sealed class SweepSummarySpecs : IDisposable
     public void The_store_keeps_a_sweeps_counts_with_its_status_and_updates_them_when_they_change()
     {
         var store = JobStore.ForDirectory(_temp.Path);
-        var sweep = store.Save(new JobHandle("10", "shell") { SubmittedAt = At }, []).Handle;
-        var plain = store.Save(new JobHandle("11", "shell") { SubmittedAt = At.AddSeconds(1) }, []).Handle;
+        var sweep = store.Save(new JobHandle("10", "shell", At), []).Handle;
+        var plain = store.Save(new JobHandle("11", "shell", At.AddSeconds(1)), []).Handle;
 
         store.UpdateStatuses([
             new JobStatusResult(sweep, JobStatus.Running) { Sweep = Sweep(JobStatus.Successful, JobStatus.Running, JobStatus.Running) },
@@ -217,7 +217,7 @@ public sealed class SweepSummarySpecs : IDisposable
     public void A_fresh_answer_gives_the_counts_and_without_one_the_recorded_counts_are_shown()
     {
         var entry = Entry("a", JobStatus.Running, new SweepCounts(3, 1, 0, 0, 2, 0));
-        var fresh = new JobStatusResult(new JobHandle("a", "shell") { SubmittedAt = At }, JobStatus.Failed)
+        var fresh = new JobStatusResult(new JobHandle("a", "shell", At), JobStatus.Failed)
         {
             Detail = new Dictionary<string, JsonNode?> { ["pid"] = 5 },
             Sweep = Sweep(JobStatus.Successful, JobStatus.Failed, JobStatus.FinishedUnknown),
@@ -225,7 +225,7 @@ public sealed class SweepSummarySpecs : IDisposable
 
         var asked = new TrackedJob(entry, JobStatus.Failed, fresh);
         var unknown = new TrackedJob(entry, null, null);
-        var ordinary = new TrackedJob(Entry("b", JobStatus.Failed), JobStatus.Failed, new JobStatusResult(new JobHandle("b", "shell"), JobStatus.Failed));
+        var ordinary = new TrackedJob(Entry("b", JobStatus.Failed), JobStatus.Failed, new JobStatusResult(new JobHandle("b", "shell", DateTimeOffset.UtcNow), JobStatus.Failed));
 
         Assert.Equal("shell-a submitted_at=2026-01-02T03:04:05 status=failed tasks=3 successful=1 failed=1 finished_unknown=1", asked.ToString());
         Assert.Equal("shell-a submitted_at=2026-01-02T03:04:05 status=unknown tasks=3 successful=1 running=2", unknown.ToString());

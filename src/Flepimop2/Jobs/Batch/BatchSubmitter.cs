@@ -187,7 +187,7 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             metadata[BatchPredecessors.MetadataKey] = BatchPredecessors.ToMetadata(submission.Predecessors);
         }
 
-        return new JobHandle(jobId, runner.Backend) { SubmittedAt = submittedAt, Metadata = metadata };
+        return new JobHandle(jobId, runner.Backend, submittedAt) { Metadata = metadata };
     }
 
     /// <summary>After a sweep's submission failed part way: cancels the units already submitted, and says so in the error.</summary>

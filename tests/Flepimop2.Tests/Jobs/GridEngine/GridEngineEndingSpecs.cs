@@ -71,7 +71,7 @@ public sealed class GridEngineEndingSpecs
         var noLimit = Limits with { ReqMemBytes = null };
 
         var (reason, retry) = GridEngineStatusResolver.Ending(Record(failed: 0, exit: 1, wallclock: 2, maxRss: 4096 * MiB, maxVmem: 4096 * MiB), noLimit);
-        var success = GridEngineStatusResolver.Resolve(new JobHandle("5", "gridengine"), "5", null, Record(failed: 0, exit: 0, wallclock: 2, maxRss: 299 * MiB, maxVmem: 299 * MiB), Limits);
+        var success = GridEngineStatusResolver.Resolve(new JobHandle("5", "gridengine", DateTimeOffset.UtcNow), "5", null, Record(failed: 0, exit: 0, wallclock: 2, maxRss: 299 * MiB, maxVmem: 299 * MiB), Limits);
 
         Assert.Null(reason);
         Assert.Null(retry);
@@ -83,7 +83,7 @@ public sealed class GridEngineEndingSpecs
     [Fact]
     public void The_memory_a_job_may_use_is_its_h_vmem_times_its_slots_in_its_detail()
     {
-        var result = GridEngineStatusResolver.Resolve(new JobHandle("5", "gridengine"), "5", null, Record(failed: 0, exit: 0, wallclock: 2, maxRss: 150 * MiB, maxVmem: 0, slots: 4), Limits);
+        var result = GridEngineStatusResolver.Resolve(new JobHandle("5", "gridengine", DateTimeOffset.UtcNow), "5", null, Record(failed: 0, exit: 0, wallclock: 2, maxRss: 150 * MiB, maxVmem: 0, slots: 4), Limits);
 
         Assert.Equal(1200 * MiB, result.Detail["req_mem_bytes"]!.GetValue<long>());
         Assert.Equal(0.125, result.Detail["mem_efficiency"]!.GetValue<double>(), 3);

@@ -226,7 +226,7 @@ public sealed class GridEngineParsingSpecs
         File.WriteAllLines(accounting, ["# Version: 8.1.9", Line(job: 5, failed: 0, exit: 3, task: 0)]);
         var fake = new FakeSlurm(argv => FakeSlurm.Ok(argv[0] == "qstat" ? xml.ToString() : string.Empty));
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(fake, TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
-        List<JobHandle> handles = [.. Enumerable.Range(1000, 1000).Select(id => new JobHandle(id.ToString(CultureInfo.InvariantCulture), "gridengine") { SubmittedAt = DateTimeOffset.UtcNow }), new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1795693752) }];
+        List<JobHandle> handles = [.. Enumerable.Range(1000, 1000).Select(id => new JobHandle(id.ToString(CultureInfo.InvariantCulture), "gridengine", DateTimeOffset.UtcNow)), new JobHandle("5", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1795693752))];
 
         var results = await runner.StatusManyAsync(handles);
         File.Delete(accounting);
@@ -246,8 +246,8 @@ public sealed class GridEngineParsingSpecs
         await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: 1_700_000_000)]);
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
 
-        var fresh = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.UtcNow });
-        var old = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1_699_999_000) });
+        var fresh = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.UtcNow));
+        var old = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1_699_999_000)));
 
         Assert.Equal(JobStatus.Pending, fresh.Status);
         Assert.Equal(JobStatus.Failed, old.Status);
@@ -264,7 +264,7 @@ public sealed class GridEngineParsingSpecs
         await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds())]);
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
 
-        var result = await runner.StatusAsync(new JobHandle("5", "gridengine") { SubmittedAt = DateTimeOffset.Parse(submittedAt, CultureInfo.InvariantCulture) });
+        var result = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.Parse(submittedAt, CultureInfo.InvariantCulture)));
 
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Equal("3", result.Detail["exit_code"]!.ToString());
@@ -288,7 +288,7 @@ public sealed class GridEngineParsingSpecs
             ["after_job_ids"] = new JsonObject { ["gridengine-3"] = "3" },
         };
 
-        var result = await runner.StatusAsync(new JobHandle("4", "gridengine") { SubmittedAt = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000), Metadata = metadata });
+        var result = await runner.StatusAsync(new JobHandle("4", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1_795_000_000)) { Metadata = metadata });
 
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Equal("dependency gridengine-3 failed (it did not run)", result.Detail["reason"]!.ToString());
@@ -305,7 +305,7 @@ public sealed class GridEngineParsingSpecs
         });
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(fake, TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = "/nonexistent/accounting" };
 
-        var result = await runner.StatusAsync(new JobHandle("8", "gridengine"));
+        var result = await runner.StatusAsync(new JobHandle("8", "gridengine", DateTimeOffset.UtcNow));
 
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Contains("exit_status of job start = 100", result.Detail["reason"]!.ToString(), StringComparison.Ordinal);

@@ -248,7 +248,7 @@ public sealed class ShellChainSpecs : IDisposable
     public async Task A_predecessor_on_another_backend_is_refused_naming_it()
     {
         var runner = Runner(detach: true);
-        var slurmJob = new JobHandle("4211", "slurm");
+        var slurmJob = new JobHandle("4211", "slurm", DateTimeOffset.UtcNow);
 
         var error = await Assert.ThrowsAsync<Flepimop2ValidationException>(() =>
             runner.SubmitAsync(new JobRequest(Step("mark", _temp.Combine("never"))) { After = [new(slurmJob, DependencyCondition.Succeeded)] }));

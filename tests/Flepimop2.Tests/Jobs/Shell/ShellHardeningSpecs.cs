@@ -26,7 +26,7 @@ public sealed class ShellHardeningSpecs : IDisposable
         };
 
     private static JobHandle Handle(DateTimeOffset submittedAt, params (string Key, JsonNode? Value)[] metadata) =>
-        new("x", "shell") { SubmittedAt = submittedAt, Metadata = metadata.ToDictionary(m => m.Key, m => m.Value) };
+        new("x", "shell", submittedAt) { Metadata = metadata.ToDictionary(m => m.Key, m => m.Value) };
 
     [Fact]
     public async Task Cancel_never_signals_a_process_that_cannot_be_the_job_and_says_why()
@@ -150,9 +150,8 @@ public sealed class ShellHardeningSpecs : IDisposable
         var runner = Runner(detach: true);
         var submittedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var job = Decoy.Start();
-        var handle = new JobHandle(job.Pid.ToString(CultureInfo.InvariantCulture), "shell")
+        var handle = new JobHandle(job.Pid.ToString(CultureInfo.InvariantCulture), "shell", submittedAt)
         {
-            SubmittedAt = submittedAt,
             Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" },
         };
 

@@ -11,7 +11,7 @@ public sealed class ShellJobProcessSpecs
     private static readonly (int Pid, int Group, int Session) Self = (1000, 1000, 900);
 
     private static JobHandle Handle(DateTimeOffset submittedAt, params (string Key, JsonNode? Value)[] metadata) =>
-        new("x", "shell") { SubmittedAt = submittedAt, Metadata = metadata.ToDictionary(m => m.Key, m => m.Value) };
+        new("x", "shell", submittedAt) { Metadata = metadata.ToDictionary(m => m.Key, m => m.Value) };
 
     private static ProcessProbe Probe(long startTicks, int group, int session, char state = 'S') => new(true, startTicks, state, group, 1, session);
 
@@ -78,11 +78,11 @@ public sealed class ShellJobProcessSpecs
     [Fact]
     public void The_recorded_pid_is_the_metadata_pid_or_for_the_originals_detached_jobs_the_job_id()
     {
-        Assert.Equal(77, ShellJobProcess.RecordedPid(new JobHandle("1", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["pid"] = 77, ["mode"] = "detached" } }));
-        Assert.Equal(4242, ShellJobProcess.RecordedPid(new JobHandle("4242", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
-        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("4242", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking" } }));
-        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("-42", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
-        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("k3x9", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
+        Assert.Equal(77, ShellJobProcess.RecordedPid(new JobHandle("1", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["pid"] = 77, ["mode"] = "detached" } }));
+        Assert.Equal(4242, ShellJobProcess.RecordedPid(new JobHandle("4242", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
+        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("4242", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking" } }));
+        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("-42", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
+        Assert.Null(ShellJobProcess.RecordedPid(new JobHandle("k3x9", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }));
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public sealed class ShellJobRunnerSpecs : IDisposable
         var runner = Runner(detach: true);
         using var other = Decoy.Start();
         var probe = ProcessProbe.Read(other.Pid);
-        var handle = new JobHandle("reused", "shell")
+        var handle = new JobHandle("reused", "shell", DateTimeOffset.UtcNow)
         {
             Metadata = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
             {

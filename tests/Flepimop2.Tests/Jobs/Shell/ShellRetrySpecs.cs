@@ -103,7 +103,7 @@ public sealed class ShellRetrySpecs : IDisposable
         var runner = Runner();
         var sweep = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep([new DummyCommand(Out), new DummyCommand(Out)])));
         await Finished(runner, sweep);
-        var original = new JobHandle("4242", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 1 } };
+        var original = new JobHandle("4242", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 1 } };
 
         var noneFailed = await Assert.ThrowsAsync<Flepimop2Exception>(() => runner.RetryRequestAsync(sweep, failedTasksOnly: true));
         var noCommand = await Assert.ThrowsAsync<Flepimop2Exception>(() => runner.RetryRequestAsync(original));
@@ -118,7 +118,7 @@ public sealed class ShellRetrySpecs : IDisposable
     public void The_store_marks_the_job_tried_again_atomically_and_status_lines_show_both_ways()
     {
         var store = new JobStore(_temp.Combine("store"));
-        var old = new JobHandle("11", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 1 } };
+        var old = new JobHandle("11", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "blocking", ["returncode"] = 1 } };
         store.Save(old, new JsonObject { ["module"] = "flepimop2.job.shell" });
 
         var marked = store.SetMetadata(old.Key, "retried_as", "shell-12");

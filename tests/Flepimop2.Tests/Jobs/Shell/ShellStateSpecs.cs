@@ -8,7 +8,7 @@ namespace Flepimop2.Tests.Jobs.Shell;
 /// <summary>The shell runner's state table, row by row, with no process in sight.</summary>
 public sealed class ShellStateSpecs
 {
-    private static readonly JobHandle Detached = new("4242", "shell") { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached", ["pid"] = 4242 } };
+    private static readonly JobHandle Detached = new("4242", "shell", DateTimeOffset.UtcNow) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached", ["pid"] = 4242 } };
 
     private static ShellProcessCheck Check(string verdict, string? reason = null, char state = 'S') =>
         new(Enum.Parse<ShellProcessVerdict>(verdict), 4242, reason, new ProcessProbe(verdict != "Ended", 5, state, 4242, 1, 4242));
@@ -70,7 +70,7 @@ public sealed class ShellStateSpecs
     [InlineData("{\"mode\": \"blocking\"}", "zero", "finished_unknown", null)]
     public void A_blocking_job_is_decided_by_its_return_code_or_the_originals_job_id(string metadata, string jobId, string status, string? signal)
     {
-        var handle = new JobHandle(jobId, "shell")
+        var handle = new JobHandle(jobId, "shell", DateTimeOffset.UtcNow)
         {
             Metadata = JsonNode.Parse(metadata)!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()),
         };
@@ -129,7 +129,7 @@ public sealed class ShellStateSpecs
     [InlineData("{\"mode\": \"blocking\"}", "{\"reason\":\"the handle has no return code\"}")]
     public void The_detail_of_a_blocking_job_is_exactly_what_status_prints(string metadata, string detail)
     {
-        var handle = new JobHandle("zero", "shell") { Metadata = JsonNode.Parse(metadata)!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()) };
+        var handle = new JobHandle("zero", "shell", DateTimeOffset.UtcNow) { Metadata = JsonNode.Parse(metadata)!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone()) };
 
         Assert.Equal(detail, DetailJson(ShellStates.Blocking(handle)));
     }

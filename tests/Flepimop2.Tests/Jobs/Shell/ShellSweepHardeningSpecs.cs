@@ -40,7 +40,7 @@ public sealed class ShellSweepHardeningSpecs : IDisposable
             values[key] = value;
         }
 
-        return new JobHandle("x", "shell") { SubmittedAt = DateTimeOffset.UtcNow.AddMinutes(-1), Metadata = values };
+        return new JobHandle("x", "shell", DateTimeOffset.UtcNow.AddMinutes(-1)) { Metadata = values };
     }
 
     private static string Json(IReadOnlyDictionary<string, JsonNode?> map) =>

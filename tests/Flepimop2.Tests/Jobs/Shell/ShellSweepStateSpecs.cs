@@ -13,11 +13,7 @@ public sealed class ShellSweepStateSpecs
     private const string CancelledBeforeStart = "cancelled before it started";
     private const string NeverStarted = "the sweep's supervisor ended before starting it";
 
-    private static readonly JobHandle Sweep = new("4242", "shell")
-    {
-        SubmittedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-        Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached", ["pid"] = 4242, ["sweep"] = new JsonObject { ["tasks"] = 4 } },
-    };
+    private static readonly JobHandle Sweep = new("4242", "shell", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)) { Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached", ["pid"] = 4242, ["sweep"] = new JsonObject { ["tasks"] = 4 } } };
 
     /// <summary>Records of task 0 alone: its result line (or none), whether it started, and the cancel files.</summary>
     private static ShellSweepRecords Records(string? result, bool started, string cancel, string pids = "0 5151 99\n") =>

@@ -60,7 +60,7 @@ public sealed class SlurmChainSpecs : IDisposable
             _ => FakeSlurm.Ok("101\n"),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var old = new JobHandle("4211", "slurm") { SubmittedAt = Start.AddDays(-2) };
+        var old = new JobHandle("4211", "slurm", Start.AddDays(-2));
 
         var refused = await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.SubmitAsync(new JobRequest(Step()) { After = [new(old, DependencyCondition.Succeeded)] }));
 
@@ -83,7 +83,7 @@ public sealed class SlurmChainSpecs : IDisposable
             _ => FakeSlurm.Ok("101\n"),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var old = new JobHandle("4211", "slurm") { SubmittedAt = Start.AddDays(-2) };
+        var old = new JobHandle("4211", "slurm", Start.AddDays(-2));
         var kind = condition == "ok" ? DependencyCondition.Succeeded : DependencyCondition.Ended;
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new JobRequest(Step()) { After = [new(old, kind)] }));
@@ -188,12 +188,11 @@ public sealed class SlurmChainSpecs : IDisposable
         });
     }
 
-    private JobHandle Job(string id) => new(id, "slurm") { SubmittedAt = _clock.GetUtcNow() };
+    private JobHandle Job(string id) => new(id, "slurm", _clock.GetUtcNow());
 
     private JobHandle Dependent(string id, params (string Key, string Condition, string[] Ids)[] after) =>
-        new(id, "slurm")
+        new(id, "slurm", _clock.GetUtcNow())
         {
-            SubmittedAt = _clock.GetUtcNow(),
             Metadata = new Dictionary<string, JsonNode?>
             {
                 ["after"] = new JsonArray([.. after.Select(a => (JsonNode?)new JsonObject { ["key"] = a.Key, ["condition"] = a.Condition })]),
@@ -202,11 +201,7 @@ public sealed class SlurmChainSpecs : IDisposable
         };
 
     private JobHandle Sweep(int tasks, params BatchUnit[] arrays) =>
-        new(arrays[0].JobId, "slurm")
-        {
-            SubmittedAt = _clock.GetUtcNow(),
-            Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = new SweepInfo(tasks, null).ToJson(), [BatchUnit.Key] = BatchUnit.ToJson(arrays) },
-        };
+        new(arrays[0].JobId, "slurm", _clock.GetUtcNow()) { Metadata = new Dictionary<string, JsonNode?> { [SweepInfo.Key] = new SweepInfo(tasks, null).ToJson(), [BatchUnit.Key] = BatchUnit.ToJson(arrays) } };
 
     private SlurmJobOptions Options() => new()
     {

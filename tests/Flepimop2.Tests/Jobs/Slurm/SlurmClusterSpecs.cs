@@ -102,7 +102,7 @@ public sealed class SlurmClusterSpecs(SlurmClusterFixture cluster)
                 SlurmClusterFixture.SubmitAsync(runner, "exit", (i % 4).ToString(CultureInfo.InvariantCulture)))))
             .ToList();
         var live = await SlurmClusterFixture.SubmitAsync(runner, "sleep", "300");
-        var forgotten = new JobHandle("999999", "slurm") { SubmittedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+        var forgotten = new JobHandle("999999", "slurm", DateTimeOffset.UtcNow.AddHours(-1));
         await SlurmClusterFixture.WaitFinishedAsync(runner, handles, TimeSpan.FromSeconds(120));
         await SlurmClusterFixture.WaitAsync(runner, [live], r => r.Status == JobStatus.Running, Patience);
         List<JobHandle> all = [.. handles, live, forgotten];

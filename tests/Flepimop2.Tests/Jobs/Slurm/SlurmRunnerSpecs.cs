@@ -423,11 +423,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
         Executable = "/opt/flepimop2",
     };
 
-    private JobHandle Handle(string id, string? cluster = null) => new(id, "slurm")
-    {
-        SubmittedAt = _clock.GetUtcNow(),
-        Metadata = cluster is null ? new Dictionary<string, JsonNode?>() : new Dictionary<string, JsonNode?> { ["cluster"] = cluster },
-    };
+    private JobHandle Handle(string id, string? cluster = null) => new(id, "slurm", _clock.GetUtcNow()) { Metadata = cluster is null ? new Dictionary<string, JsonNode?>() : new Dictionary<string, JsonNode?> { ["cluster"] = cluster } };
 
     /// <summary>Moves the fake clock on while an operation waits on it (its back-off), until the operation ends.</summary>
     private async Task AdvanceUntilDone(Task operation)

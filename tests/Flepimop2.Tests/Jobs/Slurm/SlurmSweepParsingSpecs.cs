@@ -286,7 +286,7 @@ public sealed class SlurmSweepParsingSpecs
     [Fact]
     public void A_handle_without_arrays_or_with_arrays_that_are_not_a_list_records_none()
     {
-        Assert.Empty(UnitsOf(new JobHandle("101", "slurm")));
+        Assert.Empty(UnitsOf(new JobHandle("101", "slurm", DateTimeOffset.UtcNow)));
         Assert.Empty(UnitsOf(SweepHandle(JsonValue.Create("101"))));
         Assert.Empty(UnitsOf(SweepHandle(new JsonObject { ["job_id"] = "101", ["first"] = 0, ["count"] = 1 })));
         Assert.Empty(UnitsOf(SweepHandle(null)));
@@ -418,7 +418,7 @@ public sealed class SlurmSweepParsingSpecs
 
     private static int Index(string taskId) => int.Parse(taskId[(taskId.IndexOf('_', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static JobHandle SweepHandle(JsonNode? arrays) => new("101", "slurm")
+    private static JobHandle SweepHandle(JsonNode? arrays) => new("101", "slurm", DateTimeOffset.UtcNow)
     {
         Metadata = new Dictionary<string, JsonNode?>
         {

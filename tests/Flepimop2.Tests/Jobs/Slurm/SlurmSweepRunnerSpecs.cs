@@ -521,7 +521,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
-        var results = await runner.StatusManyAsync([Sweep(2, new BatchUnit("289", 0, 2)), new JobHandle("7", "slurm") { SubmittedAt = Start }]);
+        var results = await runner.StatusManyAsync([Sweep(2, new BatchUnit("289", 0, 2)), new JobHandle("7", "slurm", Start)]);
 
         Assert.Equal([JobStatus.Successful, JobStatus.Running], results.Select(r => r.Status));
         Assert.Null(results[1].Sweep);
@@ -763,7 +763,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     {
         var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
-        var job = new JobHandle("5", "slurm") { SubmittedAt = Start };
+        var job = new JobHandle("5", "slurm", Start);
 
         var status = await Assert.ThrowsAsync<ArgumentException>(() => runner.TaskStatusAsync(job, 0));
         var cancel = await Assert.ThrowsAsync<ArgumentException>(() => runner.CancelTaskAsync(job, 0));
@@ -906,6 +906,6 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
             metadata["cluster"] = cluster;
         }
 
-        return new JobHandle(arrays.FirstOrDefault()?.JobId ?? "101", "slurm") { SubmittedAt = _clock.GetUtcNow(), Metadata = metadata };
+        return new JobHandle(arrays.FirstOrDefault()?.JobId ?? "101", "slurm", _clock.GetUtcNow()) { Metadata = metadata };
     }
 }

@@ -200,7 +200,7 @@ public sealed class SlurmUsageSpecs
         return SlurmStatusResolver.Resolve(Handle(id), SqueueParser.Parse(squeue).GetValueOrDefault(id), accounted[id], Context);
     }
 
-    private static JobHandle Handle(string id) => new(id, "slurm") { SubmittedAt = Now.AddMinutes(-2) };
+    private static JobHandle Handle(string id) => new(id, "slurm", Now.AddMinutes(-2));
 
     private static string? Text(JobStatusResult result, string key) => result.Detail.GetValueOrDefault(key)?.ToString();
 

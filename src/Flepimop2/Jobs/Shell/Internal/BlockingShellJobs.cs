@@ -50,7 +50,7 @@ internal static class BlockingShellJobs
             metadata["cancelled"] = true;
         }
 
-        return new JobHandle(JobIds.New(), "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+        return new JobHandle(JobIds.New(), "shell", submittedAt) { Metadata = metadata };
     }
 
     /// <summary>

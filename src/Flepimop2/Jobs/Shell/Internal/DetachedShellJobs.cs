@@ -41,7 +41,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
             ["log"] = Path.Combine(directory, ShellRecorder.LogFileName),
             ["exit_file"] = Path.Combine(directory, ShellRecorder.ExitFileName),
         };
-        return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+        return new JobHandle(id, "shell", submittedAt) { Metadata = metadata };
     }
 
     public static JobStatusResult Status(JobHandle handle, TimeProvider? clock = null)

@@ -82,7 +82,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
             }
         }
 
-        return new JobHandle(id, "shell") { SubmittedAt = submittedAt, Metadata = metadata };
+        return new JobHandle(id, "shell", submittedAt) { Metadata = metadata };
     }
 
     /// <summary>Where every task stands: from the sweep's records, and whether its supervisor still runs.</summary>
