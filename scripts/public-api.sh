@@ -8,7 +8,7 @@ api=src/Flepimop2/PublicAPI.Unshipped.txt
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet build src/Flepimop2 -c Debug --nologo -v quiet --no-incremental >"$log" 2>&1 || true
-symbols() { grep -oE "error $1: Symbol '[^']+'" "$log" | sed -E "s/^error $1: Symbol '(.*)'$/\\1/" | sort -u; }
+symbols() { { grep -oE "error $1: Symbol '[^']+'" "$log" || true; } | sed -E "s/^error $1: Symbol '(.*)'$/\\1/" | sort -u; }
 removed=$(symbols RS0017)
 added=$(symbols RS0016)
 {

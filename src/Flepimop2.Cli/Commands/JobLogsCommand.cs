@@ -32,9 +32,7 @@ internal static class JobLogsCommand
 
             if (files.Count == 0)
             {
-                throw new Flepimop2Exception(stored.Handle.MetadataText("mode") == "blocking"
-                    ? $"job {stored.Key} kept no output file: a blocking job's output went to the terminal that submitted it"
-                    : $"job {stored.Key} kept no output file: it was started by a program that does not keep a detached job's output (the original flepimop2)");
+                throw new Flepimop2Exception($"job {stored.Key} kept no output file: {runner.NoLogFilesReason(stored.Handle)}");
             }
 
             foreach (var file in files)

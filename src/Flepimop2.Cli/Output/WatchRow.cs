@@ -18,18 +18,7 @@ internal sealed record WatchRow(string Key, string Target, string Status, TimeSp
     public static string TargetOf(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (handle.RecordedCommand is { } command)
-        {
-            return command.Target ?? command.CommandName;
-        }
-
-        // flepimop2:{command}:{config stem}:{target}, where "default" and "sweep" name no target.
-        if (handle.MetadataText("job_name") is { } name && name.Split(':') is ["flepimop2", _, _, { Length: > 0 } target] && target is not ("default" or "sweep"))
-        {
-            return target;
-        }
-
-        return handle.SweepSize is null ? "-" : "sweep";
+        return handle.Target ?? (handle.SweepSize is null ? "-" : "sweep");
     }
 
     /// <summary>Elapsed time as <c>42s</c>, <c>3m07s</c>, <c>2h05m</c> or <c>3d04h</c>.</summary>

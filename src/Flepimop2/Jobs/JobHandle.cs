@@ -74,6 +74,12 @@ public record JobHandle : JobSubmission
     /// </summary>
     public IReadOnlyList<int>? SweepTaskIndices => View.Sweep?.TaskIndices;
 
+    /// <summary>
+    /// What the job runs, in a word, as recorded: the target of a step, the program of <c>job run</c>, the target every task
+    /// of a sweep shares; null when the record does not say (a sweep over several targets, the original's records).
+    /// </summary>
+    public string? Target => View.Target(this);
+
     /// <summary>The key of the job this one tried again (metadata <c>retry_of</c>), or null.</summary>
     public string? RetryOf => MetadataText(Internal.SubmissionRecord.RetryOfKey);
 

@@ -273,6 +273,12 @@ public abstract class JobRunner
     /// <returns>Absolute paths, possibly of files not written yet.</returns>
     public virtual IReadOnlyList<string> GetLogFiles(JobHandle handle) => [];
 
+    /// <summary>Why a job keeps no output file (when <see cref="GetLogFiles"/> gives none), in a few words for a message.</summary>
+    /// <param name="handle">The job.</param>
+    /// <returns>The reason.</returns>
+    public virtual string NoLogFilesReason(JobHandle handle) =>
+        "it was started by a program that does not keep a job's output (the original flepimop2)";
+
     /// <summary>
     /// Opens one of <see cref="GetLogFiles"/>' files for reading, guarded as the store's own files are: a symbolic link is
     /// not followed, a FIFO never blocks the open, and anything but a regular file is refused (a handle may be hostile).

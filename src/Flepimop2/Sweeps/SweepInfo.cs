@@ -22,11 +22,21 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
     /// <summary>The <c>FLEPIMOP2_TASK_COUNT</c> the tasks see; <see cref="Tasks"/> when null.</summary>
     public int? TaskCount { get; init; }
 
+    /// <summary>The target every task runs, when they share one; null for tasks of several targets, or programs.</summary>
+    public string? Target { get; init; }
+
     /// <summary>The sweep a request asks for.</summary>
     public static SweepInfo Of(JobRequest request, int? maxParallel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new SweepInfo(request.Tasks!.Count, maxParallel) { Indices = request.TaskIndices, TaskCount = request.TaskCount };
+        var tasks = request.Tasks ?? throw new ArgumentException("the request is not a sweep", nameof(request));
+        var targets = tasks.Select(t => t.Target).Distinct(StringComparer.Ordinal).ToList();
+        return new SweepInfo(tasks.Count, maxParallel)
+        {
+            Indices = request.TaskIndices,
+            TaskCount = request.TaskCount,
+            Target = targets is [{ } target] ? target : null,
+        };
     }
 
     /// <summary>The sweep a handle records, or null for an ordinary job (or a record that does not say a usable size); read once per handle.</summary>
@@ -66,6 +76,7 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
         {
             Indices = indices,
             TaskCount = count is >= 1 and <= JobRequest.MaxTasks ? (int)count : null,
+            Target = JsonText.Of(sweep["target"]),
         };
     }
 
@@ -114,6 +125,11 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
         if (TaskCount is { } count)
         {
             json["task_count"] = count;
+        }
+
+        if (Target is { } target)
+        {
+            json["target"] = target;
         }
 
         return json;

@@ -102,11 +102,17 @@ public sealed class ShellJobRunner : JobRunner
     public override IReadOnlyList<string> GetLogFiles(JobHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        return handle.MetadataText("log") is { } log ? [log] : [];
+        return ShellRecord.Of(handle).Log is { } log ? [log] : [];
     }
 
     /// <inheritdoc/>
     public override string? Executable => Options.Executable;
+
+    /// <inheritdoc/>
+    public override string NoLogFilesReason(JobHandle handle) =>
+        handle is not null && ShellRecord.IsBlockingJob(handle)
+            ? "a blocking job's output went to the terminal that submitted it"
+            : "it was started by a program that does not keep a detached job's output (the original flepimop2)";
 
     /// <summary>The job's PATH (from <c>env</c> when set) and its working directory.</summary>
     /// <returns>The environment.</returns>
@@ -230,7 +236,7 @@ public sealed class ShellJobRunner : JobRunner
         {
             var details = new Dictionary<string, string>
             {
-                ["mode"] = Options.Detach ? "detached" : "blocking",
+                ["mode"] = ShellRecord.ModeOf(Options.Detach),
                 ["cwd"] = cwd,
                 ["executable"] = argv[0],
             };
@@ -258,7 +264,7 @@ public sealed class ShellJobRunner : JobRunner
     protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
         Task.FromResult(
             SweepInfo.Of(handle) is { } sweep ? ShellSweeps.Status(handle, sweep)
-            : handle.MetadataText("mode") == "blocking" ? ShellStates.Blocking(handle)
+            : ShellRecord.IsBlockingJob(handle) ? ShellStates.Blocking(handle)
             : DetachedShellJobs.Status(handle, _clock));
 
     /// <inheritdoc/>
@@ -266,7 +272,7 @@ public sealed class ShellJobRunner : JobRunner
 
     /// <inheritdoc/>
     protected override string? GetTaskTable(JobHandle handle) =>
-        handle?.MetadataText("run_dir") is { } directory ? Path.Combine(directory, "table") : null;
+        (handle is null ? null : ShellRecord.Of(handle).RunDirectory) is { } directory ? Path.Combine(directory, "table") : null;
 
     /// <inheritdoc/>
     protected override Task CancelTaskCoreAsync(JobHandle handle, int position, CancellationToken cancellationToken) =>
@@ -282,7 +288,7 @@ public sealed class ShellJobRunner : JobRunner
     /// <exception cref="JobBackendException">The handle names a process that cannot be the job; nothing was signalled.</exception>
     protected override Task CancelCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
         SweepInfo.Of(handle) is { } sweep ? new ShellSweeps(_clock, CancelGracePeriod).CancelAsync(handle, sweep, cancellationToken)
-        : handle.MetadataText("mode") == "blocking" ? Task.CompletedTask
+        : ShellRecord.IsBlockingJob(handle) ? Task.CompletedTask
         : Detached().CancelAsync(handle, cancellationToken);
 
     private static string? FindTool(string tool) => Executables.Find(tool, Environment.GetEnvironmentVariable("PATH"));
@@ -312,7 +318,7 @@ public sealed class ShellJobRunner : JobRunner
         {
             var details = new Dictionary<string, string>
             {
-                ["mode"] = Options.Detach ? "detached" : "blocking",
+                ["mode"] = ShellRecord.ModeOf(Options.Detach),
                 ["cwd"] = cwd,
                 ["tasks"] = tasks.Count.ToString(CultureInfo.InvariantCulture),
                 ["max_parallel"] = limit.ToString(CultureInfo.InvariantCulture),

@@ -35,7 +35,7 @@ internal static class BlockingShellJobs
         await sampling.CancelAsync().ConfigureAwait(false);
         var metadata = new Dictionary<string, JsonNode?>
         {
-            ["mode"] = "blocking",
+            ["mode"] = ShellRecord.Blocking,
             ["returncode"] = process.ExitCode,
             ["pid"] = process.Id,
             ["elapsed_seconds"] = Math.Round(elapsed.TotalSeconds, 3),

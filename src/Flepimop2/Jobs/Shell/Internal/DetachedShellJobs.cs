@@ -34,7 +34,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         names.Close();
         var metadata = new Dictionary<string, JsonNode?>
         {
-            ["mode"] = "detached",
+            ["mode"] = ShellRecord.Detached,
             ["pid"] = process.Id,
             ["start_time"] = probe.Exists ? probe.StartTicks : -1,
             ["boot_id"] = ProcessProbe.BootId,
@@ -46,7 +46,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
 
     public static JobStatusResult Status(JobHandle handle, TimeProvider? clock = null)
     {
-        var exitFile = handle.MetadataText("exit_file");
+        var exitFile = ShellRecord.Of(handle).ExitFile;
         var code = ReadExitCode(exitFile);
         var check = code is null ? Judge(handle) : default;
 
@@ -67,7 +67,7 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
     /// <exception cref="JobBackendException">The handle names a process that cannot be the job; nothing was signalled.</exception>
     public async Task CancelAsync(JobHandle handle, CancellationToken cancellationToken)
     {
-        var exitFile = handle.MetadataText("exit_file");
+        var exitFile = ShellRecord.Of(handle).ExitFile;
         if (ReadExitCode(exitFile) is not null)
         {
             return;

@@ -44,7 +44,7 @@ internal static class ShellJobProcess
     /// <summary>The pid the handle names: <c>metadata.pid</c>, or for the original's detached jobs the job id.</summary>
     public static long? RecordedPid(JobHandle handle) =>
         JsonText.Int64(handle.Metadata.GetValueOrDefault("pid"))
-        ?? (handle.MetadataText("mode") == "detached" && long.TryParse(handle.JobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null);
+        ?? (ShellRecord.Of(handle).Mode == ShellRecord.Detached && long.TryParse(handle.JobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null);
 
     /// <summary>Decides whether the process <paramref name="probe"/> describes is the job.</summary>
     /// <param name="handle">The job's handle.</param>
@@ -76,7 +76,7 @@ internal static class ShellJobProcess
         }
 
         var start = JsonText.Int64(handle.Metadata.GetValueOrDefault("start_time"));
-        var boot = handle.MetadataText("boot_id");
+        var boot = ShellRecord.Of(handle).BootId;
         if (boot is not null && boot != bootId)
         {
             return new(ShellProcessVerdict.NotTheJob, pid, $"pid {pid} belongs to another process: the job ran before the machine last booted", probe);

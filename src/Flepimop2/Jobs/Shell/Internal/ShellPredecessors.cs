@@ -120,12 +120,12 @@ internal static class ShellPredecessors
     /// <summary>A predecessor's status, asked of the shell runner's own records.</summary>
     public static JobStatusResult Status(JobHandle predecessor) =>
         SweepInfo.Of(predecessor) is { } sweep ? ShellSweeps.Status(predecessor, sweep)
-        : predecessor.MetadataText("mode") == "blocking" ? ShellStates.Blocking(predecessor)
+        : ShellRecord.IsBlockingJob(predecessor) ? ShellStates.Blocking(predecessor)
         : DetachedShellJobs.Status(predecessor);
 
     private static (string Kind, string Where, string Pid, string Start) Describe(JobHandle predecessor)
     {
-        if (predecessor.MetadataText("mode") == "blocking")
+        if (ShellRecord.IsBlockingJob(predecessor))
         {
             var status = ShellStates.Blocking(predecessor).Status;
             return ("known", status == JobStatus.Successful ? "successful" : "failed", "0", "0");

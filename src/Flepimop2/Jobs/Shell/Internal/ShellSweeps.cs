@@ -51,7 +51,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
 
         var metadata = new Dictionary<string, JsonNode?>
         {
-            ["mode"] = detached ? "detached" : "blocking",
+            ["mode"] = ShellRecord.ModeOf(detached),
             ["pid"] = process.Id,
             ["start_time"] = probe.Exists ? probe.StartTicks : -1,
             ["boot_id"] = ProcessProbe.BootId,
@@ -88,11 +88,11 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <summary>Where every task stands: from the sweep's records, and whether its supervisor still runs.</summary>
     public static JobStatusResult Status(JobHandle handle, SweepInfo sweep)
     {
-        var directory = handle.MetadataText("run_dir");
+        var directory = ShellRecord.Of(handle).RunDirectory;
         var records = directory is null ? Empty : ShellSweepRecords.Read(directory, sweep.Tasks);
         var detail = new Dictionary<string, JsonNode?>();
         var running = false;
-        if (handle.MetadataText("mode") != "blocking")
+        if (!ShellRecord.IsBlockingJob(handle))
         {
             var check = DetachedShellJobs.Judge(handle);
             running = check.Verdict == ShellProcessVerdict.Running;
@@ -247,8 +247,8 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     private static HashSet<int> StillRunning(JobHandle handle, ShellSweepRecords records)
     {
         var alive = new HashSet<int>();
-        if (handle.MetadataText("mode") == "blocking" || JsonText.Int64(handle.Metadata.GetValueOrDefault("pid")) is not { } session
-            || handle.MetadataText("boot_id") is { } boot && boot != ProcessProbe.BootId)
+        if (ShellRecord.IsBlockingJob(handle) || JsonText.Int64(handle.Metadata.GetValueOrDefault("pid")) is not { } session
+            || ShellRecord.Of(handle).BootId is { } boot && boot != ProcessProbe.BootId)
         {
             return alive;
         }
@@ -273,8 +273,8 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <exception cref="JobBackendException">The handle names a process that can never be signalled.</exception>
     private static (string Directory, ShellProcessCheck Check)? Target(JobHandle handle, string what)
     {
-        var directory = handle.MetadataText("run_dir");
-        if (handle.MetadataText("mode") == "blocking" || directory is null)
+        var directory = ShellRecord.Of(handle).RunDirectory;
+        if (ShellRecord.IsBlockingJob(handle) || directory is null)
         {
             return null;
         }
@@ -290,7 +290,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
 
     /// <summary>A task's output file.</summary>
     public static IReadOnlyList<string> TaskLogFiles(JobHandle handle, int task) =>
-        handle.MetadataText("run_dir") is { } directory ? [Path.Combine(directory, "tasks", $"{task.ToString(CultureInfo.InvariantCulture)}.log")] : [];
+        ShellRecord.Of(handle).RunDirectory is { } directory ? [Path.Combine(directory, "tasks", $"{task.ToString(CultureInfo.InvariantCulture)}.log")] : [];
 
     private static readonly ShellSweepRecords Empty = ShellSweepRecords.Parse(string.Empty, string.Empty, string.Empty, [], string.Empty, 0);
 
