@@ -22,6 +22,9 @@ internal static class CliApplication
         var error = new TerminalWriter(Console.Error);
         using var interrupt = new CancellationTokenSource();
         var signalled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        TerminalWriter? results = null;
+        var ended = 0;
+        ITimer? grace = null;
         void OnSignal(PosixSignalContext c)
         {
             c.Cancel = true;
@@ -34,6 +37,29 @@ internal static class CliApplication
             }
 
             interrupt.Cancel();
+            // The command runs on the thread that started it, which may be stuck where no cancellation reaches (a read that
+            // blocks): after the grace window the process ends from here, whatever that thread is doing.
+            grace = TimeProvider.System.CreateTimer(_ => LeaveBehind(code), null, ShutdownGrace, Timeout.InfiniteTimeSpan);
+        }
+
+        void LeaveBehind(int code)
+        {
+            if (Interlocked.Exchange(ref ended, 1) != 0)
+            {
+                return;
+            }
+
+            error.WriteLine($"interrupted; the command did not stop within {ShutdownGrace.TotalSeconds:0} s and was left behind");
+            try
+            {
+                results?.Flush();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // The results that could not be written are lost with the command; the exit code says why.
+            }
+
+            Environment.Exit(code);
         }
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -57,7 +83,7 @@ internal static class CliApplication
 
         // Results are buffered and written at the end (Console.Out flushes every line, which a 100,000-line
         // listing pays for); anything that hands the terminal to a child process flushes first.
-        await using var output = new TerminalWriter(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false });
+        await using var output = results = new TerminalWriter(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false });
         var context = new CliContext(output, error, directory) { LockTimeout = lockTimeout };
         var root = BuildRoot(context);
         var (verbosity, rest) = Verbosity.Extract(args, ValuedOptionNames(root));
@@ -80,19 +106,12 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        // The command runs on the pool, so that this thread can answer a signal even while the command is busy in code
-        // that cannot be interrupted (a read that blocks, a parse that takes long).
-        var work = Task.Run(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token));
-        if (await Task.WhenAny(work, signalled.Task).ConfigureAwait(false) != work
-            && await Task.WhenAny(work, Task.Delay(ShutdownGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false) != work)
-        {
-            error.WriteLine($"interrupted; the command did not stop within {ShutdownGrace.TotalSeconds:0} s and was left behind");
-            return signalled.Task.Result;
-        }
-
+        // The command runs on this thread, not handed to the pool: a command that never waits (most of them) then starts no
+        // thread at all, which was a tenth of the start-up. A signal is answered on the runtime's own signal thread.
         try
         {
-            var code = await work.ConfigureAwait(false);
+            var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupt.Token)
+                .ConfigureAwait(false);
             return signalled.Task.IsCompleted ? signalled.Task.Result : code;
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
@@ -136,6 +155,12 @@ internal static class CliApplication
             }
 
             return ExitCodes.Error;
+        }
+        finally
+        {
+            // The command stopped in time: the grace window's end has nothing left to do.
+            Interlocked.Exchange(ref ended, 1);
+            grace?.Dispose();
         }
     }
 

@@ -172,6 +172,32 @@ public sealed partial class WatchCliSpecs
         Assert.DoesNotContain('\u001b', json.Stdout);
     }
 
+    [Fact]
+    public async Task On_a_narrow_short_terminal_the_table_is_wrapped_to_its_width_and_cut_to_its_height()
+    {
+        using var project = new TempProject(Config);
+        var sweep = KeyOf(await project.Run("job", "run", "-j", "bg", "--repeat", "3", "--", "true"));
+        var wide = await OnTerminalOfSize(project, 60, 50, "job", "watch", sweep, "--interval", "0.1");
+        for (var i = 0; i < 6; i++)
+        {
+            KeyOf(await project.Run("job", "run", "-j", "bg", "--", "sleep", "1"));
+        }
+
+        var tall = await OnTerminalOfSize(project, 60, 8, "job", "watch", "--interval", "0.1");
+
+        Assert.True(wide.ExitCode == 0, wide.ToString());
+        var table = FinalFrame(wide);
+        Assert.All(table, line => Assert.True(line.EnumerateRunes().Count() <= 60, line));
+        // The sweep's row goes on over more lines, its tasks column (the last) wrapped: the bar, then the counts.
+        var row = table.SkipWhile(l => !l.StartsWith($"│ {sweep} ", StringComparison.Ordinal)).TakeWhile(l => l.StartsWith('│')).ToList();
+        Assert.True(row.Count > 1, string.Join('\n', table));
+        Assert.Equal($"{new string('█', 20)} 3 successful", string.Join(' ', row.Select(l => l.Split('│')[^2].Trim())).Replace("█ █", "██", StringComparison.Ordinal));
+        Assert.True(tall.ExitCode == 0, tall.ToString());
+        var cut = FinalFrame(tall);
+        Assert.Equal(7, cut.Count);
+        Assert.Equal("…", cut[^1]);
+    }
+
     private static string KeyOf(CliResult submission)
     {
         Assert.True(submission.ExitCode == 0, submission.ToString());
@@ -181,14 +207,26 @@ public sealed partial class WatchCliSpecs
     /// <summary>The text with its colours taken out, so a row can be matched.</summary>
     private static string Plain(string text) => Regex.Replace(text, @"\x1b\[[0-9;]*m", string.Empty);
 
+    /// <summary>The lines of the last frame a watch drew, without colours or the codes that clear what an earlier frame left.</summary>
+    private static List<string> FinalFrame(CliResult watch)
+    {
+        var redraws = CursorUp().Matches(watch.Stdout);
+        Assert.True(redraws.Count >= 1, $"the table was not redrawn:\n{watch.Stdout}");
+        var frame = Regex.Replace(watch.Stdout[(redraws[^1].Index + redraws[^1].Length)..], @"\x1b\[[0-9;?]*[A-Za-z]", string.Empty);
+        return [.. frame.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)];
+    }
+
     /// <summary>
     /// Runs flepimop2 on a pseudo-terminal of 160 columns, under util-linux <c>script</c>, and returns what the terminal got
     /// (stdout and stderr together, lines ended by CR LF) with flepimop2's exit code.
     /// </summary>
-    private static async Task<CliResult> OnTerminal(TempProject project, params string[] args)
+    private static Task<CliResult> OnTerminal(TempProject project, params string[] args) => OnTerminalOfSize(project, 160, 50, args);
+
+    /// <summary>As <see cref="OnTerminal"/>, on a terminal of the given size.</summary>
+    private static async Task<CliResult> OnTerminalOfSize(TempProject project, int columns, int rows, params string[] args)
     {
         var command = string.Join(' ', [Quote(CliRunner.Executable), .. args.Select(Quote)]);
-        var start = new ProcessStartInfo("script", ["-q", "-e", "-c", $"stty cols 160 rows 50; exec {command}", "/dev/null"])
+        var start = new ProcessStartInfo("script", ["-q", "-e", "-c", $"stty cols {columns} rows {rows}; exec {command}", "/dev/null"])
         {
             WorkingDirectory = project.Path,
             RedirectStandardOutput = true,

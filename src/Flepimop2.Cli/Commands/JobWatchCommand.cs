@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
 using Flepimop2.Store;
-using Spectre.Console;
 
 namespace Flepimop2.Cli.Commands;
 
@@ -58,36 +57,22 @@ internal static class JobWatchCommand
     }
 
     /// <summary>
-    /// Redraws the table in place after every round, and leaves the last one on screen (also when a signal ends the watch, as
-    /// the live display draws its last frame on the way out).
+    /// Redraws the table in place after every round, and leaves the last one on screen (also when a signal ends the watch).
+    /// Colour unless NO_COLOR is set (https://no-color.org).
     /// </summary>
     private static async Task<JobWaitProgress> WatchOnTerminalAsync(JobTracker tracker, IReadOnlyList<StoredJob> watched, JobWaitOptions options, WatchTable table, CancellationToken cancellationToken)
     {
-        // Written straight to the terminal (the results writer would escape the table's own cursor movements); what comes
-        // from files is escaped cell by cell instead. Detection is settled already: this is a terminal, and CI variables
-        // must not turn the redraw off.
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        // Written straight to the terminal (the results writer would escape the frame's own cursor movements); what comes
+        // from files is escaped cell by cell instead.
+        var colour = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        using var live = new LiveFrame(Console.Out);
+        void Draw(JobWaitProgress progress)
         {
-            Out = new AnsiConsoleOutput(Console.Out),
-            Ansi = AnsiSupport.Yes,
-            Interactive = InteractionSupport.Yes,
-            ColorSystem = ColorSystemSupport.Detect,
-            Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
-        });
-        var first = new JobWaitProgress(watched, new Dictionary<string, Jobs.JobStatusResult>(StringComparer.Ordinal), TimeSpan.Zero);
-        JobWaitProgress? end = null;
-        await console.Live(table.Render(first))
-            .AutoClear(false)
-            .Overflow(VerticalOverflow.Ellipsis)
-            .StartAsync(async live =>
-            {
-                var redraw = new Reporter<JobWaitProgress>(progress =>
-                {
-                    live.UpdateTarget(table.Render(progress));
-                    live.Refresh();
-                });
-                end = await tracker.WaitAsync(watched, options, redraw, cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        return end!;
+            var width = LiveFrame.Width;
+            live.Show(table.Render(progress, width, colour), width, LiveFrame.Height);
+        }
+
+        Draw(new JobWaitProgress(watched, new Dictionary<string, Jobs.JobStatusResult>(StringComparer.Ordinal), TimeSpan.Zero));
+        return await tracker.WaitAsync(watched, options, new Reporter<JobWaitProgress>(Draw), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace Flepimop2.Cli.Output;
 
@@ -12,31 +9,36 @@ namespace Flepimop2.Cli.Output;
 /// of its tasks by status with the counts, over a line that says how many jobs have finished.
 /// </summary>
 /// <remarks>
-/// Keys and targets come from files, so they go in as <see cref="Text"/> (never read as markup, so a key holding
-/// <c>[red]</c> is shown as it is) after <see cref="TerminalWriter.Printable"/> has escaped their control characters.
+/// Keys and targets come from files: they go in after <see cref="TerminalWriter.Printable"/> has escaped their control
+/// characters, so that none moves the cursor or changes a colour.
 /// </remarks>
 internal sealed class WatchTable(WatchState state)
 {
     /// <summary>How many cells a sweep's bar takes.</summary>
     private const int BarWidth = 20;
 
-    public IRenderable Render(JobWaitProgress progress)
+    private static readonly TerminalColumn[] Columns =
+    [
+        new("key"),
+        new("target", Wrap: true),
+        new("status"),
+        new("elapsed", RightAligned: true),
+        new("tasks", Wrap: true),
+    ];
+
+    /// <summary>The lines of the table and the summary under it, fitted to <paramref name="width"/> cells; coloured when <paramref name="colour"/>.</summary>
+    public List<string> Render(JobWaitProgress progress, int width, bool colour)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        var table = new Table { Border = TableBorder.Rounded };
-        table.AddColumn(new TableColumn("key").NoWrap());
-        table.AddColumn(new TableColumn("target"));
-        table.AddColumn(new TableColumn("status").NoWrap());
-        table.AddColumn(new TableColumn("elapsed").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("tasks"));
+        var table = new TerminalTable(Columns);
         foreach (var row in state.Rows(progress))
         {
             table.AddRow(
-                new Text(TerminalWriter.Printable(row.Key)),
-                new Text(TerminalWriter.Printable(row.Target)),
-                new Text(row.Status, StatusStyle(row.Status)),
-                new Text(row.ElapsedText()),
-                row.Tasks is { } tasks ? Bar(tasks) : Text.Empty);
+                [new StyledText(TerminalWriter.Printable(row.Key))],
+                [new StyledText(TerminalWriter.Printable(row.Target))],
+                [new StyledText(row.Status, StatusColour(row.Status))],
+                [new StyledText(row.ElapsedText())],
+                row.Tasks is { } tasks ? Bar(tasks) : []);
         }
 
         var finished = progress.Jobs.Count - progress.Unfinished.Count;
@@ -44,23 +46,25 @@ internal sealed class WatchTable(WatchState state)
         var summary = string.Create(
             CultureInfo.InvariantCulture,
             $"{finished} of {progress.Jobs.Count} finished{(failed > 0 ? $", {failed} did not succeed" : string.Empty)} · round {progress.Round} · {progress.Elapsed.TotalSeconds:0}s");
-        return new Rows(table, new Text(summary, new Style(Color.Grey)));
+        var lines = table.Render(width, colour);
+        lines.Add(new StyledText(summary, TerminalColour.Grey).ToTerminal(colour));
+        return lines;
     }
 
     /// <summary>
     /// <c>████▓▓▒▒░░░ 4 successful, 2 failed, 2 running, 3 pending</c>: successful, then failed (and finished_unknown), running
     /// and pending, each as wide as its share, in colour and in distinct shades for a terminal without colour.
     /// </summary>
-    private static Markup Bar(SweepCounts tasks)
+    private static List<StyledText> Bar(SweepCounts tasks)
     {
-        (int Count, char Glyph, string Colour)[] parts =
+        (int Count, char Glyph, TerminalColour Colour)[] parts =
         [
-            (tasks.Successful, '█', "green"),
-            (tasks.Failed + tasks.FinishedUnknown, '▓', "red"),
-            (tasks.Running, '▒', "yellow"),
-            (tasks.Pending, '░', "grey"),
+            (tasks.Successful, '█', TerminalColour.Green),
+            (tasks.Failed + tasks.FinishedUnknown, '▓', TerminalColour.Red),
+            (tasks.Running, '▒', TerminalColour.Yellow),
+            (tasks.Pending, '░', TerminalColour.Grey),
         ];
-        var bar = new StringBuilder();
+        var bar = new List<StyledText>();
         var done = 0;
         var drawn = 0;
         foreach (var (count, glyph, colour) in parts)
@@ -70,20 +74,21 @@ internal sealed class WatchTable(WatchState state)
             var upTo = tasks.Total == 0 ? 0 : (int)Math.Round((double)done * BarWidth / tasks.Total, MidpointRounding.AwayFromZero);
             if (upTo > drawn)
             {
-                bar.Append(CultureInfo.InvariantCulture, $"[{colour}]{new string(glyph, upTo - drawn)}[/]");
+                bar.Add(new StyledText(new string(glyph, upTo - drawn), colour));
                 drawn = upTo;
             }
         }
 
         var counts = string.Join(", ", tasks.Named().Where(c => c.Count > 0).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} {c.Status}")));
-        return new Markup($"{bar} {Markup.Escape(counts)}");
+        bar.Add(new StyledText($" {counts}"));
+        return bar;
     }
 
-    private static Style StatusStyle(string status) => status switch
+    private static TerminalColour StatusColour(string status) => status switch
     {
-        "successful" => new Style(Color.Green),
-        "failed" or "finished_unknown" => new Style(Color.Red),
-        "running" => new Style(Color.Yellow),
-        _ => new Style(Color.Grey),
+        "successful" => TerminalColour.Green,
+        "failed" or "finished_unknown" => TerminalColour.Red,
+        "running" => TerminalColour.Yellow,
+        _ => TerminalColour.Grey,
     };
 }

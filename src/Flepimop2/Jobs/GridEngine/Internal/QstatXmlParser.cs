@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Xml;
-using System.Xml.Linq;
+using System.Text;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 
@@ -11,28 +10,21 @@ namespace Flepimop2.Jobs.GridEngine.Internal;
 /// </summary>
 internal static class QstatXmlParser
 {
+    /// <summary>The fields of a <c>job_list</c> that are read.</summary>
+    private static readonly string[] Fields = ["JB_job_number", "state", "queue_name", "slots", "tasks"];
+
     /// <summary>The rows, keyed by <see cref="Key"/>.</summary>
     /// <exception cref="FormatException">The text is not qstat's XML.</exception>
     public static Dictionary<string, GridEngineLiveRow> Parse(string xml)
     {
         ArgumentNullException.ThrowIfNull(xml);
         var rows = new Dictionary<string, GridEngineLiveRow>(StringComparer.Ordinal);
-        if (xml.Trim().Length == 0)
+        if (string.IsNullOrWhiteSpace(xml))
         {
             return rows;
         }
 
-        XDocument document;
-        try
-        {
-            document = XDocument.Parse(xml);
-        }
-        catch (XmlException ex)
-        {
-            throw new FormatException($"qstat printed no well-formed XML: {ex.Message}", ex);
-        }
-
-        foreach (var job in document.Descendants().Where(e => e.Name.LocalName == "job_list"))
+        foreach (var job in Jobs(xml))
         {
             var id = Text(job, "JB_job_number");
             var state = Text(job, "state");
@@ -90,6 +82,49 @@ internal static class QstatXmlParser
     private static int Number(string text, string list) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"qstat printed a task range that is not one: '{list}'");
 
-    private static string? Text(XElement job, string name) =>
-        job.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value.Trim();
+    /// <summary>
+    /// Each <c>job_list</c> element as the text of its child elements named in <see cref="Fields"/>, by local name (the first
+    /// of a name; a child's text is all the text within it), in the order the elements start. qstat never puts a
+    /// <c>job_list</c> inside another.
+    /// </summary>
+    private static List<Dictionary<string, string>> Jobs(string xml)
+    {
+        var reader = new QstatXmlReader(xml);
+        var jobs = new List<Dictionary<string, string>>();
+        Dictionary<string, string>? job = null;
+        var jobDepth = 0;
+        var field = new StringBuilder();
+        string? fieldName = null;
+        while (reader.Read())
+        {
+            switch (reader.Node)
+            {
+                case QstatXmlNode.Start when job is null && reader.LocalName == "job_list":
+                    job = new Dictionary<string, string>(StringComparer.Ordinal);
+                    jobs.Add(job);
+                    jobDepth = reader.Depth;
+                    break;
+                case QstatXmlNode.Start when job is not null && reader.Depth == jobDepth + 1:
+                    fieldName = Array.IndexOf(Fields, reader.LocalName) >= 0 ? reader.LocalName : null;
+                    field.Clear();
+                    break;
+                case QstatXmlNode.Text when fieldName is not null:
+                    field.Append(reader.Text);
+                    break;
+                case QstatXmlNode.End when job is not null && reader.Depth == jobDepth:
+                    fieldName = null;
+                    job = null;
+                    break;
+                case QstatXmlNode.End when fieldName is not null && reader.Depth == jobDepth + 1:
+                    job!.TryAdd(fieldName, field.ToString());
+                    fieldName = null;
+                    break;
+            }
+        }
+
+        return jobs;
+    }
+
+    private static string? Text(Dictionary<string, string> job, string name) =>
+        job.TryGetValue(name, out var text) ? text.Trim() : null;
 }
