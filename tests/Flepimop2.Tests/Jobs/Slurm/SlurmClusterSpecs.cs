@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
+using Flepimop2.Tests.Support;
 using FsCheck.Fluent;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
