@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Flepimop2.Jobs.GridEngine;
+using Flepimop2.Tests.Support;
+
+namespace Flepimop2.Tests.Jobs.GridEngine;
+
+/// <summary>Builds Grid Engine runners for tests.</summary>
+internal static class GridEngineRunners
+{
+    /// <summary>
+    /// The runner of the jobs that really run, on the cell or a scripted stand-in: the one place where what a test asks
+    /// (<see cref="RunnerSettings"/>) becomes Grid Engine's options.
+    /// </summary>
+    public static GridEngineJobRunner Create(RunnerSettings settings)
+    {
+        var options = new GridEngineJobOptions
+        {
+            Executable = settings.Executable,
+            Chdir = settings.Directory,
+            ScriptDirectory = Path.Combine(settings.Directory, "scripts"),
+            Memory = settings.Memory,
+            Time = settings.Time,
+            Slots = settings.Cpus,
+            Queue = settings.Queue,
+        };
+        return settings.AccountingFile is { } file
+            ? new GridEngineJobRunner(options, new JsonObject(), null, TimeProvider.System, settings.Tools, settings.FindTool) { AccountingFile = file }
+            : new GridEngineJobRunner(options, new JsonObject(), null, TimeProvider.System, settings.Tools, settings.FindTool);
+    }
+}
