@@ -31,7 +31,7 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
 
     private readonly Lock _gate = new();
     private readonly List<ScriptedJob> _jobs = [];
-    private readonly Dictionary<string, Func<TimeSpan, Task<ProcessResult>>> _faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProcessResult> _faults = new(StringComparer.Ordinal);
     private readonly Timer _sampler;
     private long _nextId;
     private bool _disposed;
@@ -63,16 +63,13 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
         new() { Directory = directory, Tools = this, FindTool = tool => "/usr/bin/" + tool };
 
     /// <summary>From now on <paramref name="tool"/> answers only with this error (as <c>sacct</c> does when slurmdbd is down).</summary>
-    public void Refuse(string tool, int exitCode, string stderr) =>
-        SetFault(tool, _ => Task.FromResult(new ProcessResult(exitCode, string.Empty, stderr)));
-
-    /// <summary>From now on <paramref name="tool"/> does not answer: each call fails when the caller's timeout is over, as the real process runner reports it.</summary>
-    public void Stall(string tool) =>
-        SetFault(tool, async timeout =>
+    public void Refuse(string tool, int exitCode, string stderr)
+    {
+        lock (_gate)
         {
-            await Task.Delay(timeout);
-            throw new JobBackendException($"'{tool}' did not answer within {timeout.TotalSeconds:0.#} s and was stopped", tool);
-        });
+            _faults[tool] = new ProcessResult(exitCode, string.Empty, stderr);
+        }
+    }
 
     /// <summary>Makes <paramref name="tool"/> answer normally again.</summary>
     public void Heal(string tool)
@@ -83,23 +80,22 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
         }
     }
 
-    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<ProcessResult> RunAsync(IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(argv);
         Calls.Enqueue(argv);
-        Func<TimeSpan, Task<ProcessResult>>? fault;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_faults.TryGetValue(argv[0], out fault))
+            if (_faults.TryGetValue(argv[0], out var fault))
             {
-                var answer = Answer(argv);
-                Pump();
-                return answer;
+                return Task.FromResult(fault);
             }
-        }
 
-        return await fault(timeout).WaitAsync(cancellationToken);
+            var answer = Answer(argv);
+            Pump();
+            return Task.FromResult(answer);
+        }
     }
 
     public void Dispose()
@@ -430,14 +426,6 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
         {
             // The process ended while it was read.
             return null;
-        }
-    }
-
-    private void SetFault(string tool, Func<TimeSpan, Task<ProcessResult>> fault)
-    {
-        lock (_gate)
-        {
-            _faults[tool] = fault;
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Flepimop2.Jobs;
 using Flepimop2.Processes;
+using Flepimop2.Tests.Jobs.Slurm;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.Scripted;
@@ -120,6 +122,25 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
         var recordedAccounting = Recorded("gridengine-8.1.9.txt", "$SGE_ROOT/$SGE_CELL/common/accounting");
         Assert.Equal(recordedAccounting.Take(4), accounting.Take(4));
         Assert.Equal(recordedAccounting.Skip(4).Select(AccountingShape).ToHashSet(StringComparer.Ordinal).Order(StringComparer.Ordinal), accounting.Skip(4).Select(AccountingShape).ToHashSet(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task While_sacct_cannot_reach_the_database_status_is_an_error_with_its_words_and_answers_again_once_it_can()
+    {
+        using var slurm = new ScriptedSlurm(_temp.Combine("slurm"));
+        var runner = SlurmRunners.Create(slurm.Settings(Directory.CreateDirectory(_temp.Combine("jobs")).FullName));
+        var handle = await RunnerSteps.SubmitAsync(runner, "exit", "5");
+        await RunnerSteps.WaitFinishedAsync(runner, [handle], Patience, TimeSpan.FromMilliseconds(100));
+
+        // What sacct says while slurmdbd is down.
+        slurm.Refuse("sacct", 1, "sacct: error: slurm_persist_conn_open_without_init: failed to open persistent connection to host:localhost:6819: Connection refused\nsacct: error: Problem talking to the database: Connection refused\n");
+        var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.StatusAsync(handle));
+        slurm.Heal("sacct");
+        var again = await runner.StatusAsync(handle);
+
+        Assert.Contains("Problem talking to the database: Connection refused", error.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Failed, again.Status);
+        Assert.Equal("5", again.Detail["exit_code"]!.ToString());
     }
 
     public void Dispose() => _temp.Dispose();
