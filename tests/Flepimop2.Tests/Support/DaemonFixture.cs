@@ -35,8 +35,6 @@ public abstract class DaemonFixture : IDisposable
     /// <summary>A directory every job can write to: its working directory and the place of its scripts and outputs.</summary>
     public string Directory { get; }
 
-    public static string Dummy => TestPaths.Dummy;
-
     /// <summary>A runner of the dummy in <see cref="Directory"/> that calls the real tools (through <paramref name="tools"/> when given, to record them).</summary>
     internal virtual RunnerSettings Settings(IProcessRunner? tools = null) =>
         new() { Directory = Directory, Tools = tools ?? ProcessRunner.Instance, FindTool = FindTool };

@@ -33,6 +33,9 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
     private readonly List<ScriptedJob> _jobs = [];
     private readonly Dictionary<string, ProcessResult> _faults = new(StringComparer.Ordinal);
     private readonly Timer _sampler;
+
+    /// <summary>What went wrong on a timer or at a process's exit, where nobody would see it: the next call of a tool fails with it.</summary>
+    private readonly ConcurrentQueue<Exception> _errors = new();
     private long _nextId;
     private bool _disposed;
 
@@ -40,7 +43,7 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
     {
         Directory = System.IO.Directory.CreateDirectory(directory).FullName;
         _nextId = firstId;
-        _sampler = new Timer(_ => Sample(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
+        _sampler = new Timer(_ => Guarded(Sample), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>The stand-in's own files (a Grid Engine cell's accounting, for one).</summary>
@@ -84,6 +87,11 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
     {
         ArgumentNullException.ThrowIfNull(argv);
         Calls.Enqueue(argv);
+        if (_errors.TryPeek(out var error))
+        {
+            throw new InvalidOperationException($"the scripted scheduler failed: {error.Message}", error);
+        }
+
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -271,7 +279,7 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.Exited += (_, _) => OnExit(task);
+        process.Exited += (_, _) => Guarded(() => OnExit(task));
         task.State = TaskState.Running;
         task.Started = DateTimeOffset.UtcNow;
         task.Process = process;
@@ -322,7 +330,7 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
 
     private void Later(ScriptedTask task, TimeSpan after, Action action) =>
         task.Timers.Add(new Timer(
-            _ =>
+            _ => Guarded(() =>
             {
                 lock (_gate)
                 {
@@ -332,10 +340,23 @@ internal abstract class ScriptedScheduler : IProcessRunner, IDisposable
                         Pump();
                     }
                 }
-            },
+            }),
             null,
             after,
             Timeout.InfiniteTimeSpan));
+
+    /// <summary>Runs what a timer or an exit does, keeping what it throws for the next call instead of ending the test host.</summary>
+    private void Guarded(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            _errors.Enqueue(ex);
+        }
+    }
 
     private static void StopTimers(ScriptedTask task)
     {
