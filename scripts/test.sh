@@ -2,43 +2,69 @@
 # Runs every test: unit, shell-runner, store, CLI, the Slurm integration tests against a real
 # single-node cluster and the Grid Engine ones against a real single-node cell, which this script
 # starts (installing each on first use) and stops again if it was not already running. Prints "N passed, N failed" last; exits non-zero on any failure.
+#
+# With --unit, only the tests that need no daemon, no root and no minutes of their own (the trait Needs, see
+# tests/Common/Needs.cs): the scheduler contract runs against the scripted stand-ins of Slurm and Grid Engine
+# instead of the real ones. Nothing is installed or started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-test-shells.sh
+unit=false
+case "${1-}" in
+  --unit) unit=true ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--unit]" >&2; exit 2 ;;
+esac
 
-cluster_was_running=false
-if command -v sinfo >/dev/null 2>&1 && timeout 5 sinfo -h >/dev/null 2>&1; then
-  cluster_was_running=true
-fi
-scripts/slurm/start-cluster.sh
-if [ "$cluster_was_running" = false ]; then
-  trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true' EXIT
-fi
+# The shells of the completion tests, the cluster and the cell (each started, and stopped at the end, if it was not running).
+start_everything() {
+  scripts/install-test-shells.sh
 
-cell_was_running=false
-if command -v qstat >/dev/null 2>&1 && timeout 5 qstat -f >/dev/null 2>&1; then
-  cell_was_running=true
-fi
-scripts/gridengine/start-cell.sh
-if [ "$cell_was_running" = false ]; then
-  # Replaces the trap above, so both are stopped.
-  if [ "$cluster_was_running" = false ]; then
-    trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true; scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
-  else
-    trap 'scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
+  cluster_was_running=false
+  if command -v sinfo >/dev/null 2>&1 && timeout 5 sinfo -h >/dev/null 2>&1; then
+    cluster_was_running=true
   fi
+  scripts/slurm/start-cluster.sh
+  if [ "$cluster_was_running" = false ]; then
+    trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true' EXIT
+  fi
+
+  cell_was_running=false
+  if command -v qstat >/dev/null 2>&1 && timeout 5 qstat -f >/dev/null 2>&1; then
+    cell_was_running=true
+  fi
+  scripts/gridengine/start-cell.sh
+  if [ "$cell_was_running" = false ]; then
+    # Replaces the trap above, so both are stopped.
+    if [ "$cluster_was_running" = false ]; then
+      trap 'scripts/slurm/stop-cluster.sh >/dev/null 2>&1 || true; scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
+    else
+      trap 'scripts/gridengine/stop-cell.sh >/dev/null 2>&1 || true' EXIT
+    fi
+  fi
+}
+
+filter=()
+if [ "$unit" = true ]; then
+  filter=(--filter "Needs!=slurm&Needs!=gridengine&Needs!=root&Needs!=minutes")
+else
+  start_everything
 fi
 
 dotnet build Flepimop2.slnx -c Debug -warnaserror --nologo -v quiet
 
 log=$(mktemp)
 status=0
-# One test assembly after the other: the Slurm fault tests stop and restart the controller, which
-# must not happen while another assembly's Slurm tests are running.
-for project in tests/Flepimop2.Tests tests/Flepimop2.Cli.Tests; do
-  dotnet test "$project" --no-build --nologo 2>&1 | tee -a "$log" || status=$?
-done
+if [ "$unit" = true ]; then
+  # Nothing of the unit run touches a daemon, so the two test assemblies run side by side.
+  dotnet test Flepimop2.slnx --no-build --nologo "${filter[@]}" 2>&1 | tee -a "$log" || status=$?
+else
+  # One test assembly after the other: the Slurm fault tests stop and restart the controller, which
+  # must not happen while another assembly's Slurm tests are running.
+  for project in tests/Flepimop2.Tests tests/Flepimop2.Cli.Tests; do
+    dotnet test "$project" --no-build --nologo 2>&1 | tee -a "$log" || status=$?
+  done
+fi
 
 # dotnet test prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 90, Skipped: 0, ..."
 read -r passed failed skipped < <(awk '

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -22,7 +23,9 @@ public sealed class CompletionSpecs
         Assert.Equal(project.Keys.Order(StringComparer.Ordinal), after);
     }
 
+    // zsh and fish come from scripts/install-test-shells.sh, which installs them as root.
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public async Task Zsh_completes_commands_and_job_keys_from_the_store()
     {
         using var project = await ProjectWithJobs();
@@ -36,6 +39,7 @@ public sealed class CompletionSpecs
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public async Task Fish_completes_commands_and_job_keys_from_the_store()
     {
         using var project = await ProjectWithJobs();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -6,7 +7,7 @@ namespace Flepimop2.Cli.Tests;
 /// <c>job list</c> over a thousand live jobs on the real Grid Engine cell of this machine (scripts/gridengine/start-cell.sh):
 /// their status costs one <c>qstat</c>, whatever their number (finished jobs are read from the accounting file, not asked).
 /// </summary>
-[Trait("Category", "GridEngine")]
+[Trait(Needs.Trait, Needs.GridEngine)]
 public sealed class GridEngineListCliSpecs
 {
     private static readonly string[] Tools = ["qsub", "qstat", "qdel", "qacct", "qalter", "qrls", "qhold"];

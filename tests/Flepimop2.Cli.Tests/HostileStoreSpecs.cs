@@ -69,6 +69,7 @@ public sealed class HostileStoreSpecs : IDisposable
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public async Task With_the_store_on_a_read_only_disk_nothing_is_submitted()
     {
         using var disk = SmallDisk.Mount(1024);
@@ -84,6 +85,7 @@ public sealed class HostileStoreSpecs : IDisposable
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public async Task With_the_store_on_a_full_disk_nothing_is_submitted_and_the_summary_stays_whole()
     {
         using var disk = SmallDisk.Mount(1024);

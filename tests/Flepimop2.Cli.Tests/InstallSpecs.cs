@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -9,6 +10,7 @@ namespace Flepimop2.Cli.Tests;
 /// the release binary, is built and checked by .ci/run through scripts/publish.sh.)
 /// </summary>
 [Collection(InstallGroup.Name)]
+[Trait(Needs.Trait, Needs.Minutes)]
 public sealed partial class InstallSpecs(PackedPackages packages)
 {
     private static readonly TimeSpan SdkLimit = TimeSpan.FromMinutes(4);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -15,8 +16,10 @@ public sealed class InstallGroup : ICollectionFixture<PackedPackages>
 
 /// <summary>
 /// The two packages as <c>dotnet pack -c Release -o DIR</c> makes them from this repository's sources, packed once for the
-/// install tests into a temporary directory (with its own build output, so the repository's artifacts/ is left alone).
+/// install tests into a temporary directory (with its own build output, so the repository's artifacts/ is left alone):
+/// two Release builds from scratch, minutes on a 2-core machine.
 /// </summary>
+[FixtureNeeds(Needs.Minutes)]
 public sealed class PackedPackages : IAsyncLifetime
 {
     private static readonly TimeSpan PackLimit = TimeSpan.FromMinutes(6);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -17,7 +18,9 @@ public sealed class ReliabilitySpecs
             command: "true"
         """;
 
+    // 800 runs of the CLI: minutes on a 2-core machine.
     [Fact]
+    [Trait(Needs.Trait, Needs.Minutes)]
     public async Task Eight_cli_processes_submitting_100_jobs_each_lose_nothing()
     {
         using var project = new TempProject(Config);
@@ -71,7 +74,9 @@ public sealed class ReliabilitySpecs
         Assert.Equal(Processes * Each, Directory.GetFiles(Path.Combine(root, "handles"), "*.json").Length);
     }
 
+    // 40 rounds of a submitter started and killed.
     [Fact]
+    [Trait(Needs.Trait, Needs.Minutes)]
     public async Task A_submitter_killed_at_random_moments_leaves_a_store_that_lists_cleanly()
     {
         using var project = new TempProject(Config);

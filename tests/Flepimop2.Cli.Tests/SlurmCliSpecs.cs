@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -8,7 +9,7 @@ namespace Flepimop2.Cli.Tests;
 /// <c>flepimop2 process ...</c> on the compute node, and list, status, wait, cancel and logs work on it as on the shell runner.
 /// </summary>
 [Collection(SlurmClusterGroup.Name)]
-[Trait("Category", "Slurm")]
+[Trait(Needs.Trait, Needs.Slurm)]
 public sealed partial class SlurmCliSpecs
 {
     private const string Wait = "120";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -18,6 +19,7 @@ public sealed class SlurmClusterGroup : ICollectionFixture<SlurmCluster>
 /// The single-node cluster of this machine (scripts/slurm/start-cluster.sh). Its constructor fails, never skips, when
 /// Slurm is not there, saying how to start it; it also starts and stops the controller for the fault tests.
 /// </summary>
+[FixtureNeeds(Needs.Slurm)]
 public sealed class SlurmCluster : IDisposable
 {
     public const string HowToStart =

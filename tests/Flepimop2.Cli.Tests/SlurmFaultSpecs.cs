@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -8,7 +9,7 @@ namespace Flepimop2.Cli.Tests;
 /// transient errors three times, so one such command takes about 45 s.
 /// </summary>
 [Collection(SlurmClusterGroup.Name)]
-[Trait("Category", "Slurm")]
+[Trait(Needs.Trait, Needs.Slurm)]
 public sealed class SlurmFaultSpecs
 {
     [Fact]

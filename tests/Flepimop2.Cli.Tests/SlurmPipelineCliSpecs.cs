@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -7,7 +8,7 @@ namespace Flepimop2.Cli.Tests;
 /// with <c>--after</c>, and a job killed over its memory submitted again with <c>job retry --memory</c>.
 /// </summary>
 [Collection(SlurmClusterGroup.Name)]
-[Trait("Category", "Slurm")]
+[Trait(Needs.Trait, Needs.Slurm)]
 public sealed class SlurmPipelineCliSpecs
 {
     private const string Wait = "180";

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
 
@@ -7,7 +8,7 @@ namespace Flepimop2.Cli.Tests;
 /// and one <c>sacct</c> for all the jobs and all the tasks of a sweep, never a call per job or per task.
 /// </summary>
 [Collection(SlurmClusterGroup.Name)]
-[Trait("Category", "Slurm")]
+[Trait(Needs.Trait, Needs.Slurm)]
 public sealed class SlurmWatchCliSpecs
 {
     private static readonly string[] Tools = ["sbatch", "squeue", "sacct", "scontrol", "scancel"];

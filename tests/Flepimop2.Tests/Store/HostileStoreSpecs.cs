@@ -156,6 +156,7 @@ public sealed class HostileStoreSpecs : IDisposable
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public void A_full_disk_cuts_an_append_short_and_the_summary_is_restored_as_it_was()
     {
         using var disk = SmallDisk.Mount(64);
@@ -185,6 +186,7 @@ public sealed class HostileStoreSpecs : IDisposable
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public void On_a_full_disk_a_save_or_a_status_update_fails_and_leaves_the_store_as_it_was()
     {
         using var disk = SmallDisk.Mount(256);
@@ -205,6 +207,7 @@ public sealed class HostileStoreSpecs : IDisposable
     }
 
     [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
     public void On_a_read_only_disk_the_store_says_so_before_anything_is_submitted()
     {
         using var disk = SmallDisk.Mount(256);

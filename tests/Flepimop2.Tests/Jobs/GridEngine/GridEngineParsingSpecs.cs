@@ -5,7 +5,6 @@ using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.GridEngine;
 using Flepimop2.Jobs.GridEngine.Internal;
-using Flepimop2.Tests.Jobs.Slurm;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.GridEngine;
@@ -224,7 +223,7 @@ public sealed class GridEngineParsingSpecs
         xml.Append("</job_info></job_info>\n");
         var accounting = Path.GetTempFileName();
         File.WriteAllLines(accounting, ["# Version: 8.1.9", Line(job: 5, failed: 0, exit: 3, task: 0)]);
-        var fake = new FakeSlurm(argv => FakeSlurm.Ok(argv[0] == "qstat" ? xml.ToString() : string.Empty));
+        var fake = new CannedTools(argv => CannedTools.Ok(argv[0] == "qstat" ? xml.ToString() : string.Empty));
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(fake, TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
         List<JobHandle> handles = [.. Enumerable.Range(1000, 1000).Select(id => new JobHandle(id.ToString(CultureInfo.InvariantCulture), "gridengine", DateTimeOffset.UtcNow)), new JobHandle("5", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1795693752))];
 
@@ -244,7 +243,7 @@ public sealed class GridEngineParsingSpecs
         using var directory = new TempDirectory();
         var accounting = directory.Combine("accounting");
         await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: 1_700_000_000)]);
-        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new CannedTools(_ => CannedTools.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
 
         var fresh = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.UtcNow));
         var old = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1_699_999_000)));
@@ -262,7 +261,7 @@ public sealed class GridEngineParsingSpecs
         using var directory = new TempDirectory();
         var accounting = directory.Combine("accounting");
         await File.WriteAllLinesAsync(accounting, [Line(job: 5, failed: 0, exit: 3, task: 0, end: DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds())]);
-        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new CannedTools(_ => CannedTools.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
 
         var result = await runner.StatusAsync(new JobHandle("5", "gridengine", DateTimeOffset.Parse(submittedAt, CultureInfo.InvariantCulture)));
 
@@ -281,7 +280,7 @@ public sealed class GridEngineParsingSpecs
             Line(job: 9, failed: 0, exit: 4, task: 0, end: 1_790_000_000),
             Line(job: 4, failed: 0, exit: GridEngineScriptRenderer.DependencyFailedExitCode, task: 0, end: 1_795_000_100),
         ]);
-        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new FakeSlurm(_ => FakeSlurm.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new CannedTools(_ => CannedTools.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
         var metadata = new Dictionary<string, JsonNode?>
         {
             ["after"] = new JsonArray(new JsonObject { ["key"] = "gridengine-3", ["condition"] = "ok" }),
@@ -297,11 +296,11 @@ public sealed class GridEngineParsingSpecs
     [Fact]
     public async Task A_job_in_error_is_failed_with_its_reason_and_deleted_in_one_call_for_all_of_them()
     {
-        var fake = new FakeSlurm(argv => argv switch
+        var fake = new CannedTools(argv => argv switch
         {
-            ["qstat", "-u", ..] => FakeSlurm.Ok(QstatXml),
-            ["qstat", "-j", ..] => FakeSlurm.Ok("job_number:                 8\nerror reason          1:      11/26/2026 11:54:09 [105:31366]: exit_status of job start = 100\n"),
-            _ => FakeSlurm.Ok("root has deleted job 8"),
+            ["qstat", "-u", ..] => CannedTools.Ok(QstatXml),
+            ["qstat", "-j", ..] => CannedTools.Ok("job_number:                 8\nerror reason          1:      11/26/2026 11:54:09 [105:31366]: exit_status of job start = 100\n"),
+            _ => CannedTools.Ok("root has deleted job 8"),
         });
         var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(fake, TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = "/nonexistent/accounting" };
 

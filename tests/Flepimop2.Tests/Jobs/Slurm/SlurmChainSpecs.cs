@@ -53,11 +53,11 @@ public sealed class SlurmChainSpecs : IDisposable
     [Fact]
     public async Task A_predecessor_that_failed_so_long_ago_that_slurm_forgot_it_is_refused_as_slurm_would_run_the_job_anyway()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok(),
-            "sacct" => FakeSlurm.Ok("4211|4211|FAILED|3:0|00:00:30|vm\n"),
-            _ => FakeSlurm.Ok("101\n"),
+            "squeue" => CannedTools.Ok(),
+            "sacct" => CannedTools.Ok("4211|4211|FAILED|3:0|00:00:30|vm\n"),
+            _ => CannedTools.Ok("101\n"),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var old = new JobHandle("4211", "slurm", Start.AddDays(-2));
@@ -76,11 +76,11 @@ public sealed class SlurmChainSpecs : IDisposable
     [InlineData("", "4211|4211|FAILED|3:0|00:00:30|vm\n", "any", 0, 0)]
     public async Task A_predecessor_slurm_still_holds_or_that_succeeded_or_need_not_is_left_to_slurm(string squeue, string sacct, string condition, int squeueCalls, int sacctCalls)
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok(squeue),
-            "sacct" => FakeSlurm.Ok(sacct),
-            _ => FakeSlurm.Ok("101\n"),
+            "squeue" => CannedTools.Ok(squeue),
+            "sacct" => CannedTools.Ok(sacct),
+            _ => CannedTools.Ok("101\n"),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var old = new JobHandle("4211", "slurm", Start.AddDays(-2));
@@ -107,11 +107,11 @@ public sealed class SlurmChainSpecs : IDisposable
     [Fact]
     public async Task A_waiting_job_is_pending_waiting_for_its_predecessors_asked_about_in_the_same_calls()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("4211|RUNNING|None|vm\n4300|PENDING|Dependency|\n"),
-            "sacct" => FakeSlurm.Ok("4211|4211|RUNNING|0:0|00:00:30|vm\n4300|4300|PENDING|0:0|00:00:00|None assigned\n"),
-            _ => FakeSlurm.Ok(),
+            "squeue" => CannedTools.Ok("4211|RUNNING|None|vm\n4300|PENDING|Dependency|\n"),
+            "sacct" => CannedTools.Ok("4211|4211|RUNNING|0:0|00:00:30|vm\n4300|4300|PENDING|0:0|00:00:00|None assigned\n"),
+            _ => CannedTools.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -119,17 +119,17 @@ public sealed class SlurmChainSpecs : IDisposable
 
         Assert.Equal(JobStatus.Pending, result.Status);
         Assert.Equal("waiting for slurm-4211", result.Detail["reason"]!.ToString());
-        Assert.Equal("4300,4211", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
-        Assert.Equal("4300,4211", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
+        Assert.Equal("4300,4211", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
+        Assert.Equal("4300,4211", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
     }
 
     [Fact]
     public async Task A_job_slurm_ended_because_a_predecessor_failed_is_failed_by_that_dependency_without_having_run()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "sacct" => FakeSlurm.Ok("5000_0|5001|COMPLETED|0:0|00:00:02|vm\n5000_1|5000|FAILED|3:0|00:00:02|vm\n4300|4300|CANCELLED|0:0|00:00:00|None assigned\n"),
-            _ => FakeSlurm.Ok(),
+            "sacct" => CannedTools.Ok("5000_0|5001|COMPLETED|0:0|00:00:02|vm\n5000_1|5000|FAILED|3:0|00:00:02|vm\n4300|4300|CANCELLED|0:0|00:00:00|None assigned\n"),
+            _ => CannedTools.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -142,10 +142,10 @@ public sealed class SlurmChainSpecs : IDisposable
     [Fact]
     public async Task A_job_cancelled_after_it_ran_keeps_slurms_own_account()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "sacct" => FakeSlurm.Ok("5000|5000|FAILED|3:0|00:00:02|vm\n4300|4300|CANCELLED by 0|0:15|00:01:10|vm\n"),
-            _ => FakeSlurm.Ok(),
+            "sacct" => CannedTools.Ok("5000|5000|FAILED|3:0|00:00:02|vm\n4300|4300|CANCELLED by 0|0:15|00:01:10|vm\n"),
+            _ => CannedTools.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -177,14 +177,14 @@ public sealed class SlurmChainSpecs : IDisposable
 
     private static List<CliCommand> Tasks(int count) => [.. Enumerable.Range(0, count).Select(_ => (CliCommand)Step())];
 
-    private static FakeSlurm Scheduler(int? maxArraySize = null)
+    private static CannedTools Scheduler(int? maxArraySize = null)
     {
         var submitted = 0;
-        return new FakeSlurm(argv => argv[0] switch
+        return new CannedTools(argv => argv[0] switch
         {
-            "scontrol" => FakeSlurm.Ok(maxArraySize is { } max ? $"MaxArraySize            = {max}\n" : string.Empty),
-            "sbatch" => FakeSlurm.Ok($"{100 + ++submitted}\n"),
-            _ => FakeSlurm.Ok(),
+            "scontrol" => CannedTools.Ok(maxArraySize is { } max ? $"MaxArraySize            = {max}\n" : string.Empty),
+            "sbatch" => CannedTools.Ok($"{100 + ++submitted}\n"),
+            _ => CannedTools.Ok(),
         });
     }
 

@@ -19,7 +19,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     [Fact]
     public async Task A_program_is_the_scripts_command_with_its_exact_arguments_and_no_executable()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok("4242\n"));
+        var slurm = new CannedTools(_ => CannedTools.Ok("4242\n"));
         var runner = SlurmRunners.With(slurm, Options());
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(Program("Rscript", "model file.R", "-v", "--help", "@args", "--", "$HOME", "a'b")));
@@ -36,7 +36,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     [Fact]
     public async Task A_sweep_of_a_program_puts_its_exact_argv_in_the_task_table()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "scontrol" ? FakeSlurm.Ok("MaxArraySize            = 1001\n") : FakeSlurm.Ok("77\n"));
+        var slurm = new CannedTools(argv => argv[0] == "scontrol" ? CannedTools.Ok("MaxArraySize            = 1001\n") : CannedTools.Ok("77\n"));
         var runner = SlurmRunners.With(slurm, Options());
         var task = Program("/usr/bin/env", "-v", "--", "x y");
 
@@ -52,7 +52,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     [Fact]
     public async Task A_simulation_runs_under_the_configured_executable_as_the_original_takes_it()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok("4243\n"));
+        var slurm = new CannedTools(_ => CannedTools.Ok("4243\n"));
         var runner = SlurmRunners.With(slurm, Options() with { Executable = "/opt/py/bin/flepimop2" });
         var config = _temp.Combine("config.yaml");
 
@@ -69,7 +69,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     [InlineData("model-on-the-node")]
     public void A_bare_program_name_is_left_to_the_compute_nodes_path(string program)
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options());
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options());
 
         Assert.Null(runner.ProgramProblem(program));
         Assert.Empty(runner.ValidateSubmission(new JobRequest(Program(program))));
@@ -78,7 +78,7 @@ public sealed class SlurmProgramSpecs : IDisposable
     [Fact]
     public async Task A_program_path_must_be_an_executable_file_relative_to_the_jobs_working_directory()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options());
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options());
         Directory.CreateDirectory(_temp.Combine("bin"));
         await File.WriteAllTextAsync(_temp.Combine("bin", "model"), "#!/bin/sh\n");
         await File.WriteAllTextAsync(_temp.Combine("bin", "data"), "not a program\n");

@@ -20,7 +20,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Submitting_writes_the_script_runs_sbatch_parsable_and_records_where_the_output_goes()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok("4242\n"));
+        var slurm = new CannedTools(_ => CannedTools.Ok("4242\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new DummyCommand("exit", "0")));
@@ -41,7 +41,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task The_cluster_sbatch_names_is_kept_and_used_for_status_and_cancel()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sbatch" ? FakeSlurm.Ok("17;c1\n") : FakeSlurm.Ok());
+        var slurm = new CannedTools(argv => argv[0] == "sbatch" ? CannedTools.Ok("17;c1\n") : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new DummyCommand("exit", "0")));
@@ -56,7 +56,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task An_sbatch_failure_is_an_error_carrying_sbatchs_own_message()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Error(1, "sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified\n"));
+        var slurm = new CannedTools(_ => CannedTools.Error(1, "sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.SubmitAsync(new DummyCommand("exit", "0")));
@@ -72,12 +72,12 @@ public sealed class SlurmRunnerSpecs : IDisposable
     public async Task Transient_controller_errors_are_retried_with_growing_waits_on_the_clock()
     {
         var seenAt = new List<DateTimeOffset>();
-        var slurm = new FakeSlurm(_ =>
+        var slurm = new CannedTools(_ =>
         {
             seenAt.Add(_clock.GetUtcNow());
             return seenAt.Count < 3
-                ? FakeSlurm.Error(1, "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation")
-                : FakeSlurm.Ok("77\n");
+                ? CannedTools.Error(1, "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation")
+                : CannedTools.Ok("77\n");
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -96,7 +96,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [InlineData("error: Resource temporarily unavailable")]
     public async Task A_transient_error_that_persists_fails_after_three_retries(string stderr)
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Error(1, stderr));
+        var slurm = new CannedTools(_ => CannedTools.Error(1, stderr));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var submission = runner.SubmitAsync(new DummyCommand("exit", "0"));
@@ -110,7 +110,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_permanent_error_is_not_retried()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Error(255, "sbatch: error: Invalid --mem specification"));
+        var slurm = new CannedTools(_ => CannedTools.Error(255, "sbatch: error: Invalid --mem specification"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         await Assert.ThrowsAsync<JobBackendException>(() => runner.SubmitAsync(new DummyCommand("exit", "0")));
@@ -121,7 +121,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_dry_run_writes_the_script_and_describes_the_sbatch_call_without_making_it()
     {
-        var slurm = new FakeSlurm(_ => throw new InvalidOperationException("no tool may run in a dry run"));
+        var slurm = new CannedTools(_ => throw new InvalidOperationException("no tool may run in a dry run"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var dryRun = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true));
@@ -139,7 +139,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [InlineData("bin/flepimop2", "{0}/bin/flepimop2 process exit 0\n")]
     public async Task A_bare_executable_is_left_for_the_compute_nodes_path_and_a_relative_path_is_made_absolute(string executable, string expectedLine)
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { Executable = executable }, _clock);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options() with { Executable = executable }, _clock);
 
         var dryRun = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true));
 
@@ -150,7 +150,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_an_executable_the_job_runs_the_program_that_submitted_it()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { Executable = null }, _clock);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options() with { Executable = null }, _clock);
 
         var dryRun = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true));
 
@@ -161,7 +161,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_a_script_directory_each_script_goes_to_a_fresh_temporary_directory()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { ScriptDirectory = null }, _clock);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options() with { ScriptDirectory = null }, _clock);
 
         var first = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true)).Details["script"];
         var second = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true)).Details["script"];
@@ -175,10 +175,10 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Status_of_many_jobs_costs_one_squeue_and_one_sacct_call()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("1|RUNNING|None|vm|0\n4|PENDING|Resources||0\n"),
-            "sacct" => FakeSlurm.Ok(
+            "squeue" => CannedTools.Ok("1|RUNNING|None|vm|0\n4|PENDING|Resources||0\n"),
+            "sacct" => CannedTools.Ok(
                 "1|1|RUNNING|0:0|00:00:07|vm||50M|00:00:00|1|00:05:00\n" +
                 "1.batch|1.batch|RUNNING|0:0|00:00:07|vm|||00:00:00|1|\n" +
                 "2|2|COMPLETED|0:0|00:00:03|vm||50M|00:00.024|1|00:05:00\n" +
@@ -195,8 +195,8 @@ public sealed class SlurmRunnerSpecs : IDisposable
         var results = await runner.StatusManyAsync([Handle("1"), Handle("2"), Handle("3"), Handle("4"), Handle("5")]);
 
         Assert.Equal([JobStatus.Running, JobStatus.Successful, JobStatus.Failed, JobStatus.Pending, JobStatus.Failed], results.Select(r => r.Status));
-        Assert.Equal("1,2,3,4,5", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
-        Assert.Equal("1,2,3,4,5", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
+        Assert.Equal("1,2,3,4,5", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
+        Assert.Equal("1,2,3,4,5", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
         (string, string)[] given = [("time_limit", "00:05:00"), ("time_limit_seconds", "300"), ("alloc_cpus", "1"), ("req_mem_bytes", "52428800")];
         Assert.Equal(Detail([("state", "RUNNING"), ("nodes", "vm"), ("elapsed", "00:00:07"), ("elapsed_seconds", "7"), .. given, ("source", "squeue")]), Text(results[0]));
         Assert.Equal(
@@ -218,14 +218,14 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task More_jobs_than_a_chunk_are_asked_in_chunks_not_one_by_one()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
+        var slurm = new CannedTools(_ => CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var handles = Enumerable.Range(1, 1200).Select(i => Handle(i.ToString(CultureInfo.InvariantCulture))).ToList();
 
         var results = await runner.StatusManyAsync(handles);
 
         Assert.Equal(1200, results.Count);
-        Assert.Equal([500, 500, 200], slurm.CallsOf("squeue").Select(c => FakeSlurm.ValueAfter(c, "-j").Split(',').Length));
+        Assert.Equal([500, 500, 200], slurm.CallsOf("squeue").Select(c => CannedTools.ValueAfter(c, "-j").Split(',').Length));
         Assert.Equal(3, slurm.CallsOf("sacct").Count);
         Assert.Equal(handles.Select(h => h.JobId), results.Select(r => r.JobId));
     }
@@ -233,7 +233,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Jobs_on_different_clusters_are_asked_per_cluster()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
+        var slurm = new CannedTools(_ => CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         await runner.StatusManyAsync([Handle("1", "a"), Handle("2", "b"), Handle("3", "a"), Handle("4")]);
@@ -247,7 +247,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     public async Task A_job_no_tool_knows_is_pending_just_after_submission_and_finished_unknown_after_the_grace_window()
     {
         // squeue with one id it does not hold fails with this message instead of printing nothing.
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Error(1, "slurm_load_jobs error: Invalid job id specified\n") : FakeSlurm.Ok());
+        var slurm = new CannedTools(argv => argv[0] == "squeue" ? CannedTools.Error(1, "slurm_load_jobs error: Invalid job id specified\n") : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var handle = Handle("9");
 
@@ -264,7 +264,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     public async Task A_job_squeue_lists_as_live_stays_live_whatever_accounting_last_recorded()
     {
         // A preempted job that was requeued: accounting still shows how its last run ended.
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("8|PENDING|BeginTime|\n") : FakeSlurm.Ok("8|PREEMPTED|0:0|00:10:00|vm\n"));
+        var slurm = new CannedTools(argv => argv[0] == "squeue" ? CannedTools.Ok("8|PENDING|BeginTime|\n") : CannedTools.Ok("8|PREEMPTED|0:0|00:10:00|vm\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         Assert.Equal(JobStatus.Pending, (await runner.StatusAsync(Handle("8"))).Status);
@@ -273,7 +273,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_completing_job_takes_its_end_from_accounting()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("8|COMPLETING|None|vm\n") : FakeSlurm.Ok("8|8|FAILED|2:0|00:00:04|vm\n"));
+        var slurm = new CannedTools(argv => argv[0] == "squeue" ? CannedTools.Ok("8|COMPLETING|None|vm\n") : CannedTools.Ok("8|8|FAILED|2:0|00:00:04|vm\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.StatusAsync(Handle("8"));
@@ -285,7 +285,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task An_unknown_state_is_live_while_squeue_lists_the_job_and_finished_unknown_when_only_accounting_has_it()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "squeue" ? FakeSlurm.Ok("1|WARPING|None|vm\n") : FakeSlurm.Ok("1|1|WARPING|0:0|00:00:01|vm\n2|2|VANISHED|0:0|00:00:01|vm\n"));
+        var slurm = new CannedTools(argv => argv[0] == "squeue" ? CannedTools.Ok("1|WARPING|None|vm\n") : CannedTools.Ok("1|1|WARPING|0:0|00:00:01|vm\n2|2|VANISHED|0:0|00:00:01|vm\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var results = await runner.StatusManyAsync([Handle("1"), Handle("2")]);
@@ -299,19 +299,19 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_handle_whose_id_is_not_a_slurm_id_is_finished_unknown_without_breaking_the_batch()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("1|1|COMPLETED|0:0|00:00:01|vm\n") : FakeSlurm.Ok());
+        var slurm = new CannedTools(argv => argv[0] == "sacct" ? CannedTools.Ok("1|1|COMPLETED|0:0|00:00:01|vm\n") : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var results = await runner.StatusManyAsync([Handle("not-an-id"), Handle("1")]);
 
         Assert.Equal([JobStatus.FinishedUnknown, JobStatus.Successful], results.Select(r => r.Status));
-        Assert.Equal("1", FakeSlurm.ValueAfter(slurm.CallsOf("squeue").Single(), "-j"));
+        Assert.Equal("1", CannedTools.ValueAfter(slurm.CallsOf("squeue").Single(), "-j"));
     }
 
     [Fact]
     public async Task When_the_controller_cannot_be_reached_status_fails_instead_of_making_up_a_state()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Error(1, "slurm_load_jobs error: Unable to contact slurm controller (connect failure)"));
+        var slurm = new CannedTools(_ => CannedTools.Error(1, "slurm_load_jobs error: Unable to contact slurm controller (connect failure)"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var query = runner.StatusManyAsync([Handle("1"), Handle("2")]);
@@ -324,7 +324,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_tool_that_times_out_fails_the_status_query()
     {
-        var slurm = new FakeSlurm(argv => throw new JobBackendException($"'{argv[0]}' did not answer within 30 s and was stopped", argv[0]));
+        var slurm = new CannedTools(argv => throw new JobBackendException($"'{argv[0]}' did not answer within 30 s and was stopped", argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         await Assert.ThrowsAsync<JobBackendException>(() => runner.StatusAsync(Handle("1")));
@@ -333,11 +333,11 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_accounting_status_comes_from_squeue_and_one_scontrol_call_and_says_so()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("2|RUNNING|None|vm\n"),
-            "sacct" => FakeSlurm.Error(1, "sacct: error: Slurm accounting storage is disabled\n"),
-            "scontrol" => FakeSlurm.Ok("JobId=1 JobName=x JobState=FAILED Reason=NonZeroExitCode ExitCode=4:0 RunTime=00:00:05 NodeList=vm\nJobId=2 JobName=y JobState=RUNNING Reason=None ExitCode=0:0 RunTime=00:00:01 NodeList=vm\n"),
+            "squeue" => CannedTools.Ok("2|RUNNING|None|vm\n"),
+            "sacct" => CannedTools.Error(1, "sacct: error: Slurm accounting storage is disabled\n"),
+            "scontrol" => CannedTools.Ok("JobId=1 JobName=x JobState=FAILED Reason=NonZeroExitCode ExitCode=4:0 RunTime=00:00:05 NodeList=vm\nJobId=2 JobName=y JobState=RUNNING Reason=None ExitCode=0:0 RunTime=00:00:01 NodeList=vm\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -357,7 +357,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [InlineData(1, "scancel: error: Kill job error on job id 5: Invalid job id specified")]
     public async Task Cancelling_a_job_that_already_ended_is_not_an_error(int exitCode, string stderr)
     {
-        var slurm = new FakeSlurm(_ => new ProcessResult(exitCode, string.Empty, stderr));
+        var slurm = new CannedTools(_ => new ProcessResult(exitCode, string.Empty, stderr));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         await runner.CancelAsync(Handle("5"));
@@ -368,7 +368,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_cancel_scancel_refuses_is_an_error()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Error(1, "scancel: error: Kill job error on job id 5: Access/permission denied"));
+        var slurm = new CannedTools(_ => CannedTools.Error(1, "scancel: error: Kill job error on job id 5: Access/permission denied"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.CancelAsync(Handle("5")));
@@ -379,7 +379,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_sbatch_on_path_submitting_is_a_validation_issue_and_nothing_runs()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok("1"));
+        var slurm = new CannedTools(_ => CannedTools.Ok("1"));
         var runner = SlurmRunners.With(slurm, Options(), _clock, findTool: _ => null);
 
         var error = await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.SubmitAsync(new DummyCommand("exit", "0")));
@@ -393,7 +393,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_squeue_sacct_or_scancel_on_path_status_is_a_validation_issue_for_each()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options(), _clock, findTool: tool => tool == "sbatch" ? "/usr/bin/sbatch" : null);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options(), _clock, findTool: tool => tool == "sbatch" ? "/usr/bin/sbatch" : null);
 
         var error = await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.StatusAsync(Handle("1")));
 
@@ -404,7 +404,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
     [Fact]
     public async Task A_missing_working_directory_is_a_validation_issue()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok("1")), Options() with { Chdir = _temp.Combine("absent") }, _clock);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok("1")), Options() with { Chdir = _temp.Combine("absent") }, _clock);
 
         var error = await Assert.ThrowsAsync<Flepimop2ValidationException>(() => runner.SubmitAsync(new DummyCommand("exit", "0")));
 

@@ -210,7 +210,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task When_the_arrays_already_submitted_cannot_be_cancelled_the_error_says_to_cancel_them()
     {
-        var slurm = Scheduler(maxArraySize: 50, failSbatch: 2, scancel: FakeSlurm.Error(1, "scancel: error: Kill job error on job id 101: Access/permission denied\n"));
+        var slurm = Scheduler(maxArraySize: 50, failSbatch: 2, scancel: CannedTools.Error(1, "scancel: error: Kill job error on job id 101: Access/permission denied\n"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.SubmitAsync(JobRequest.Sweep(Tasks(120))));
@@ -242,12 +242,12 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     {
         using var interrupt = new CancellationTokenSource();
         var sbatchCalls = 0;
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "scontrol" => FakeSlurm.Ok(Config(50)),
-            "sbatch" when ++sbatchCalls == 1 => FakeSlurm.Ok("101\n"),
+            "scontrol" => CannedTools.Ok(Config(50)),
+            "sbatch" when ++sbatchCalls == 1 => CannedTools.Ok("101\n"),
             "sbatch" => Interrupt(interrupt),
-            "scancel" => FakeSlurm.Ok(),
+            "scancel" => CannedTools.Ok(),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -261,8 +261,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Without_the_schedulers_configuration_a_sweep_is_not_submitted()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "scontrol"
-            ? FakeSlurm.Error(1, "scontrol: error: the configuration cannot be read\n")
+        var slurm = new CannedTools(argv => argv[0] == "scontrol"
+            ? CannedTools.Error(1, "scontrol: error: the configuration cannot be read\n")
             : throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -276,7 +276,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_dry_run_writes_the_script_and_task_table_and_describes_the_arrays_without_submitting()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "scontrol" ? FakeSlurm.Ok(Config(50)) : throw new InvalidOperationException("no sbatch in a dry run"));
+        var slurm = new CannedTools(argv => argv[0] == "scontrol" ? CannedTools.Ok(Config(50)) : throw new InvalidOperationException("no sbatch in a dry run"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var dryRun = Assert.IsType<JobDryRun>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(120), maxParallel: 4) with { DryRun = true }));
@@ -306,8 +306,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_dry_run_without_the_schedulers_configuration_assumes_the_default_array_size_and_notes_why()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "scontrol"
-            ? FakeSlurm.Error(1, "scontrol: error: the configuration cannot be read\n")
+        var slurm = new CannedTools(argv => argv[0] == "scontrol"
+            ? CannedTools.Error(1, "scontrol: error: the configuration cannot be read\n")
             : throw new InvalidOperationException("no sbatch in a dry run"));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -323,12 +323,12 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Status_of_a_sweep_gives_each_tasks_status_and_exit_code_from_one_squeue_and_one_sacct_call()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok(
+            "squeue" => CannedTools.Ok(
                 "289_1|RUNNING|None|vm\n" +
                 string.Concat(Enumerable.Range(5, 7).Concat(Enumerable.Range(13, 37)).Select(i => $"289_{i}|PENDING|JobArrayTaskLimit|\n"))),
-            "sacct" => FakeSlurm.Ok(
+            "sacct" => CannedTools.Ok(
                 "289_3|294|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n" +
                 "289_3.batch|294.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n" +
                 "289_0|291|COMPLETED|0:0|00:00:02|vm||50M|00:00.002|1|UNLIMITED\n" +
@@ -393,10 +393,10 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_task_missing_from_squeue_and_sacct_while_its_array_is_known_was_cancelled_before_it_started()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("289_0|RUNNING|None|vm\n289_2|PENDING|JobArrayTaskLimit|\n"),
-            "sacct" => FakeSlurm.Ok("289_0|291|RUNNING|0:0|00:00:05|vm\n289_[2]|289|PENDING|0:0|00:00:00|None assigned\n"),
+            "squeue" => CannedTools.Ok("289_0|RUNNING|None|vm\n289_2|PENDING|JobArrayTaskLimit|\n"),
+            "sacct" => CannedTools.Ok("289_0|291|RUNNING|0:0|00:00:05|vm\n289_[2]|289|PENDING|0:0|00:00:00|None assigned\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -415,10 +415,10 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_task_of_an_array_nobody_knows_yet_is_pending_within_the_grace_window_and_finished_unknown_after_it()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("101_0|RUNNING|None|vm\n" + string.Concat(Enumerable.Range(1, 49).Select(i => $"101_{i}|PENDING|JobArrayTaskLimit|\n"))),
-            "sacct" => FakeSlurm.Ok(),
+            "squeue" => CannedTools.Ok("101_0|RUNNING|None|vm\n" + string.Concat(Enumerable.Range(1, 49).Select(i => $"101_{i}|PENDING|JobArrayTaskLimit|\n"))),
+            "sacct" => CannedTools.Ok(),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -440,10 +440,10 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_sweeps_arrays_are_asked_about_in_chunks_of_500_ids_with_one_squeue_and_one_sacct_call_each()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok(),
-            "sacct" => FakeSlurm.Ok(string.Concat(FakeSlurm.ValueAfter(argv, "-j").Split(',').Select(id =>
+            "squeue" => CannedTools.Ok(),
+            "sacct" => CannedTools.Ok(string.Concat(CannedTools.ValueAfter(argv, "-j").Split(',').Select(id =>
                 $"{id}_0|{id}0|COMPLETED|0:0|00:00:01|vm\n{id}_1|{id}1|FAILED|1:0|00:00:01|vm\n"))),
             _ => throw new InvalidOperationException(argv[0]),
         });
@@ -453,8 +453,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var sweep = (await runner.StatusAsync(handle)).Sweep!;
 
         string[] chunks = [string.Join(',', Enumerable.Range(1000, 500)), string.Join(',', Enumerable.Range(1500, 100))];
-        Assert.Equal(chunks, slurm.CallsOf("squeue").Select(c => FakeSlurm.ValueAfter(c, "-j")));
-        Assert.Equal(chunks, slurm.CallsOf("sacct").Select(c => FakeSlurm.ValueAfter(c, "-j")));
+        Assert.Equal(chunks, slurm.CallsOf("squeue").Select(c => CannedTools.ValueAfter(c, "-j")));
+        Assert.Equal(chunks, slurm.CallsOf("sacct").Select(c => CannedTools.ValueAfter(c, "-j")));
         Assert.Equal(4, slurm.Calls.Count);
         Assert.Equal(new SweepCounts(1200, 600, 600, 0, 0, 0), sweep.Counts());
         Assert.Equal(Enumerable.Range(0, 600).Select(i => (2 * i) + 1), sweep.FailedIndices);
@@ -466,13 +466,13 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     public async Task Fifty_sweeps_of_a_thousand_tasks_take_at_most_four_scheduler_calls_for_their_status()
     {
         var ids = 500;
-        var scheduler = new FakeSlurm(argv => argv[0] switch
+        var scheduler = new CannedTools(argv => argv[0] switch
         {
-            "scontrol" => FakeSlurm.Ok(Config(1001)),
-            "sbatch" => FakeSlurm.Ok($"{++ids}\n"),
-            "squeue" => FakeSlurm.Ok(string.Concat(FakeSlurm.ValueAfter(argv, "-j").Split(',').SelectMany(id =>
+            "scontrol" => CannedTools.Ok(Config(1001)),
+            "sbatch" => CannedTools.Ok($"{++ids}\n"),
+            "squeue" => CannedTools.Ok(string.Concat(CannedTools.ValueAfter(argv, "-j").Split(',').SelectMany(id =>
                 Enumerable.Range(0, 1000).Select(i => i == 0 ? $"{id}_0|RUNNING|None|vm\n" : $"{id}_{i}|PENDING|JobArrayTaskLimit|\n")))),
-            "sacct" => FakeSlurm.Ok(string.Concat(FakeSlurm.ValueAfter(argv, "-j").Split(',').Select(id =>
+            "sacct" => CannedTools.Ok(string.Concat(CannedTools.ValueAfter(argv, "-j").Split(',').Select(id =>
                 $"{id}_0|{id}|RUNNING|0:0|00:00:05|vm\n{id}_[1-999%4]|{id}|PENDING|0:0|00:00:00|None assigned\n"))),
             _ => throw new InvalidOperationException(argv[0]),
         });
@@ -501,7 +501,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var statusCalls = scheduler.Calls.Skip(before).ToList();
         Assert.InRange(statusCalls.Count, 1, 4);
         Assert.Equal(["squeue", "sacct"], statusCalls.Select(c => c[0]));
-        Assert.Equal(string.Join(',', Enumerable.Range(501, 50)), FakeSlurm.ValueAfter(statusCalls[0], "-j"));
+        Assert.Equal(string.Join(',', Enumerable.Range(501, 50)), CannedTools.ValueAfter(statusCalls[0], "-j"));
         Assert.Equal(handles.Select(h => h.JobId), results.Select(r => r.JobId));
         Assert.All(results, r =>
         {
@@ -513,10 +513,10 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Status_of_sweeps_and_ordinary_jobs_together_is_asked_in_the_same_calls()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("7|RUNNING|None|vm\n"),
-            "sacct" => FakeSlurm.Ok("7|7|RUNNING|0:0|00:00:01|vm\n289_0|290|COMPLETED|0:0|00:00:01|vm\n289_1|291|COMPLETED|0:0|00:00:01|vm\n"),
+            "squeue" => CannedTools.Ok("7|RUNNING|None|vm\n"),
+            "sacct" => CannedTools.Ok("7|7|RUNNING|0:0|00:00:01|vm\n289_0|290|COMPLETED|0:0|00:00:01|vm\n289_1|291|COMPLETED|0:0|00:00:01|vm\n"),
             _ => throw new InvalidOperationException(argv[0]),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
@@ -525,18 +525,18 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
 
         Assert.Equal([JobStatus.Successful, JobStatus.Running], results.Select(r => r.Status));
         Assert.Null(results[1].Sweep);
-        Assert.Equal("289,7", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
-        Assert.Equal("289,7", FakeSlurm.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
+        Assert.Equal("289,7", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("squeue")), "-j"));
+        Assert.Equal("289,7", CannedTools.ValueAfter(Assert.Single(slurm.CallsOf("sacct")), "-j"));
     }
 
     [Fact]
     public async Task Without_accounting_a_sweeps_tasks_are_read_from_squeue_and_scontrol()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok(string.Concat(Enumerable.Range(2, 8).Select(i => $"144_{i}|PENDING|JobArrayTaskLimit|\n"))),
-            "sacct" => FakeSlurm.Error(1, "sacct: error: Slurm accounting storage is disabled\n"),
-            "scontrol" => FakeSlurm.Ok(
+            "squeue" => CannedTools.Ok(string.Concat(Enumerable.Range(2, 8).Select(i => $"144_{i}|PENDING|JobArrayTaskLimit|\n"))),
+            "sacct" => CannedTools.Error(1, "sacct: error: Slurm accounting storage is disabled\n"),
+            "scontrol" => CannedTools.Ok(
                 "JobId=145 JobName=sweep ArrayJobId=144 ArrayTaskId=0 JobState=FAILED Reason=NonZeroExitCode ExitCode=3:0 RunTime=00:00:02 NodeList=vm\n" +
                 "JobId=146 JobName=sweep ArrayJobId=144 ArrayTaskId=1 JobState=COMPLETED Reason=None ExitCode=0:0 RunTime=00:00:02 NodeList=vm\n" +
                 "JobId=144 JobName=sweep ArrayJobId=144 ArrayTaskId=2-9%2 JobState=PENDING Reason=JobArrayTaskLimit ExitCode=0:0 RunTime=00:00:00 NodeList=(null)\n"),
@@ -558,7 +558,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_sweep_whose_record_names_no_array_is_finished_unknown_without_asking_the_scheduler()
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.StatusAsync(Sweep(5));
@@ -571,7 +571,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Tasks_no_recorded_array_runs_are_finished_unknown_and_say_why()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct" ? FakeSlurm.Ok("289_0|290|COMPLETED|0:0|00:00:01|vm\n289_1|291|COMPLETED|0:0|00:00:01|vm\n") : FakeSlurm.Ok());
+        var slurm = new CannedTools(argv => argv[0] == "sacct" ? CannedTools.Ok("289_0|290|COMPLETED|0:0|00:00:01|vm\n289_1|291|COMPLETED|0:0|00:00:01|vm\n") : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var sweep = (await runner.StatusAsync(Sweep(4, new BatchUnit("289", 0, 2)))).Sweep!;
@@ -584,15 +584,15 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Each_task_has_what_it_used_and_the_sweep_advises_the_most_any_task_needed()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct"
-            ? FakeSlurm.Ok(
+        var slurm = new CannedTools(argv => argv[0] == "sacct"
+            ? CannedTools.Ok(
                 "300_0|301|COMPLETED|0:0|00:00:03|vm||100M|00:00.024|1|00:01:00\n" +
                 "300_0.batch|301.batch|COMPLETED|0:0|00:00:03|vm|27792K||00:00.024|1|\n" +
                 "300_1|302|FAILED|0:9|00:00:02|vm||100M|00:00.001|1|00:01:00\n" +
                 "300_1.batch|302.batch|CANCELLED by 0|0:9|00:00:02|vm|322180K||00:00.001|1|\n" +
                 "300_2|300|TIMEOUT|0:0|00:01:12|vm||100M|00:00.001|1|00:01:00\n" +
                 "300_2.batch|300.batch|CANCELLED|0:15|00:01:12|vm|3192K||00:00.001|1|\n")
-            : FakeSlurm.Ok());
+            : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.StatusAsync(Sweep(3, new BatchUnit("300", 0, 3)));
@@ -610,9 +610,9 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task The_status_of_one_task_is_answered_like_an_ordinary_jobs_and_names_the_task_and_its_array_task_id()
     {
-        var slurm = new FakeSlurm(argv => argv[0] == "sacct"
-            ? FakeSlurm.Ok("102_7|160|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n102_7.batch|160.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n")
-            : FakeSlurm.Ok());
+        var slurm = new CannedTools(argv => argv[0] == "sacct"
+            ? CannedTools.Ok("102_7|160|FAILED|5:0|00:00:03|vm||50M|00:00.002|1|UNLIMITED\n102_7.batch|160.batch|FAILED|5:0|00:00:03|vm|3128K||00:00.002|1|\n")
+            : CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var result = await runner.TaskStatusAsync(Sweep(100, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50)), 57);
@@ -633,7 +633,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Cancelling_a_sweep_is_one_scancel_call_with_every_array()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
+        var slurm = new CannedTools(_ => CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         await runner.CancelAsync(Sweep(120, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50), new BatchUnit("103", 100, 20)));
@@ -645,7 +645,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_sweep_whose_record_names_no_array_cannot_be_cancelled_and_the_error_says_how_to_find_its_arrays()
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.CancelAsync(Sweep(5)));
@@ -657,7 +657,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Cancelling_one_task_cancels_its_array_task_only()
     {
-        var slurm = new FakeSlurm(_ => FakeSlurm.Ok());
+        var slurm = new CannedTools(_ => CannedTools.Ok());
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var handle = Sweep(100, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50));
 
@@ -672,7 +672,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_task_no_recorded_array_runs_cannot_be_cancelled_and_nothing_is_called()
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
         var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.CancelTaskAsync(Sweep(100, new BatchUnit("101", 0, 50)), 57));
@@ -716,7 +716,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [InlineData("error", "%x-%j.err")]
     public async Task A_sweep_whose_output_pattern_names_the_jobs_own_id_is_refused_naming_the_field(string key, string pattern)
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options() with { SbatchOptions = new Dictionary<string, string?> { [key] = pattern } }, _clock);
         var request = JobRequest.Sweep(Tasks(3));
 
@@ -738,8 +738,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public void An_ordinary_job_may_name_its_own_id_and_a_sweep_may_name_its_array_and_index()
     {
-        var withJ = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { SbatchOptions = new Dictionary<string, string?> { ["output"] = "logs/%j.out" } }, _clock);
-        var withA = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options() with { SbatchOptions = new Dictionary<string, string?> { ["output"] = "logs/%A_%a-%%j.out" } }, _clock);
+        var withJ = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options() with { SbatchOptions = new Dictionary<string, string?> { ["output"] = "logs/%j.out" } }, _clock);
+        var withA = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options() with { SbatchOptions = new Dictionary<string, string?> { ["output"] = "logs/%A_%a-%%j.out" } }, _clock);
 
         Assert.Empty(withJ.ValidateSubmission(new JobRequest(new DummyCommand("exit", "0"))));
         Assert.Empty(withA.ValidateSubmission(JobRequest.Sweep(Tasks(3))));
@@ -748,7 +748,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public void A_sweep_needs_scontrol_on_path_and_an_ordinary_job_does_not()
     {
-        var runner = SlurmRunners.With(new FakeSlurm(_ => FakeSlurm.Ok()), Options(), _clock, findTool: tool => tool == "scontrol" ? null : "/usr/bin/" + tool);
+        var runner = SlurmRunners.With(new CannedTools(_ => CannedTools.Ok()), Options(), _clock, findTool: tool => tool == "scontrol" ? null : "/usr/bin/" + tool);
 
         var issue = Assert.Single(runner.ValidateSubmission(JobRequest.Sweep(Tasks(3))));
 
@@ -761,7 +761,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task Asking_about_or_cancelling_a_task_of_an_ordinary_job_is_an_argument_error()
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var job = new JobHandle("5", "slurm", Start);
 
@@ -780,7 +780,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [InlineData(int.MaxValue)]
     public async Task Asking_about_or_cancelling_a_task_outside_the_sweep_is_out_of_range(int task)
     {
-        var slurm = new FakeSlurm(argv => throw new InvalidOperationException(argv[0]));
+        var slurm = new CannedTools(argv => throw new InvalidOperationException(argv[0]));
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var handle = Sweep(120, new BatchUnit("101", 0, 50), new BatchUnit("102", 50, 50), new BatchUnit("103", 100, 20));
 
@@ -798,13 +798,13 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     public async Task A_task_the_controller_shows_ended_stays_running_until_accounting_has_its_exit_code()
     {
         var accounted = false;
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("289_0|FAILED|NonZeroExitCode|vm\n289_1|COMPLETED|None|vm\n"),
-            "sacct" => FakeSlurm.Ok(accounted
+            "squeue" => CannedTools.Ok("289_0|FAILED|NonZeroExitCode|vm\n289_1|COMPLETED|None|vm\n"),
+            "sacct" => CannedTools.Ok(accounted
                 ? "289_0|290|FAILED|3:0|00:00:01|vm\n289_1|289|COMPLETED|0:0|00:00:01|vm\n"
                 : "289_1|289|COMPLETED|0:0|00:00:01|vm\n"),
-            _ => FakeSlurm.Ok(),
+            _ => CannedTools.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
         var sweep = Sweep(2, new BatchUnit("289", 0, 2));
@@ -825,11 +825,11 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     [Fact]
     public async Task A_range_line_of_accounting_gives_way_to_what_the_controller_says_of_a_task()
     {
-        var slurm = new FakeSlurm(argv => argv[0] switch
+        var slurm = new CannedTools(argv => argv[0] switch
         {
-            "squeue" => FakeSlurm.Ok("289_0|RUNNING|None|vm\n289_1|CANCELLED|None|\n"),
-            "sacct" => FakeSlurm.Ok("289_[0-1]|289|CANCELLED by 0|0:0|00:00:00|None assigned\n"),
-            _ => FakeSlurm.Ok(),
+            "squeue" => CannedTools.Ok("289_0|RUNNING|None|vm\n289_1|CANCELLED|None|\n"),
+            "sacct" => CannedTools.Ok("289_[0-1]|289|CANCELLED by 0|0:0|00:00:00|None assigned\n"),
+            _ => CannedTools.Ok(),
         });
         var runner = SlurmRunners.With(slurm, Options(), _clock);
 
@@ -850,15 +850,15 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     /// The scheduler for submissions: the configuration's <c>MaxArraySize</c>, job ids 101, 102, ... from sbatch (with the
     /// cluster when given), sbatch call <paramref name="failSbatch"/> refused as real Slurm refuses a too large array.
     /// </summary>
-    private static FakeSlurm Scheduler(int? maxArraySize, int? failSbatch = null, string? cluster = null, Flepimop2.Processes.ProcessResult? scancel = null)
+    private static CannedTools Scheduler(int? maxArraySize, int? failSbatch = null, string? cluster = null, Flepimop2.Processes.ProcessResult? scancel = null)
     {
         var submitted = 0;
-        return new FakeSlurm(argv => argv[0] switch
+        return new CannedTools(argv => argv[0] switch
         {
-            "scontrol" => FakeSlurm.Ok(Config(maxArraySize)),
-            "sbatch" when ++submitted == failSbatch => FakeSlurm.Error(1, InvalidArray),
-            "sbatch" => FakeSlurm.Ok(cluster is null ? $"{100 + submitted}\n" : $"{100 + submitted};{cluster}\n"),
-            "scancel" => scancel ?? FakeSlurm.Ok(),
+            "scontrol" => CannedTools.Ok(Config(maxArraySize)),
+            "sbatch" when ++submitted == failSbatch => CannedTools.Error(1, InvalidArray),
+            "sbatch" => CannedTools.Ok(cluster is null ? $"{100 + submitted}\n" : $"{100 + submitted};{cluster}\n"),
+            "scancel" => scancel ?? CannedTools.Ok(),
             _ => throw new InvalidOperationException(argv[0]),
         });
     }

@@ -4,6 +4,7 @@ using Flepimop2.Commands;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Internal;
 using Flepimop2.Store;
+using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
@@ -14,7 +15,7 @@ namespace Flepimop2.Tests.Jobs.Slurm;
 /// prints for the same job, asked here separately and in raw bytes (<c>--noconvert</c>).
 /// </summary>
 [Collection("slurm")]
-[Trait("Category", "Slurm")]
+[Trait(Needs.Trait, Needs.Slurm)]
 public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
 {
     private const long MiB = 1024 * 1024;
@@ -23,17 +24,17 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task A_step_over_its_memory_ends_failed_as_out_of_memory_with_the_memory_to_ask_for_next_time()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("100M") });
-        var handle = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "400", "30");
+        var runner = cluster.Runner(s => s with { Memory = "100M" });
+        var handle = await RunnerSteps.SubmitAsync(runner, "allocate", "400", "30");
 
-        var last = (await SlurmClusterFixture.WaitFinishedAsync(runner, [handle], Patience))[0];
+        var last = (await RunnerSteps.WaitFinishedAsync(runner, [handle], Patience))[0];
 
         var peak = Number(last, "max_rss_bytes");
         Assert.Equal(JobStatus.Failed, last.Status);
         Assert.Equal("FAILED", Text(last, "state"));
         Assert.Equal("9", Text(last, "signal"));
         Assert.Equal(100 * MiB, Number(last, "req_mem_bytes"));
-        Assert.True(peak > 100 * MiB, SlurmClusterFixture.Describe(last));
+        Assert.True(peak > 100 * MiB, RunnerSteps.Describe(last));
         Assert.Equal($"ran out of memory: its peak of {ByteSizes.Human(peak)} went over its limit of 100M, so Slurm killed it (signal 9)", Text(last, "reason"));
         Assert.Equal(new JsonObject { ["memory"] = ByteSizes.NextPowerOfTwoAbove(peak) }.ToJsonString(), last.Detail["retry"]!.ToJsonString());
         Assert.Equal(MaxRss(handle.JobId), peak);
@@ -43,12 +44,12 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task The_figures_of_a_finished_job_are_those_sacct_itself_reports()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("200M"), CpusPerTask = 2, Time = WallTime.Parse("10") });
-        var busy = await SlurmClusterFixture.SubmitAsync(runner, "burn", "3");
-        var holding = await SlurmClusterFixture.SubmitAsync(runner, "allocate", "60", "3");
+        var runner = cluster.Runner(s => s with { Memory = "200M", Cpus = 2, Time = "10" });
+        var busy = await RunnerSteps.SubmitAsync(runner, "burn", "3");
+        var holding = await RunnerSteps.SubmitAsync(runner, "allocate", "60", "3");
 
         // slurmdbd may take a moment to hold a short job's whole record (its limit and request), so wait for the figures too.
-        var results = await SlurmClusterFixture.WaitAsync(
+        var results = await RunnerSteps.WaitAsync(
             runner, [busy, holding], r => r.Status.IsFinished() && r.Detail.ContainsKey("time_limit_seconds") && r.Detail.ContainsKey("max_rss_bytes"), Patience);
 
         foreach (var (handle, result) in new[] { busy, holding }.Zip(results))
@@ -66,18 +67,18 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
         }
 
         // 60 MB held is seen in the peak; a CPU kept busy shows in the CPU time (two were given, one used).
-        Assert.True(Number(results[1], "max_rss_bytes") > 60 * MiB, SlurmClusterFixture.Describe(results[1]));
-        Assert.True(Fraction(results[0], "cpu_efficiency") > 0.2, SlurmClusterFixture.Describe(results[0]));
+        Assert.True(Number(results[1], "max_rss_bytes") > 60 * MiB, RunnerSteps.Describe(results[1]));
+        Assert.True(Fraction(results[0], "cpu_efficiency") > 0.2, RunnerSteps.Describe(results[0]));
     }
 
     [Fact]
     public async Task Each_task_of_a_sweep_carries_its_figures_in_its_detail_and_in_the_sweeps_json()
     {
-        var runner = cluster.Runner(cluster.Options with { Memory = MemoryRequest.Parse("200M") });
+        var runner = cluster.Runner(s => s with { Memory = "200M" });
         var tasks = Enumerable.Range(0, 3).Select(i => (CliCommand)new DummyCommand("allocate", (20 * (i + 1)).ToString(CultureInfo.InvariantCulture), "2")).ToList();
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(tasks)));
 
-        var last = (await SlurmClusterFixture.WaitAsync(runner, [handle], r => r.Sweep!.Tasks.All(t => t.Status.IsFinished()), Patience))[0];
+        var last = (await RunnerSteps.WaitAsync(runner, [handle], r => r.Sweep!.Tasks.All(t => t.Status.IsFinished()), Patience))[0];
 
         Assert.Equal(JobStatus.Successful, last.Status);
         var list = JsonNode.Parse(JobRecordJson.Serialize(last))!["tasks"]!["list"]!.AsArray();
@@ -101,20 +102,20 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     [Fact]
     public async Task A_requeued_job_reads_pending_then_running_again_with_one_restart()
     {
-        var runner = cluster.Runner(cluster.Options with { Requeue = true });
-        var handle = await SlurmClusterFixture.SubmitAsync(runner, "sleep", "300");
+        var runner = cluster.Runner(s => s with { Requeue = true });
+        var handle = await RunnerSteps.SubmitAsync(runner, "sleep", "300");
         try
         {
             Assert.Contains("#SBATCH --requeue\n", await File.ReadAllTextAsync(handle.MetadataText("script")!), StringComparison.Ordinal);
-            await SlurmClusterFixture.WaitAsync(runner, [handle], r => r.Status == JobStatus.Running, Patience);
+            await RunnerSteps.WaitAsync(runner, [handle], r => r.Status == JobStatus.Running, Patience);
 
-            Assert.Equal(0, SlurmClusterFixture.Run("scontrol", "requeue", handle.JobId).ExitCode);
-            var requeued = (await SlurmClusterFixture.WaitAsync(runner, [handle], r => r.Status != JobStatus.Running, Patience))[0];
+            Assert.Equal(0, DaemonFixture.Run("scontrol", "requeue", handle.JobId).ExitCode);
+            var requeued = (await RunnerSteps.WaitAsync(runner, [handle], r => r.Status != JobStatus.Running, Patience))[0];
 
             // Slurm holds a requeued batch job back for about two minutes (its BeginTime); let it start now.
-            var waiting = (await SlurmClusterFixture.WaitAsync(runner, [handle], r => Text(r, "state") == "PENDING", Patience))[0];
-            Assert.Equal(0, SlurmClusterFixture.Run("scontrol", "update", $"JobId={handle.JobId}", "StartTime=now").ExitCode);
-            var again = (await SlurmClusterFixture.WaitAsync(runner, [handle], r => r.Status != JobStatus.Pending, Patience))[0];
+            var waiting = (await RunnerSteps.WaitAsync(runner, [handle], r => Text(r, "state") == "PENDING", Patience))[0];
+            Assert.Equal(0, DaemonFixture.Run("scontrol", "update", $"JobId={handle.JobId}", "StartTime=now").ExitCode);
+            var again = (await RunnerSteps.WaitAsync(runner, [handle], r => r.Status != JobStatus.Pending, Patience))[0];
 
             Assert.Equal(JobStatus.Pending, requeued.Status);
             Assert.Equal(1, Number(requeued, "restarts"));
@@ -132,10 +133,10 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     private static string? Text(JobStatusResult result, string key) => result.Detail.GetValueOrDefault(key)?.ToString();
 
     private static long Number(JobStatusResult result, string key) =>
-        result.Detail.GetValueOrDefault(key) is JsonValue value ? long.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) : throw new Xunit.Sdk.XunitException($"no {key}: {SlurmClusterFixture.Describe(result)}");
+        result.Detail.GetValueOrDefault(key) is JsonValue value ? long.Parse(value.ToJsonString(), CultureInfo.InvariantCulture) : throw new Xunit.Sdk.XunitException($"no {key}: {RunnerSteps.Describe(result)}");
 
     private static double Fraction(JobStatusResult result, string key) =>
-        result.Detail.GetValueOrDefault(key) is JsonValue value ? value.GetValue<double>() : throw new Xunit.Sdk.XunitException($"no {key}: {SlurmClusterFixture.Describe(result)}");
+        result.Detail.GetValueOrDefault(key) is JsonValue value ? value.GetValue<double>() : throw new Xunit.Sdk.XunitException($"no {key}: {RunnerSteps.Describe(result)}");
 
     private static string JsonValueKind(JsonNode? node) => node?.GetValueKind().ToString() ?? "missing";
 
@@ -147,7 +148,7 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
     /// </summary>
     private static (long MaxRss, long Elapsed, double TotalCpu) Sacct(string jobId)
     {
-        var (code, output) = SlurmClusterFixture.Run("sacct", "--noconvert", "-P", "-n", "-o", "JobID,MaxRSS,ElapsedRaw,TotalCPU", "-j", jobId);
+        var (code, output) = DaemonFixture.Run("sacct", "--noconvert", "-P", "-n", "-o", "JobID,MaxRSS,ElapsedRaw,TotalCPU", "-j", jobId);
         Assert.True(code == 0, output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).ToList();
         var job = lines.Single(f => f[0] == jobId);

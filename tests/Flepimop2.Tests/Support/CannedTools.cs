@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using Flepimop2.Processes;
 
-namespace Flepimop2.Tests.Jobs.Slurm;
+namespace Flepimop2.Tests.Support;
 
-/// <summary>Stands in for the Slurm tools: answers each command from a handler and records every call.</summary>
-internal sealed class FakeSlurm : IProcessRunner
+/// <summary>
+/// Stands in for a scheduler's tools (Slurm's or Grid Engine's) with canned answers: each command is answered by a handler,
+/// nothing runs, and every call is recorded. For tools that really run the jobs, see the scripted stand-ins.
+/// </summary>
+internal sealed class CannedTools : IProcessRunner
 {
     private readonly Func<IReadOnlyList<string>, ProcessResult> _answer;
 
-    public FakeSlurm(Func<IReadOnlyList<string>, ProcessResult> answer) => _answer = answer;
+    public CannedTools(Func<IReadOnlyList<string>, ProcessResult> answer) => _answer = answer;
 
     public ConcurrentQueue<IReadOnlyList<string>> Calls { get; } = new();
 
