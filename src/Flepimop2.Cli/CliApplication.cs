@@ -67,6 +67,12 @@ internal static class CliApplication
         context.Verbosity = verbosity;
         context.Logger = logs.CreateLogger("flepimop2");
 
+        if (CompletionCommand.CheckSuggestDirective(rest) is { } directiveProblem)
+        {
+            error.WriteLine($"error: {directiveProblem}");
+            return ExitCodes.Usage;
+        }
+
         // No response files: an argument such as a target named "@pick" is a value, never a file to expand.
         var parsed = root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
