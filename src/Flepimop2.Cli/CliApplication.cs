@@ -39,6 +39,12 @@ internal static class CliApplication
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
+        if (ExactInput.CheckArguments(args) is { } changedArgument)
+        {
+            error.WriteLine($"error: {changedArgument}");
+            return ExitCodes.Configuration;
+        }
+
         string directory;
         try
         {
@@ -47,6 +53,12 @@ internal static class CliApplication
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             error.WriteLine("error: the current directory no longer exists or cannot be read (was it deleted?); change to an existing directory and run flepimop2 again");
+            return ExitCodes.Error;
+        }
+
+        if (ExactInput.CheckCurrentDirectory(directory) is { } changedDirectory)
+        {
+            error.WriteLine($"error: {changedDirectory}");
             return ExitCodes.Error;
         }
 
@@ -116,7 +128,7 @@ internal static class CliApplication
 
             return Fail(context, ex, ExitCodes.Configuration, printMessage: false);
         }
-        catch (Flepimop2ValidationException ex)
+        catch (Exception ex) when (ex is Flepimop2ValidationException or CliInputException)
         {
             return Fail(context, ex, ExitCodes.Configuration);
         }

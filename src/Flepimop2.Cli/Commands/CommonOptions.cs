@@ -101,6 +101,15 @@ internal static class CommonOptions
         return null;
     };
 
+    /// <summary>Refuses to start a job (or a step here) with an environment variable it would inherit changed; see <see cref="ExactInput"/>.</summary>
+    public static void CheckEnvironment()
+    {
+        if (ExactInput.CheckEnvironment() is { } problem)
+        {
+            throw new CliInputException(problem);
+        }
+    }
+
     /// <summary>Loads the given configuration, or the default one in the current directory; a signal stops the wait for it.</summary>
     public static Task<ConfigurationFile> LoadConfigAsync(string? given, CliContext context, CancellationToken cancellationToken)
     {

@@ -181,9 +181,23 @@ public sealed class ConfigurationMessageSpecs : IDisposable
         var directory = Problem(() => ConfigurationFile.Load(_temp.Path));
 
         Assert.Equal("a", bom.Select("jobs", null).Name);
-        Assert.Equal($"{_temp.Combine("latin1.yaml")}: the configuration file is not UTF-8 text", latin1.Message);
+        Assert.Equal($"{_temp.Combine("latin1.yaml")}: the configuration file is not UTF-8 text: byte 0xE9 at line 1, column 4 is not part of a UTF-8 character; save the file as UTF-8", latin1.Message);
         Assert.Equal($"{_temp.Combine("nope.yaml")}: configuration file not found", missing.Message);
         Assert.StartsWith($"{_temp.Path}: cannot read the configuration file: ", directory.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF }, "0xFF at line 1, column 1")]
+    [InlineData(new byte[] { (byte)'a', (byte)'\n', 0xC3, 0xA9, 0xC3 }, "0xC3 at line 2, column 2")]
+    [InlineData(new byte[] { (byte)'\n', (byte)'\n', (byte)'x', 0xED, 0xA0, 0x80 }, "0xED at line 3, column 2")]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'a', 0xC0, 0xAF }, "0xC0 at line 1, column 2")]
+    public void A_file_that_is_not_utf8_is_refused_saying_where_it_stops_being_utf8(byte[] content, string where)
+    {
+        File.WriteAllBytes(_temp.Combine("bad.yaml"), content);
+
+        var problem = Problem(() => ConfigurationFile.Load(_temp.Combine("bad.yaml")));
+
+        Assert.Contains($"is not UTF-8 text: byte {where} is not part of a UTF-8 character", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
