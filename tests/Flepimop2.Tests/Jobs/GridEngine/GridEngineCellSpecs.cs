@@ -150,7 +150,7 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     [Fact]
     public async Task Arguments_with_spaces_quotes_dollars_backticks_semicolons_globs_and_non_ASCII_reach_the_job_exactly()
     {
-        var lists = SlurmScriptSpecs.ArgvLists().Sample(25)
+        var lists = SlurmScriptSpecs.ArgvLists().SampleSeeded(25)
             .Prepend(["a b", "it's", "say \"hi\"", "$HOME", "${PATH}", "`id`", "$(id)", "x;y", "*", "?", "~", "-n", "", "é 漢字 😀", "100%", "a\\b", "#c", "#$ -N x", "$JOB_ID"])
             .ToList();
         var runner = cell.Runner();
