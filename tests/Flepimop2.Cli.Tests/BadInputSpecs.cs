@@ -10,6 +10,10 @@ public sealed class BadInputSpecs
     {
         { "invalid yaml", "jobs: [\n", ["job", "process"], 3, "config.yaml: invalid YAML at line 2" },
         { "empty file", string.Empty, ["job", "process"], 3, "config.yaml: the configuration file is empty" },
+        { "alias of nothing as a key", "a: &x\n*x : 1\n", ["job", "process"], 3, "error: config.yaml: a mapping key at line 2, column 1 is the alias '*x' of nothing; a key must be a name\n" },
+        { "alias of a list as a key", "a: &x [1]\n*x : 1\n", ["job", "process"], 3, "error: config.yaml: a mapping key at line 2, column 1 is the alias '*x' of a list; a key must be a name\n" },
+        { "merge of a value", "jobs:\n  a: {<<: 5}\n" + Process, ["job", "process"], 3, "error: config.yaml: jobs.a: the merge key '<<' at line 2, column 7 takes a mapping or a list of mappings, got '5'\n" },
+        { "unknown tag", "jobs: !local {a: {module: shell}}\n" + Process, ["job", "process"], 3, "error: config.yaml: jobs: the tag !local at line 1, column 7 cannot be on a mapping of a configuration" },
         { "jobs of the wrong type", "jobs: 5\n" + Process, ["job", "process"], 3, "config.yaml: jobs: expected a mapping" },
         { "missing module", "jobs:\n  a:\n    detach: true\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: is required" },
         { "unknown module", "jobs:\n  a:\n    module: shel\n" + Process, ["job", "process"], 3, "config.yaml: jobs.a.module: unknown job module 'shel'; known modules: flepimop2.job.gridengine, flepimop2.job.shell, flepimop2.job.slurm" },
