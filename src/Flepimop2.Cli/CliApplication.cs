@@ -65,6 +65,12 @@ internal static class CliApplication
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
+        if (ExactInput.CheckArguments(args) is { } changedArgument)
+        {
+            error.WriteLine($"error: {changedArgument}");
+            return ExitCodes.Configuration;
+        }
+
         string directory;
         try
         {
@@ -73,6 +79,12 @@ internal static class CliApplication
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             error.WriteLine("error: the current directory no longer exists or cannot be read (was it deleted?); change to an existing directory and run flepimop2 again");
+            return ExitCodes.Error;
+        }
+
+        if (ExactInput.CheckCurrentDirectory(directory) is { } changedDirectory)
+        {
+            error.WriteLine($"error: {changedDirectory}");
             return ExitCodes.Error;
         }
 
@@ -92,6 +104,12 @@ internal static class CliApplication
         using var logs = new StderrLoggerProvider(error, Verbosity.ToLogLevel(verbosity), withStackTraces: verbosity >= 3);
         context.Verbosity = verbosity;
         context.Logger = logs.CreateLogger("flepimop2");
+
+        if (CompletionCommand.CheckSuggestDirective(rest) is { } directiveProblem)
+        {
+            error.WriteLine($"error: {directiveProblem}");
+            return ExitCodes.Usage;
+        }
 
         // No response files: an argument such as a target named "@pick" is a value, never a file to expand.
         var parsed = root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -129,7 +147,7 @@ internal static class CliApplication
 
             return Fail(context, ex, ExitCodes.Configuration, printMessage: false);
         }
-        catch (Flepimop2ValidationException ex)
+        catch (Exception ex) when (ex is Flepimop2ValidationException or CliInputException)
         {
             return Fail(context, ex, ExitCodes.Configuration);
         }

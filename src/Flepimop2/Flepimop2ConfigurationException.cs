@@ -5,7 +5,9 @@ namespace Flepimop2;
 /// <summary>
 /// Raised when configuration is unreadable or invalid. The message names the file, the entry (for example
 /// <c>jobs.hpc</c>) and the field where each is known; when a file has several problems, each is one line of the message
-/// and one element of <see cref="Problems"/>. The static methods make the messages, so each is written in one place.
+/// and one element of <see cref="Problems"/>, and a problem is always one line: control characters in it, or in the
+/// names of its file, entry and field (a key may hold a line break), are written as escapes (<c>\n</c>, <c>\x1b</c>). The
+/// static methods make the messages, so each is written in one place.
 /// </summary>
 public sealed class Flepimop2ConfigurationException : Flepimop2Exception
 {
@@ -15,9 +17,9 @@ public sealed class Flepimop2ConfigurationException : Flepimop2Exception
     /// <param name="entry">The entry, for example <c>jobs.hpc</c>, when known.</param>
     /// <param name="field">The field within the entry, when known.</param>
     public Flepimop2ConfigurationException(string problem, string? file = null, string? entry = null, string? field = null)
-        : base(Format(problem, file, entry, field))
+        : base(Format(Printable.Escape(problem), file, entry, field))
     {
-        Problem = problem;
+        Problem = Printable.Escape(problem);
         File = file;
         Entry = entry;
         Field = field;
@@ -131,7 +133,7 @@ public sealed class Flepimop2ConfigurationException : Flepimop2Exception
     {
         var where = string.Join(
             ": ",
-            new[] { file, JoinPath(entry, field) }.Where(s => !string.IsNullOrEmpty(s)));
+            new[] { file, JoinPath(entry, field) }.Where(s => !string.IsNullOrEmpty(s)).Select(Printable.Escape));
         return where.Length == 0 ? problem : $"{where}: {problem}";
     }
 

@@ -24,6 +24,24 @@ public static class CliRunner
     {
         using var process = Start(directory, environment, args);
         process.StandardInput.Close();
+        return await Finish(process, $"flepimop2 {string.Join(' ', args.Select(a => $"'{a}'"))} (in '{directory}', pid {process.Id})");
+    }
+
+    /// <summary>Runs any process (a shell that starts flepimop2, a rendered script) to its end, capturing its output as UTF-8.</summary>
+    public static async Task<CliResult> CaptureAsync(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.StandardOutputEncoding = new UTF8Encoding(false);
+        start.StandardErrorEncoding = new UTF8Encoding(false);
+        using var process = Process.Start(start)!;
+        return await Finish(process, $"{start.FileName} {string.Join(' ', start.ArgumentList.Select(a => $"'{a}'"))} (in '{start.WorkingDirectory}', pid {process.Id})");
+    }
+
+    /// <summary>Waits for a started process (at most <see cref="CallLimit"/>, else it is killed and the test fails) and collects its output.</summary>
+    private static async Task<CliResult> Finish(Process process, string what)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
@@ -37,7 +55,7 @@ public static class CliRunner
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             throw new TimeoutException(
-                $"flepimop2 {string.Join(' ', args.Select(a => $"'{a}'"))} (in '{directory}', pid {process.Id}) ran {clock.Elapsed.TotalSeconds:0.0} s, " +
+                $"{what} ran {clock.Elapsed.TotalSeconds:0.0} s, " +
                 $"past the {CallLimit.TotalSeconds:0} s limit, and was killed.\n--- stdout so far\n{await stdout}\n--- stderr so far\n{await stderr}");
         }
 

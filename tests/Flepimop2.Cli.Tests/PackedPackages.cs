@@ -62,7 +62,7 @@ public sealed class PackedPackages : IAsyncLifetime
 public static class Repository
 {
     /// <summary>The directory holding Flepimop2.slnx, found from the test's own output directory (artifacts/bin/...).</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => Flepimop2.Tests.Common.SourceTree.Root;
 
     /// <summary>The commit checked out, as <c>git rev-parse HEAD</c> says.</summary>
     public static async Task<string> HeadAsync()
@@ -80,19 +80,6 @@ public static class Repository
         var version = result.Stdout.Trim();
         Assert.Matches(@"^\d+\.\d+\.\d+", version);
         return version;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Flepimop2.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no Flepimop2.slnx above {AppContext.BaseDirectory}");
     }
 }
 

@@ -263,23 +263,13 @@ public sealed class RunCliSpecs
     /// <summary>Runs a rendered batch script with bash in <paramref name="directory"/>, as a node would (no scheduler involved).</summary>
     private static async Task<CliResult> RunBash(string directory, string? arrayTaskId, params string[] args)
     {
-        var start = new ProcessStartInfo("bash", args)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("bash", args) { WorkingDirectory = directory };
         if (arrayTaskId is not null)
         {
             start.Environment["SLURM_ARRAY_TASK_ID"] = arrayTaskId;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CliRunner.CallLimit);
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return await CliRunner.CaptureAsync(start);
     }
 
     private static string KeyOf(CliResult submission) => submission.StdoutLines[^1].Split(' ')[0];

@@ -80,22 +80,35 @@ internal static class CommonOptions
     /// <summary>The longest wait a seconds option takes: a year.</summary>
     public const double MaxSeconds = 365 * 24 * 3600;
 
+    /// <summary>The shortest: a millisecond, the resolution of the timers that wait (anything shorter would be a busy loop).</summary>
+    public const double MinSeconds = 0.001;
+
     /// <summary>
-    /// Parses a number of seconds: finite, above zero, at most <see cref="MaxSeconds"/>. Anything else (<c>abc</c>, <c>nan</c>,
-    /// <c>Infinity</c>, <c>1e308</c>, <c>-1</c>) is a usage error naming the option and the value.
+    /// Parses a number of seconds: finite, from <see cref="MinSeconds"/> to <see cref="MaxSeconds"/>. Anything else (<c>abc</c>,
+    /// <c>nan</c>, <c>Infinity</c>, <c>1e308</c>, <c>-1</c>, <c>1e-9</c>) is a usage error naming the option and the value.
     /// </summary>
     public static Func<System.CommandLine.Parsing.ArgumentResult, TimeSpan?> ParseSeconds(string option) => result =>
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && double.IsFinite(seconds) && seconds > 0 && seconds <= MaxSeconds)
+        // No white space, no thousands separators: one spelling of a number, as for the whole-number options.
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowExponent, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is >= MinSeconds and <= MaxSeconds)
         {
             return TimeSpan.FromSeconds(seconds);
         }
 
-        result.AddError($"{option} must be a positive number of seconds, at most {MaxSeconds:0} (a year); got '{text}'");
+        result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option} must be a number of seconds from {MinSeconds} to {MaxSeconds:0} (a year); got '{text}'"));
         return null;
     };
+
+    /// <summary>Refuses to start a job (or a step here) with an environment variable it would inherit changed; see <see cref="ExactInput"/>.</summary>
+    public static void CheckEnvironment()
+    {
+        if (ExactInput.CheckEnvironment() is { } problem)
+        {
+            throw new CliInputException(problem);
+        }
+    }
 
     /// <summary>Loads the given configuration, or the default one in the current directory; a signal stops the wait for it.</summary>
     public static Task<ConfigurationFile> LoadConfigAsync(string? given, CliContext context, CancellationToken cancellationToken)

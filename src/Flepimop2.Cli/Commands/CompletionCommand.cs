@@ -73,6 +73,40 @@ internal static class CompletionCommand
     }
 
     /// <summary>
+    /// What is wrong with a <c>[suggest:N]</c> directive at the start of the command line, or null. N is the cursor position the
+    /// scripts pass; System.CommandLine reads it with no check (a negative, huge or non-numeric N, or a second directive, fails
+    /// deep inside it), so it is checked here first: a whole number from 0 to <see cref="int.MaxValue"/>, or nothing.
+    /// </summary>
+    public static string? CheckSuggestDirective(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var seen = false;
+        foreach (var arg in args.TakeWhile(a => a.Length > 2 && a[0] == '[' && a[^1] == ']'))
+        {
+            var body = arg[1..^1];
+            var colon = body.IndexOf(':', StringComparison.Ordinal);
+            if ((colon < 0 ? body : body[..colon]) != "suggest")
+            {
+                continue;
+            }
+
+            if (seen)
+            {
+                return "[suggest] is given twice; give it once, before the words to complete";
+            }
+
+            seen = true;
+            var position = colon < 0 ? string.Empty : body[(colon + 1)..];
+            if (position.Length > 0 && !int.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return $"[suggest:N] takes the cursor position N, a whole number from 0 to {int.MaxValue}; got '{position}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Adds job keys from the store as completions of every argument and option that takes a job (<c>JOB</c>, <c>--after</c>,
     /// <c>--after-any</c>), newest first; a store that cannot be read completes nothing rather than fail the shell.
     /// </summary>

@@ -38,6 +38,7 @@ internal static class JobRetryCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             after.CheckCommandLine(parsed);
+            CommonOptions.CheckEnvironment();
             var store = context.Store;
             var stored = store.Find(parsed.GetValue(job)!);
             var sweep = stored.Handle.SweepTaskIndices is not null;

@@ -85,6 +85,7 @@ internal sealed class JobSubmitCommand
         var variants = _source.CheckCommandLine(parsed);
         CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel));
         _after.CheckCommandLine(parsed);
+        CommonOptions.CheckEnvironment();
         var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
         var (entry, runner, plan) = Build(parsed, file);
         var request = Request(parsed, plan.Variants) with { After = _after.Resolve(parsed, _context.Store) };

@@ -18,6 +18,7 @@ internal static class StepCliCommand
         var command = new Command(section, description) { config, target, dryRun };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            CommonOptions.CheckEnvironment();
             var file = await CommonOptions.LoadConfigAsync(parsed.GetValue(config), context, cancellationToken).ConfigureAwait(false);
             var (entry, step) = file.BuildStep(section, parsed.GetValue(target));
             context.Logger.LogInformation("{Section} target {Target} from {File}", section, entry.Name, file.DisplayPath);

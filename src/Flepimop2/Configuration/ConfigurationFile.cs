@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
@@ -110,15 +111,17 @@ public sealed class ConfigurationFile
             // Opened for reading as a user would with cat: a pipe works, a device or an endless file stops at the bound.
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
             var bytes = SafeFile.ReadToEnd(stream, path, MaxFileBytes);
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(StripBom(bytes));
+            if (NotUtf8(StripBom(bytes)) is { } problem)
+            {
+                // Decoded with replacement characters, a value would reach a job as other bytes than the file's.
+                throw Flepimop2ConfigurationException.Unreadable(path, problem);
+            }
+
+            return Encoding.UTF8.GetString(StripBom(bytes));
         }
         catch (UnsafeFileException ex)
         {
             throw Flepimop2ConfigurationException.Unreadable(path, $"the configuration file {ex.Problem}");
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Flepimop2ConfigurationException.Unreadable(path, "the configuration file is not UTF-8 text");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -127,6 +130,27 @@ public sealed class ConfigurationFile
                 : $"cannot read the configuration file: {ex.Message}";
             throw Flepimop2ConfigurationException.Unreadable(path, problem);
         }
+    }
+
+    /// <summary>Where the text stops being UTF-8 (line, and column in characters), or null when all of it is.</summary>
+    private static string? NotUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var valid = 0;
+        while (Rune.DecodeFromUtf8(bytes[valid..], out _, out var used) == System.Buffers.OperationStatus.Done)
+        {
+            valid += used;
+        }
+
+        var before = bytes[..valid];
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"the configuration file is not UTF-8 text: byte 0x{bytes[valid]:X2} at line {before.Count((byte)'\n') + 1}, column {Encoding.UTF8.GetCharCount(before[lineStart..]) + 1} is not part of a UTF-8 character; save the file as UTF-8");
     }
 
     private static ReadOnlySpan<byte> StripBom(byte[] bytes) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -6,10 +7,15 @@ using YamlDotNet.Core.Events;
 namespace Flepimop2.Configuration;
 
 /// <summary>
-/// Builds the JSON tree of a YAML document from the parser's event stream, with bounds a hostile file cannot get past:
-/// nesting depth, the number of values (aliases count as the values they copy, so a few hundred bytes of nested aliases
-/// cannot expand to gigabytes), and no alias to a node that contains it. It never recurses, so deep nesting cannot
-/// overflow the stack, and it refuses a NUL character, which no argument, environment value or path can carry.
+/// Builds the JSON tree of a YAML document from the parser's event stream, so that any text is either a configuration or
+/// a configuration error naming the file and where: with bounds a hostile file cannot get past (nesting depth; the number
+/// of values and of characters, aliases counted as what they copy, so a few hundred bytes of nested aliases cannot expand
+/// to gigabytes; no alias to a node that contains it), and with every YAML feature a JSON tree cannot hold refused
+/// rather than dropped: a key must be a name (a scalar, or an alias of one; not null, a list or a mapping), a tag must be one
+/// of the core schema's and fit its node, and a key may appear once. Merge keys (<c>&lt;&lt;: *base</c>) are read as YAML 1.1
+/// and PyYAML read them: the merged mappings' keys first, each taken from the first mapping that has it, then the
+/// mapping's own keys, which win. It never recurses, so deep nesting cannot overflow the stack, and it refuses a NUL
+/// character, which no argument, environment value or path can carry.
 /// </summary>
 internal static class YamlTree
 {
@@ -18,6 +24,11 @@ internal static class YamlTree
 
     /// <summary>Values in one file, aliases expanded.</summary>
     public const int MaxValues = 100_000;
+
+    /// <summary>Characters of keys and values in one file, aliases expanded: twice what the largest file can hold.</summary>
+    public const long MaxCharacters = 2 * ConfigurationFile.MaxFileBytes;
+
+    private const string CoreTag = "tag:yaml.org,2002:";
 
     /// <summary>Builds the tree of the single document in <paramref name="text"/>; null when the file holds no document.</summary>
     /// <exception cref="Flepimop2ConfigurationException">Invalid YAML, more than one document, or a bound passed.</exception>
@@ -59,11 +70,18 @@ internal static class YamlTree
         return line.StartsWith("(Line:", StringComparison.Ordinal) && paren > 0 ? line[(paren + 3)..] : line;
     }
 
+    /// <summary>A tag as a file would write it: <c>!!str</c> for the core schema's, else as it is.</summary>
+    private static string Shown(TagName tag) =>
+        Internal.Printable.Escape(tag.ToString() is var text && text.StartsWith(CoreTag, StringComparison.Ordinal) ? "!!" + text[CoreTag.Length..] : text);
+
+    private static string At(ParsingEvent at) => string.Create(CultureInfo.InvariantCulture, $"line {at.Start.Line}, column {at.Start.Column}");
+
     private sealed class Builder(string displayPath)
     {
         private readonly Stack<Frame> _open = new();
         private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
         private int _values;
+        private long _characters;
         private int _documents;
 
         public JsonNode? Root { get; private set; }
@@ -80,38 +98,38 @@ internal static class YamlTree
 
                     break;
                 case Scalar scalar when _open.TryPeek(out var map) && map.ExpectsKey:
-                    var key = Checked(scalar.Value, scalar, isKey: true);
-                    if (((JsonObject)map.Node).ContainsKey(key))
-                    {
-                        // One of the two would silently win; say so instead.
-                        throw Error($"duplicate key '{Internal.Printable.Escape(key)}' at line {scalar.Start.Line}, column {scalar.Start.Column}");
-                    }
-
-                    map.Key = key;
+                    AcceptKey(map, scalar);
+                    break;
+                case AnchorAlias alias when _open.TryPeek(out var map) && map.ExpectsKey:
+                    var named = Expand(alias);
+                    SetKey(map, named.KeyText ?? throw Error($"a mapping key at {At(alias)} is the alias '*{alias.Value.Value}' of {OptionReader.Describe(named.Node)}; a key must be a name", located: true), alias, merge: false);
                     break;
                 case NodeEvent node when _open.TryPeek(out var map) && map.ExpectsKey:
-                    throw Error($"a mapping key at line {node.Start.Line} is not a plain name");
+                    throw Error($"a mapping key at {At(node)} is {(node is SequenceStart ? "a list" : "a mapping")}; a key must be a name", located: true);
                 case Scalar scalar:
-                    var value = YamlScalars.Resolve(
-                        Checked(scalar.Value, scalar, isKey: false),
-                        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Tag.IsEmpty);
-                    Count(1, scalar);
+                    var text = Checked(scalar.Value, scalar, isKey: false);
+                    var value = Resolve(scalar, text);
+                    Count(1, text.Length, scalar);
                     Place(value, scalar);
-                    Remember(scalar.Anchor, value, 1, 0);
+                    Remember(scalar.Anchor, new Anchored(value, 1, text.Length, 0, value is JsonValue ? text : null));
                     break;
                 case AnchorAlias alias:
                     var copy = Expand(alias);
                     Place(copy.Node, alias, copy.Height);
                     break;
                 case MappingStart mapping:
+                    CheckTag(mapping, "map");
                     Open(new JsonObject(), mapping.Anchor, mapping);
                     break;
                 case SequenceStart sequence:
+                    CheckTag(sequence, "seq");
                     Open(new JsonArray(), sequence.Anchor, sequence);
                     break;
                 case MappingEnd or SequenceEnd:
+                    // Merged while still open, so that a bad merge is reported where it is (jobs.a).
+                    Merge(_open.Peek());
                     var done = _open.Pop();
-                    Remember(done.Anchor, done.Node, _values - done.ValuesBefore, done.Height);
+                    Remember(done.Anchor, new Anchored(done.Node, _values - done.ValuesBefore, _characters - done.CharactersBefore, done.Height, null));
                     if (_open.TryPeek(out var parent))
                     {
                         parent.Height = Math.Max(parent.Height, done.Height + 1);
@@ -121,6 +139,81 @@ internal static class YamlTree
             }
         }
 
+        private void AcceptKey(Frame map, Scalar scalar)
+        {
+            var key = Checked(scalar.Value, scalar, isKey: true);
+            var merge = (scalar.Tag.IsEmpty && scalar.Style == ScalarStyle.Plain && key == "<<") || scalar.Tag == CoreTag + "merge";
+            var resolved = merge ? JsonValue.Create(key) : Resolve(scalar, key);
+            if (resolved is null)
+            {
+                throw Error($"a mapping key at {At(scalar)} is null ('{Internal.Printable.Escape(key)}'); quote it if it is a name", located: true);
+            }
+
+            Count(1, key.Length, scalar);
+            Remember(scalar.Anchor, new Anchored(resolved, 1, key.Length, 0, key));
+            SetKey(map, key, scalar, merge);
+        }
+
+        private void SetKey(Frame map, string key, ParsingEvent at, bool merge)
+        {
+            var own = (JsonObject)map.Node;
+            if (merge ? map.Merges is not null : own.ContainsKey(key))
+            {
+                // One of the two would silently win; say so instead.
+                throw Error($"duplicate key '{Internal.Printable.Escape(key)}' at {At(at)}", located: true);
+            }
+
+            map.Key = key;
+            if (merge)
+            {
+                map.Merges = [];
+                map.MergeAt = at;
+                map.Merging = true;
+            }
+        }
+
+        /// <summary>
+        /// A scalar's value: by the core schema when it is plain and untagged, as text when quoted or tagged <c>!</c> or
+        /// <c>!!str</c>, and by its tag when it has one of the others, which the text must fit.
+        /// </summary>
+        private JsonNode? Resolve(Scalar scalar, string text)
+        {
+            var tag = scalar.Tag;
+            if (tag.IsEmpty || tag == "?")
+            {
+                return YamlScalars.Resolve(text, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any);
+            }
+
+            if (tag == "!" || tag == CoreTag + "str")
+            {
+                return JsonValue.Create(text);
+            }
+
+            var value = YamlScalars.Resolve(text, plain: true);
+            var kind = value is JsonValue v ? v.GetValueKind() : JsonValueKind.Null;
+            var (fits, expected) = tag.ToString() switch
+            {
+                CoreTag + "int" => (value is JsonValue whole && whole.TryGetValue<long>(out _), "a whole number"),
+                CoreTag + "float" => (kind == JsonValueKind.Number, "a number"),
+                CoreTag + "bool" => (kind is JsonValueKind.True or JsonValueKind.False, "true or false"),
+                CoreTag + "null" => (kind == JsonValueKind.Null, "null"),
+                _ => throw UnknownTag(scalar, "a value"),
+            };
+            return fits ? value : throw Error($"the value '{Internal.Printable.Escape(text)}' at {At(scalar)} is tagged {Shown(tag)}, but is not {expected}", located: true);
+        }
+
+        /// <summary>A mapping or a list may be tagged only as what it is (<c>!!map</c>, <c>!!seq</c>) or <c>!</c>.</summary>
+        private void CheckTag(NodeEvent node, string kind)
+        {
+            if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && node.Tag != CoreTag + kind)
+            {
+                throw UnknownTag(node, kind == "map" ? "a mapping" : "a list");
+            }
+        }
+
+        private Flepimop2ConfigurationException UnknownTag(NodeEvent node, string what) =>
+            Error($"the tag {Shown(node.Tag)} at {At(node)} cannot be on {what} of a configuration (a value takes !!str, !!int, !!float, !!bool or !!null, a mapping !!map, a list !!seq)", located: true);
+
         private void Open(JsonNode node, AnchorName anchor, ParsingEvent at)
         {
             if (_open.Count >= MaxDepth)
@@ -128,11 +221,11 @@ internal static class YamlTree
                 throw Error($"nests deeper than {MaxDepth} levels at line {at.Start.Line}");
             }
 
-            Count(1, at);
+            Count(1, 0, at);
             var valuesBefore = _values;
             var name = Segment();
             Place(node, at);
-            _open.Push(new Frame(node, anchor.IsEmpty ? null : anchor.Value, valuesBefore - 1) { Name = name });
+            _open.Push(new Frame(node, anchor.IsEmpty ? null : anchor.Value, valuesBefore - 1, _characters) { Name = name });
         }
 
         private Anchored Expand(AnchorAlias alias)
@@ -153,11 +246,48 @@ internal static class YamlTree
                 throw Error($"nests deeper than {MaxDepth} levels through alias '*{name}' at line {alias.Start.Line}");
             }
 
-            Count(anchored.Values, alias);
+            Count(anchored.Values, anchored.Characters, alias);
             return anchored with { Node = anchored.Node?.DeepClone() };
         }
 
-        private void Count(int values, ParsingEvent at)
+        /// <summary>
+        /// Puts the mappings a mapping's merge key named into it, as YAML 1.1 reads them: their keys first (each from the first
+        /// mapping that has it), then the mapping's own, which win over them.
+        /// </summary>
+        private void Merge(Frame done)
+        {
+            if (done.Merges is not { } merges)
+            {
+                return;
+            }
+
+            var own = (JsonObject)done.Node;
+            var sources = merges.SelectMany(m => m is JsonArray list ? list : [m]).ToList();
+            var bad = sources.FindIndex(s => s is not JsonObject);
+            if (bad >= 0)
+            {
+                throw Error($"the merge key '<<' at {At(done.MergeAt!)} takes a mapping or a list of mappings, got {OptionReader.Describe(sources[bad])}", located: true);
+            }
+
+            var entries = new List<KeyValuePair<string, JsonNode?>>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (key, value) in sources.Cast<JsonObject>().SelectMany(m => m))
+            {
+                if (keys.Add(key))
+                {
+                    entries.Add(new(key, own.TryGetPropertyValue(key, out var mine) ? mine : value?.DeepClone()));
+                }
+            }
+
+            entries.AddRange(own.Where(p => !keys.Contains(p.Key)));
+            own.Clear();
+            foreach (var (key, value) in entries)
+            {
+                own[key] = value;
+            }
+        }
+
+        private void Count(int values, long characters, ParsingEvent at)
         {
             if ((long)_values + values > MaxValues)
             {
@@ -165,7 +295,14 @@ internal static class YamlTree
                     string.Create(CultureInfo.InvariantCulture, $"holds more than {MaxValues} values once aliases are expanded (at line {at.Start.Line}); a configuration needs far fewer"));
             }
 
+            if (_characters + characters > MaxCharacters)
+            {
+                throw Error(
+                    string.Create(CultureInfo.InvariantCulture, $"holds more than {MaxCharacters} characters once aliases are expanded (at line {at.Start.Line}); a configuration needs far fewer"));
+            }
+
             _values += values;
+            _characters += characters;
         }
 
         private void Place(JsonNode? node, ParsingEvent at, int height = 0)
@@ -183,6 +320,11 @@ internal static class YamlTree
                 case JsonArray list:
                     list.Add(node);
                     break;
+                case JsonObject when parent.Merging:
+                    parent.Merges!.Add(node);
+                    parent.Merging = false;
+                    parent.Key = null;
+                    break;
                 case JsonObject map:
                     map[parent.Key!] = node;
                     parent.Key = null;
@@ -192,11 +334,11 @@ internal static class YamlTree
             }
         }
 
-        private void Remember(AnchorName anchor, JsonNode? node, int values, int height)
+        private void Remember(AnchorName anchor, Anchored anchored)
         {
             if (!anchor.IsEmpty)
             {
-                _anchors[anchor.Value] = new Anchored(node, values, height);
+                _anchors[anchor.Value] = anchored;
             }
         }
 
@@ -230,15 +372,18 @@ internal static class YamlTree
             return path.Length == 0 ? null : path.TrimStart('.');
         }
 
-        private Flepimop2ConfigurationException Error(string problem) => new(problem, displayPath);
+        /// <summary>A problem of the file; <paramref name="located"/> ones also name the entry where the builder is (<c>jobs.a</c>).</summary>
+        private Flepimop2ConfigurationException Error(string problem, bool located = false) => new(problem, displayPath, located ? Location() : null);
 
-        private sealed class Frame(JsonNode node, string? anchor, int valuesBefore)
+        private sealed class Frame(JsonNode node, string? anchor, int valuesBefore, long charactersBefore)
         {
             public JsonNode Node { get; } = node;
 
             public string? Anchor { get; } = anchor;
 
             public int ValuesBefore { get; } = valuesBefore;
+
+            public long CharactersBefore { get; } = charactersBefore;
 
             /// <summary>How many levels the finished children reach below this node.</summary>
             public int Height { get; set; }
@@ -249,9 +394,19 @@ internal static class YamlTree
             /// <summary>The key read for the next value of a mapping.</summary>
             public string? Key { get; set; }
 
+            /// <summary>What the mapping's merge key (<c>&lt;&lt;</c>) named, once it has one; merged in when the mapping ends.</summary>
+            public List<JsonNode?>? Merges { get; set; }
+
+            /// <summary>Where the merge key is, for messages.</summary>
+            public ParsingEvent? MergeAt { get; set; }
+
+            /// <summary>Whether the key just read is the merge key, so the next value is merged rather than placed.</summary>
+            public bool Merging { get; set; }
+
             public bool ExpectsKey => Node is JsonObject && Key is null;
         }
 
-        private sealed record Anchored(JsonNode? Node, int Values, int Height);
+        /// <summary>An anchored node, with what an alias of it counts, and its text when it is a scalar a key can be.</summary>
+        private sealed record Anchored(JsonNode? Node, int Values, long Characters, int Height, string? KeyText);
     }
 }

@@ -170,7 +170,7 @@ public sealed class JobTracker
             }
 
             // Back off while nothing moves; come back to the interval as soon as something does.
-            pause = changed.Count > 0 ? options.Interval : TimeSpan.FromTicks(Math.Min(pause.Ticks * 3 / 2, options.LongestPause.Ticks));
+            pause = changed.Count > 0 ? options.Interval : Longer(pause, options.LongestPause);
             _logger.LogDebug(
                 "round {Round}: asked about {Asked} job(s), {Changed} changed, {Unfinished} unfinished; next round in {Pause:0.###} s",
                 round,
@@ -179,7 +179,25 @@ public sealed class JobTracker
                 now.Unfinished.Count,
                 pause.TotalSeconds);
             var left = options.Timeout is { } max ? max - now.Elapsed : pause;
-            await Task.Delay(left < pause ? left : pause, _clock, cancellationToken).ConfigureAwait(false);
+            await PauseAsync(left < pause ? left : pause, _clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Half again as long as <paramref name="pause"/>, at most <paramref name="longest"/> (without overflowing on the way).</summary>
+    private static TimeSpan Longer(TimeSpan pause, TimeSpan longest) =>
+        pause.Ticks <= longest.Ticks / 3 * 2 ? TimeSpan.FromTicks(pause.Ticks * 3 / 2) : longest;
+
+    /// <summary>
+    /// Pauses for any length: a timer takes at most <see cref="uint.MaxValue"/> - 1 ms (about 49.7 days), so a longer pause
+    /// (an interval of weeks backs off to months) is made of such pieces.
+    /// </summary>
+    private static async Task PauseAsync(TimeSpan pause, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var longestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+        var started = clock.GetTimestamp();
+        for (var left = pause; left > TimeSpan.Zero; left = pause - clock.GetElapsedTime(started))
+        {
+            await Task.Delay(left < longestTimer ? left : longestTimer, clock, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -181,9 +181,23 @@ public sealed class ConfigurationMessageSpecs : IDisposable
         var directory = Problem(() => ConfigurationFile.Load(_temp.Path));
 
         Assert.Equal("a", bom.Select("jobs", null).Name);
-        Assert.Equal($"{_temp.Combine("latin1.yaml")}: the configuration file is not UTF-8 text", latin1.Message);
+        Assert.Equal($"{_temp.Combine("latin1.yaml")}: the configuration file is not UTF-8 text: byte 0xE9 at line 1, column 4 is not part of a UTF-8 character; save the file as UTF-8", latin1.Message);
         Assert.Equal($"{_temp.Combine("nope.yaml")}: configuration file not found", missing.Message);
         Assert.StartsWith($"{_temp.Path}: cannot read the configuration file: ", directory.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF }, "0xFF at line 1, column 1")]
+    [InlineData(new byte[] { (byte)'a', (byte)'\n', 0xC3, 0xA9, 0xC3 }, "0xC3 at line 2, column 2")]
+    [InlineData(new byte[] { (byte)'\n', (byte)'\n', (byte)'x', 0xED, 0xA0, 0x80 }, "0xED at line 3, column 2")]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'a', 0xC0, 0xAF }, "0xC0 at line 1, column 2")]
+    public void A_file_that_is_not_utf8_is_refused_saying_where_it_stops_being_utf8(byte[] content, string where)
+    {
+        File.WriteAllBytes(_temp.Combine("bad.yaml"), content);
+
+        var problem = Problem(() => ConfigurationFile.Load(_temp.Combine("bad.yaml")));
+
+        Assert.Contains($"is not UTF-8 text: byte {where} is not part of a UTF-8 character", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,12 +213,13 @@ public sealed class ConfigurationMessageSpecs : IDisposable
     [Theory]
     [InlineData("jobs:\n  - module: shell\n  - module: slurm\n", "c.yaml: jobs: a list may hold only one entry (it is named 'default'); use a mapping from target name to module for 2")]
     [InlineData("jobs: []\n", "c.yaml: jobs: the section is empty")]
+    [InlineData("jobs:\n  \"a\\nb\": 5\n", "c.yaml: jobs.a\\nb: expected a mapping with a 'module' key, got '5'")]
     [InlineData("jobs: {}\n", "c.yaml: jobs: the section is empty")]
     [InlineData("jobs: ~\n", "c.yaml: jobs: the file has no 'jobs' section")]
     [InlineData("jobs:\n  a: 5\n  b: [1]\n", "c.yaml: jobs.a: expected a mapping with a 'module' key, got '5'\nc.yaml: jobs.b: expected a mapping with a 'module' key, got a list")]
     [InlineData("jobs:\n  a: shell(detach=)x\n", "c.yaml: jobs.a: shorthand module configuration must have the form 'module_name(key=value, ...)', got 'shell(detach=)x'")]
     [InlineData("- 1\n", "c.yaml: the top level must be a mapping with 'jobs' and 'process' or 'simulate' sections, got a list")]
-    [InlineData("jobs:\n  ? [a]\n  : 1\n", "c.yaml: a mapping key at line 2 is not a plain name")]
+    [InlineData("jobs:\n  ? [a]\n  : 1\n", "c.yaml: jobs: a mapping key at line 2, column 5 is a list; a key must be a name")]
     [InlineData("a: 1\n---\nb: 2\n", "c.yaml: the configuration file holds more than one YAML document")]
     [InlineData("a: [1\n", "c.yaml: invalid YAML at line 2, column 1: While parsing a flow sequence, did not find expected ',' or ']'.")]
     [InlineData("# only a comment\n", "c.yaml: the configuration file is empty")]

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Flepimop2.Internal;
+using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Internal;
 
@@ -14,7 +14,7 @@ public sealed class PropertySpecs
     private static Arbitrary<string> Tokens() =>
         Gen.Elements(Interesting).ArrayOf().Select(chars => new string(chars)).ToArbitrary();
 
-    [Property(MaxTest = 500)]
+    [SeededProperty(MaxTest = 500)]
     public Property A_sanitized_key_holds_only_safe_characters_and_sanitizing_again_changes_nothing() =>
         Prop.ForAll(Tokens(), raw =>
         {
@@ -24,13 +24,13 @@ public sealed class PropertySpecs
                 && key.Length <= raw.Length;
         });
 
-    [Property(MaxTest = 500)]
+    [SeededProperty(MaxTest = 500)]
     public Property A_key_matches_its_job_exactly_when_it_is_the_key_the_job_gives() =>
         Prop.ForAll(Tokens(), Tokens(), Tokens(), (backend, jobId, other) =>
             JobKey.Matches(JobKey.For(backend, jobId), backend, jobId)
             && JobKey.Matches(other, backend, jobId) == (other == JobKey.For(backend, jobId)));
 
-    [Property(MaxTest = 200)]
+    [SeededProperty(MaxTest = 200)]
     public Property A_safe_name_is_its_own_key() =>
         Prop.ForAll(Gen.Elements("abcXYZ019._-".ToCharArray()).NonEmptyListOf().Select(l => new string([.. l])).ToArbitrary(), safe => JobKey.Sanitize(safe) == safe);
 
@@ -38,7 +38,7 @@ public sealed class PropertySpecs
     public void A_shell_reads_every_quoted_token_back_exactly()
     {
         // One sh process checks many tokens: each is printed back NUL-terminated and compared.
-        var tokens = Gen.Elements(Interesting).ArrayOf().Select(chars => new string(chars)).Sample(300).Append(string.Empty).Append("'").Append("''").ToList();
+        var tokens = Gen.Elements(Interesting).ArrayOf().Select(chars => new string(chars)).SampleSeeded(300).Append(string.Empty).Append("'").Append("''").ToList();
         var script = new StringBuilder();
         foreach (var token in tokens)
         {
@@ -54,7 +54,7 @@ public sealed class PropertySpecs
         Assert.Equal(tokens, output.Split('\0')[..^1]);
     }
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public bool A_timestamp_written_and_read_back_is_the_same_instant(DateTimeOffset value)
     {
         var normalized = IsoTime.Normalize(value);
@@ -84,7 +84,7 @@ public sealed class PropertySpecs
         Assert.False(IsoTime.TryParse(text, out _));
     }
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public bool The_seconds_form_matches_the_framework_formatter(DateTimeOffset value) =>
         IsoTime.FormatSeconds(value) == value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 }

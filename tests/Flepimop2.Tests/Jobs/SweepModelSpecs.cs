@@ -7,7 +7,6 @@ using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs;
 
@@ -59,7 +58,7 @@ public sealed class SweepModelSpecs
         Assert.Equal(overall, Sweep(tasks).Overall.ToWireName());
     }
 
-    [Property(MaxTest = 500)]
+    [SeededProperty(MaxTest = 500)]
     public Property A_sweep_is_pending_until_a_task_starts_running_until_all_end_and_successful_only_if_all_succeed() =>
         Prop.ForAll(
             Gen.Elements(Enum.GetValues<JobStatus>()).NonEmptyListOf().Select(l => l.ToArray()).ToArbitrary(),

@@ -4,7 +4,6 @@ using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs;
 
@@ -29,11 +28,11 @@ public sealed class SweepTaskTableSpecs : IDisposable
 
     private static Gen<string[]> Argvs() => Arguments().ArrayOf();
 
-    [Property(MaxTest = 500)]
+    [SeededProperty(MaxTest = 500)]
     public Property Any_argv_without_nul_decodes_back_exactly() =>
         Prop.ForAll(Argvs().ToArbitrary(), argv => TaskTable.Decode(TaskTable.Encode(argv)).SequenceEqual(argv, StringComparer.Ordinal));
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property Every_argument_ends_with_one_nul_and_holds_no_other() =>
         Prop.ForAll(Argvs().ToArbitrary(), argv =>
         {
@@ -139,7 +138,7 @@ public sealed class SweepTaskTableSpecs : IDisposable
     {
         // Both scripts read a task with flepimop2_task_argv and run "${flepimop2_argv[@]}": here each is printed back NUL-terminated.
         var table = _temp.Combine("table");
-        var argvs = Argvs().Where(a => a.Length > 0).Sample(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
+        var argvs = Argvs().Where(a => a.Length > 0).SampleSeeded(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
         TaskTable.Write(table, [.. argvs.Select(a => (IReadOnlyList<string>)a)]);
         var script = TaskTable.BashReader +
             "for ((i = 0; i < $2; i++)); do flepimop2_task_argv \"$1\" \"$i\" || exit 9; printf '%s\\0' \"${#flepimop2_argv[@]}\" \"${flepimop2_argv[@]}\"; done\n" +
@@ -171,7 +170,7 @@ public sealed class SweepTaskTableSpecs : IDisposable
     public void Bash_reads_every_tasks_argv_back_exactly_through_the_supervisors_sequential_reader()
     {
         var table = _temp.Combine("table");
-        var argvs = Argvs().Where(a => a.Length > 0).Sample(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
+        var argvs = Argvs().Where(a => a.Length > 0).SampleSeeded(40).Append(["", "", "x"]).Append(["line\nbreak", "trailing\n", "\n"]).Append(["-n", "-e", "--"]).ToList();
         TaskTable.Write(table, [.. argvs.Select(a => (IReadOnlyList<string>)a)]);
         var script = TaskTable.BashSequentialReader +
             "exec {t}<\"$1\" {x}<\"$1.index\"\n" +

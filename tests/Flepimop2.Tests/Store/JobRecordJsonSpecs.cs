@@ -7,7 +7,6 @@ using Flepimop2.Store;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Store;
 
@@ -107,11 +106,11 @@ public sealed class JobRecordJsonSpecs
     private static bool Same(JobHandle a, JobHandle b) =>
         a.JobId == b.JobId && a.Backend == b.Backend && a.SubmittedAt == b.SubmittedAt && Same(a.Metadata, b.Metadata);
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property Any_handle_survives_a_json_round_trip_unchanged() =>
         Prop.ForAll(Handles().ToArbitrary(), handle => Same(handle, JobRecordJson.ReadHandle(JobRecordJson.Serialize(handle))));
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property Any_status_result_survives_a_json_round_trip_unchanged() =>
         Prop.ForAll(
             Handles().Zip(Gen.Elements(Enum.GetValues<JobStatus>())).Zip(Maps(2)).Select(t => new JobStatusResult(t.Item1.Item1, t.Item1.Item2) { Detail = t.Item2 }).ToArbitrary(),
@@ -121,7 +120,7 @@ public sealed class JobRecordJsonSpecs
                 return Same(result, back) && result.Status == back.Status && Same(result.Detail, back.Detail);
             });
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property Any_dry_run_survives_a_json_round_trip_unchanged() =>
         Prop.ForAll(
             Gen.Elements(Texts).Zip(Gen.Elements(Texts).Zip(Gen.Elements(Texts)).ListOf()).Select(t => new JobDryRun(t.Item1, t.Item2.DistinctBy(p => p.Item1).ToDictionary(p => p.Item1, p => p.Item2))).ToArbitrary(),

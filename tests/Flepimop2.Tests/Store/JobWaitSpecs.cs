@@ -109,6 +109,40 @@ public sealed class JobWaitSpecs : IDisposable
         Assert.Equal([1000, 1500, 2300, 3400, 5100, 7600, 10000, 10000], pauses.Take(8));
     }
 
+    [Fact]
+    public async Task A_wait_at_an_interval_longer_than_a_timer_takes_pauses_that_long()
+    {
+        // A timer takes at most about 49.7 days; an interval of a year backs off to ten years.
+        var (tracker, clock, _, jobs) = Setup(3, "a");
+        var year = TimeSpan.FromDays(365);
+        var seen = new List<TimeSpan>();
+
+        var wait = tracker.WaitAsync(jobs, new JobWaitOptions { Interval = year }, new Collect(p => seen.Add(p.Elapsed)));
+        while (!wait.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromDays(5));
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        await wait;
+        Assert.Equal(3, seen.Count);
+        Assert.InRange(seen[1] - seen[0], year, year + TimeSpan.FromDays(5));
+        Assert.InRange(seen[2] - seen[1], year * 1.5, (year * 1.5) + TimeSpan.FromDays(5));
+    }
+
+    [Fact]
+    public void An_interval_shorter_than_a_millisecond_is_refused_as_no_timer_can_make_it()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JobWaitOptions { Interval = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond - 1) });
+        Assert.Equal(TimeSpan.FromMilliseconds(10), new JobWaitOptions { Interval = JobWaitOptions.ShortestInterval }.LongestPause);
+    }
+
+    [Fact]
+    public void The_longest_pause_of_the_longest_interval_does_not_overflow()
+    {
+        Assert.Equal(TimeSpan.MaxValue, new JobWaitOptions { Interval = TimeSpan.MaxValue }.LongestPause);
+    }
+
     private sealed class Collect(Action<JobWaitProgress> report) : IProgress<JobWaitProgress>
     {
         public void Report(JobWaitProgress value) => report(value);

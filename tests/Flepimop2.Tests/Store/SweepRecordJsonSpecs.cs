@@ -4,9 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
+using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Store;
 
@@ -275,7 +275,7 @@ public sealed class SweepRecordJsonSpecs
         .NonEmptyListOf()
         .Select(parts => new SweepStatus([.. parts.Select((p, i) => new SweepTaskStatus(i, p.Status) { ExitCode = p.Code, BackendId = p.Id })]));
 
-    [Property(MaxTest = 200)]
+    [SeededProperty(MaxTest = 200)]
     public Property Any_sweeps_status_survives_a_json_round_trip_unchanged() =>
         Prop.ForAll(Sweeps().ToArbitrary(), sweep =>
         {

@@ -106,7 +106,7 @@ public abstract class SchedulerContract
     {
         // One batch of random argument lists, submitted together and compared once all have run; then the scheduler's own
         // directive markers and variables, which must not be read either.
-        var lists = SlurmScriptSpecs.ArgvLists().Sample(25)
+        var lists = SlurmScriptSpecs.ArgvLists().SampleSeeded(25)
             .Prepend(["a b", "it's", "say \"hi\"", "$HOME", "${PATH}", "`id`", "$(id)", "x;y", "*", "?", "~", "-n", "", "é 漢字 😀", "100%", "a\\b", "#c"])
             .Prepend(["#SBATCH --time=1", "#$ -N x", "$JOB_ID", "$SLURM_JOB_ID", "%j"])
             .ToList();

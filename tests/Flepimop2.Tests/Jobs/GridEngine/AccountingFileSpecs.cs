@@ -3,7 +3,6 @@ using Flepimop2.Jobs.GridEngine.Internal;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs.GridEngine;
 
@@ -12,7 +11,7 @@ public sealed class AccountingFileSpecs
 {
     private static readonly string[] Pieces = ["", "a", "ab:cd", "é", "日本", " ", "x:y:z", "1795693755", "#c"];
 
-    [Property(MaxTest = 200)]
+    [SeededProperty(MaxTest = 200)]
     public Property Lines_read_from_the_end_are_the_files_complete_lines_last_first_whatever_the_block_size() =>
         Prop.ForAll(
             Gen.Elements(Pieces).ListOf().Select(p => string.Concat(p)).ListOf().Zip(Gen.Choose(1, 40)).Zip(Gen.Elements("", "partial", "1:2:3")).ToArbitrary(),

@@ -4,7 +4,6 @@ using Flepimop2.Jobs.Slurm;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
 
@@ -53,7 +52,7 @@ public sealed class SlurmOptionSpecs
         Assert.Contains("expected a size like 4G, 500M or a number of megabytes", error.Message, StringComparison.Ordinal);
     }
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property Any_whole_memory_amount_in_any_unit_and_case_keeps_its_amount_with_an_upper_case_unit() =>
         Prop.ForAll(
             Gen.Zip(Gen.Choose(1, (1 << 23) - 1), Gen.Elements("k", "K", "m", "M", "g", "G", "t", "T")).ToArbitrary(),
@@ -80,7 +79,7 @@ public sealed class SlurmOptionSpecs
         Assert.Equal(8_388_607L << 40, memory.Bytes);
     }
 
-    [Property(MaxTest = 300)]
+    [SeededProperty(MaxTest = 300)]
     public Property A_fractional_memory_amount_becomes_the_same_size_in_a_smaller_unit() =>
         Prop.ForAll(
             Gen.Zip(Gen.Zip(Gen.Choose(0, 100_000), Gen.Elements(0.5m, 0.25m, 0.125m, 0.75m)), Gen.Elements('M', 'G', 'T')).ToArbitrary(),
@@ -140,7 +139,7 @@ public sealed class SlurmOptionSpecs
         Assert.Contains($"got '{written}'", error.Message, StringComparison.Ordinal);
     }
 
-    [Property(MaxTest = 500)]
+    [SeededProperty(MaxTest = 500)]
     public Property Every_slurm_time_form_means_the_same_seconds_and_renders_back_to_itself() =>
         Prop.ForAll(
             Gen.Zip(Gen.Zip(Gen.Zip(Gen.Choose(0, 400), Gen.Choose(0, 23)), Gen.Zip(Gen.Choose(0, 59), Gen.Choose(0, 59))), Gen.Choose(0, 5)).ToArbitrary(),

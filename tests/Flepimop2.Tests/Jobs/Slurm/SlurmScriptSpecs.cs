@@ -7,7 +7,6 @@ using Flepimop2.Jobs.Slurm.Internal;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace Flepimop2.Tests.Jobs.Slurm;
 
@@ -159,7 +158,7 @@ public sealed class SlurmScriptSpecs : IDisposable
         Assert.Equal(["process", "kept"], argv);
     }
 
-    [Property(MaxTest = 100)]
+    [SeededProperty(MaxTest = 100)]
     public Property Run_by_bash_the_script_passes_every_argument_exactly_and_ends_with_the_commands_exit_code() =>
         Prop.ForAll(
             Gen.Zip(ArgvLists(), Gen.Choose(0, 9)).ToArbitrary(),
