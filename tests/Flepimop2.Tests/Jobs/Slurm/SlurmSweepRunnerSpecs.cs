@@ -787,8 +787,8 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var status = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.TaskStatusAsync(handle, task));
         var cancel = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => runner.CancelTaskAsync(handle, task));
 
-        Assert.Equal($"slurm-101 has tasks 0 to 119 (Parameter 'task'){Environment.NewLine}Actual value was {task}.", status.Message);
-        Assert.Equal("task", status.ParamName);
+        Assert.Equal($"slurm-101 has tasks 0 to 119 (Parameter 'index'){Environment.NewLine}Actual value was {task}.", status.Message);
+        Assert.Equal("index", status.ParamName);
         Assert.Equal(task, status.ActualValue);
         Assert.Equal(status.Message, cancel.Message);
         Assert.Empty(slurm.Calls);
