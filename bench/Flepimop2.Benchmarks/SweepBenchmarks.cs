@@ -5,7 +5,7 @@ using BenchmarkDotNet.Attributes;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Sweeps;
 
 namespace Flepimop2.Benchmarks;

@@ -185,7 +185,7 @@ internal static class CliApplication
     /// <summary>Builds the command tree; each command's action returns its exit code.</summary>
     internal static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand("flepimop2 job runners: submit configured steps to a local shell or a Slurm cluster and track them.")
+        var root = new RootCommand("flepimop2 job runners: submit configured steps or programs to a local shell, a Slurm cluster or a Grid Engine cell, and track them.")
         {
             Verbosity.HelpOption,
             StepCliCommand.Create(context, Configuration.ConfigurationFile.ProcessSection, "Run one configured processing step; exits with the step's exit code."),

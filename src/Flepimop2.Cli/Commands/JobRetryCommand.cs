@@ -14,11 +14,11 @@ internal static class JobRetryCommand
     public static Command Create(CliContext context)
     {
         var job = new Argument<string>("JOB") { Description = "The job to submit again: its key (slurm-4211) or bare id." };
-        var memory = new Option<string?>("--memory") { Description = "The memory to ask for instead of the recorded one (Slurm: like 8G or 500M)." };
-        var time = new Option<string?>("--time") { Description = "The time limit instead of the recorded one (Slurm: like 4:00:00 or 1-12:00:00)." };
+        var memory = new Option<string?>("--memory") { Description = "The memory to ask for instead of the recorded one, like 8G or 500M (Slurm: per node; Grid Engine: h_vmem, per slot)." };
+        var time = new Option<string?>("--time") { Description = "The time limit instead of the recorded one, like 4:00:00 or 1-12:00:00 (Slurm: time; Grid Engine: h_rt)." };
         var cpus = new Option<int?>("--cpus-per-task")
         {
-            Description = "The CPUs per task instead of the recorded number (Slurm).",
+            Description = "The CPUs per task instead of the recorded number (Slurm: cpus-per-task; Grid Engine: slots).",
             CustomParser = CommonOptions.ParseCount("--cpus-per-task", minimum: 1, maximum: 1_000_000),
         };
         var failedTasks = new Option<bool>("--failed-tasks") { Description = "For a sweep: submit only the tasks that failed, each with its own task index." };

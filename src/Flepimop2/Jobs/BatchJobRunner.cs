@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Jobs.Batch;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs;
 

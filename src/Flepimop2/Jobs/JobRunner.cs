@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs;
 

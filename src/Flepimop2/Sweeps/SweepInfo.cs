@@ -8,7 +8,7 @@ namespace Flepimop2.Sweeps;
 /// What a sweep's handle records about the sweep, in its metadata under <c>sweep</c>: how many tasks, at most how many at
 /// once, and, for a retry of some tasks of another sweep, the task index each runs with (<c>indices</c>) and the size of
 /// that sweep (<c>task_count</c>). Tasks are named by their task index everywhere a user sees them; a backend works with
-/// positions (0 to <see cref="Tasks"/> - 1). Both backends write and read it the same way.
+/// positions (0 to <see cref="Tasks"/> - 1). Every runner writes and reads it the same way.
 /// </summary>
 /// <param name="Tasks">How many tasks.</param>
 /// <param name="MaxParallel">At most this many at once, or null.</param>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Tests.Support;
 

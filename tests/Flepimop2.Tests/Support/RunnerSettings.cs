@@ -1,4 +1,4 @@
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Batch;
 

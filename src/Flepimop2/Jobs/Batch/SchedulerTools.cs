@@ -1,5 +1,5 @@
 using Flepimop2.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Batch;
 

@@ -4,7 +4,7 @@ using Flepimop2.Commands;
 using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Shell.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Shell;

@@ -4,7 +4,7 @@ using Flepimop2.Configuration;
 using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Slurm;
 

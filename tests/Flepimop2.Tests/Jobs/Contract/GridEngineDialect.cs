@@ -1,5 +1,5 @@
 using Flepimop2.Jobs;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Jobs.GridEngine;
 using Flepimop2.Tests.Support;
 

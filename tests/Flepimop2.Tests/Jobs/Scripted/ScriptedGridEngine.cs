@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.Scripted;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Shell.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 using FsCheck.Fluent;

@@ -1,5 +1,5 @@
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,7 @@
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Jobs.Slurm;

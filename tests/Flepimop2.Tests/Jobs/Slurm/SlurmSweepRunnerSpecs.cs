@@ -850,7 +850,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     /// The scheduler for submissions: the configuration's <c>MaxArraySize</c>, job ids 101, 102, ... from sbatch (with the
     /// cluster when given), sbatch call <paramref name="failSbatch"/> refused as real Slurm refuses a too large array.
     /// </summary>
-    private static CannedTools Scheduler(int? maxArraySize, int? failSbatch = null, string? cluster = null, Flepimop2.Processes.ProcessResult? scancel = null)
+    private static CannedTools Scheduler(int? maxArraySize, int? failSbatch = null, string? cluster = null, Flepimop2.Subprocesses.ProcessResult? scancel = null)
     {
         var submitted = 0;
         return new CannedTools(argv => argv[0] switch
@@ -863,7 +863,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         });
     }
 
-    private static Flepimop2.Processes.ProcessResult Interrupt(CancellationTokenSource interrupt)
+    private static Flepimop2.Subprocesses.ProcessResult Interrupt(CancellationTokenSource interrupt)
     {
         interrupt.Cancel();
         throw new OperationCanceledException(interrupt.Token);

@@ -1,5 +1,5 @@
 using Flepimop2.Jobs.Batch;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.GridEngine.Internal;
 

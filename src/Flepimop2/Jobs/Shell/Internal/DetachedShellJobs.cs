@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Shell.Internal;
 

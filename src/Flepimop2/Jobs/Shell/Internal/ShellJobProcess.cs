@@ -1,6 +1,6 @@
 using System.Globalization;
 using Flepimop2.Internal;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Shell.Internal;
 

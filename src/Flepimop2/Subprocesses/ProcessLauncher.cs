@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Flepimop2.Internal;
 
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>Starts processes from a <see cref="ProcessSpec"/>: the one place that turns an argv into a <see cref="ProcessStartInfo"/>.</summary>
 internal static class ProcessLauncher

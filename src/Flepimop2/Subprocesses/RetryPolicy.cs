@@ -1,4 +1,4 @@
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>
 /// Runs an operation again while its result says the failure was transient, waiting longer each time (through a

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Flepimop2.Internal;
 
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>
 /// Stops a process together with every process it started: SIGTERM to all of them, a grace period for them to end, then

@@ -1,4 +1,4 @@
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>Runs one command from an argument list (never a shell string) and captures its output; tests put a fake in its place.</summary>
 internal interface IProcessRunner

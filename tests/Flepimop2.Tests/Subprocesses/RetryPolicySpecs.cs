@@ -1,7 +1,7 @@
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Flepimop2.Tests.Processes;
+namespace Flepimop2.Tests.Subprocesses;
 
 /// <summary>Retries with back-off, on a fake clock: no test sleeps.</summary>
 public sealed class RetryPolicySpecs

@@ -1,4 +1,4 @@
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>
 /// A program to start: its argument list (never a shell string), where, and with which environment. Every process the

@@ -1,4 +1,4 @@
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>Finds programs the way a shell would, without running a shell.</summary>
 internal static class Executables

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>
 /// What <c>/proc</c> says about a process: whether it exists, when it started (clock ticks since boot), its state letter,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Flepimop2.Processes;
+using Flepimop2.Subprocesses;
 
-namespace Flepimop2.Tests.Processes;
+namespace Flepimop2.Tests.Subprocesses;
 
 /// <summary>The process layer every runner uses, with real processes.</summary>
 public sealed class ProcessRunnerSpecs

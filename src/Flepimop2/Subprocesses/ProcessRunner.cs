@@ -1,7 +1,7 @@
 using System.Globalization;
 using Flepimop2.Internal;
 
-namespace Flepimop2.Processes;
+namespace Flepimop2.Subprocesses;
 
 /// <summary>
 /// The real <see cref="IProcessRunner"/>: starts the program found on PATH, stdin closed, stdout and stderr captured, and
