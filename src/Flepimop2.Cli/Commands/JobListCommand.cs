@@ -39,7 +39,7 @@ internal static class JobListCommand
 
             foreach (var job in jobs)
             {
-                job.WriteLine(context.Output);
+                ListLine.Write(context.Output, job);
             }
 
             return ExitCodes.Ok;

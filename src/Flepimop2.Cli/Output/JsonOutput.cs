@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 
@@ -19,7 +20,7 @@ internal static class JsonOutput
             writer.WriteStartArray();
             foreach (var job in jobs)
             {
-                JobRecordJson.Write(writer, job);
+                WriteListed(writer, job);
             }
 
             writer.WriteEndArray();
@@ -30,6 +31,23 @@ internal static class JsonOutput
 
     public static void WriteDryRun(TextWriter output, JobDryRun dryRun) =>
         Write(output, writer => JobRecordJson.Write(writer, dryRun));
+
+    /// <summary>
+    /// One job of a listing: <c>{"key", "backend", "job_id", "submitted_at", "status"}</c>, the status being <c>unknown</c>
+    /// when it could not be found out, with <c>"detail"</c> when the backend was asked and <c>"tasks"</c> for a sweep.
+    /// </summary>
+    internal static void WriteListed(Utf8JsonWriter writer, TrackedJob job)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("key", job.Entry.Key);
+        writer.WriteString("backend", job.Entry.Backend);
+        writer.WriteString("job_id", job.Entry.JobId);
+        writer.WriteString("submitted_at", IsoTime.Format(job.Entry.SubmittedAt));
+        writer.WriteString("status", job.StatusName);
+        JobRecordJson.WriteField(writer, "detail", job.Result?.Detail, JobRecordJson.WriteMap);
+        JobRecordJson.WriteField(writer, "tasks", job.Tasks, JobRecordJson.WriteCounts);
+        writer.WriteEndObject();
+    }
 
     private static void Write(TextWriter output, Action<Utf8JsonWriter> body)
     {

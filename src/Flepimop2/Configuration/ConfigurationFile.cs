@@ -258,30 +258,6 @@ public sealed class ConfigurationFile
         return (entry, Locate(entry, () => JobRunners.Build(entry.Values)));
     }
 
-    /// <summary>
-    /// Builds what <c>job process</c> and <c>job simulate</c> need, a runner and a step, and reports every problem of both at
-    /// once (a file with <c>jobs: 5</c> and no <c>process</c> section gets both lines, not just the first).
-    /// </summary>
-    /// <param name="jobTarget">The <c>jobs</c> target, or <see langword="null"/> for the first.</param>
-    /// <param name="section">The step section, <see cref="ProcessSection"/> or <see cref="SimulateSection"/>.</param>
-    /// <param name="stepTarget">The target of that section, or <see langword="null"/> for the first.</param>
-    /// <returns>The runner and the step, with their entries.</returns>
-    /// <exception cref="Flepimop2ConfigurationException">Every problem found, one line each.</exception>
-    public ConfiguredJob BuildJob(string? jobTarget, string section, string? stepTarget)
-    {
-        var problems = new List<Flepimop2ConfigurationException>();
-        (ModuleEntry Entry, JobRunner Runner)? runner = null;
-        (ModuleEntry Entry, ProcessStep Step)? step = null;
-        Collect(problems, () => runner = BuildRunner(jobTarget));
-        Collect(problems, () => step = BuildStep(section, stepTarget));
-        if (problems.Count > 0)
-        {
-            throw problems.Count == 1 ? problems[0] : new Flepimop2ConfigurationException(problems);
-        }
-
-        return new ConfiguredJob(runner!.Value.Entry, runner.Value.Runner, step!.Value.Entry, step.Value.Step);
-    }
-
     /// <summary>A runner's validation issues as one configuration error, each located in this file, entry and field.</summary>
     /// <param name="entry">The runner's entry.</param>
     /// <param name="issues">At least one issue.</param>

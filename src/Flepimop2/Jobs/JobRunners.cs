@@ -78,15 +78,6 @@ public static class JobRunners
         return factory(copy, clock ?? TimeProvider.System);
     }
 
-    /// <summary>Returns an existing runner as it is.</summary>
-    /// <param name="runner">The runner.</param>
-    /// <returns>The same runner.</returns>
-    public static JobRunner Build(JobRunner runner)
-    {
-        ArgumentNullException.ThrowIfNull(runner);
-        return runner;
-    }
-
     /// <summary>Builds a runner from shorthand text <c>name(key=value, ...)</c>, for example <c>shell(detach=false)</c>.</summary>
     /// <param name="shorthand">The text.</param>
     /// <returns>The runner.</returns>

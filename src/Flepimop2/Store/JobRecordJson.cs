@@ -65,28 +65,6 @@ public static class JobRecordJson
         writer.WriteEndObject();
     }
 
-    /// <summary>
-    /// Writes one job of a listing: <c>{"key", "backend", "job_id", "submitted_at", "status"}</c>, the status being
-    /// <c>unknown</c> when it could not be found out, and <c>"detail"</c> when the backend was asked.
-    /// </summary>
-    /// <param name="writer">Where to write.</param>
-    /// <param name="job">The job as listed.</param>
-    public static void Write(Utf8JsonWriter writer, TrackedJob job)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(job);
-        writer.WriteStartObject();
-        writer.WriteString("key", job.Entry.Key);
-        writer.WriteString("backend", job.Entry.Backend);
-        writer.WriteString("job_id", job.Entry.JobId);
-        writer.WriteString("submitted_at", IsoTime.Format(job.Entry.SubmittedAt));
-        writer.WriteString("status", job.StatusName);
-        WriteField(writer, "detail", job.Result?.Detail, WriteMap);
-        WriteField(writer, "tasks", job.Tasks, WriteCounts);
-
-        writer.WriteEndObject();
-    }
-
     /// <summary>A handle (or status result) as indented JSON.</summary>
     /// <param name="handle">The handle.</param>
     /// <returns>The JSON text.</returns>
@@ -248,7 +226,7 @@ public static class JobRecordJson
     }
 
     /// <summary>Writes <c>"name": value</c> when there is a value.</summary>
-    private static void WriteField<T>(Utf8JsonWriter writer, string name, T? value, Action<Utf8JsonWriter, T> write)
+    internal static void WriteField<T>(Utf8JsonWriter writer, string name, T? value, Action<Utf8JsonWriter, T> write)
         where T : class
     {
         if (value is not null)

@@ -15,32 +15,6 @@ public sealed record TrackedJob(JobSummaryEntry Entry, JobStatus? Status, JobSta
     /// <summary>For a sweep, its task counts: fresh when the backend was asked, else as last recorded; null for a job.</summary>
     public SweepCounts? Tasks => Result?.Sweep?.Counts() ?? Entry.Tasks;
 
-    /// <summary>
-    /// Writes <see cref="ToString"/> and a line break to <paramref name="writer"/> without building the line first: a listing
-    /// writes one per job.
-    /// </summary>
-    /// <param name="writer">Where to write.</param>
-    public void WriteLine(TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        Span<char> time = stackalloc char[19];
-        IsoTime.FormatSeconds(Entry.SubmittedAt, time);
-        writer.Write(Printable.Escape(Entry.Backend));
-        writer.Write('-');
-        writer.Write(Printable.Escape(Entry.JobId));
-        writer.Write(" submitted_at=");
-        writer.Write(time);
-        writer.Write(" status=");
-        writer.Write(StatusName);
-        if (Tasks is { } tasks)
-        {
-            writer.Write(' ');
-            writer.Write(tasks.ToString());
-        }
-
-        writer.WriteLine();
-    }
-
     /// <summary><c>{backend}-{job_id} submitted_at=... status=...</c>, control characters written as escapes.</summary>
     /// <returns>The line.</returns>
     public override string ToString() =>

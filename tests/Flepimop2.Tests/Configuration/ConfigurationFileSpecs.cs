@@ -124,16 +124,15 @@ public sealed class ConfigurationFileSpecs : IDisposable
     }
 
     [Fact]
-    public void Every_problem_of_a_file_is_reported_at_once()
+    public void A_section_of_the_wrong_kind_and_a_missing_section_are_each_located_in_the_file()
     {
         var file = Parse("jobs: 5\n");
 
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob(null, "process", null));
+        var jobs = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildRunner(null));
+        var process = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildStep("process", null));
 
-        Assert.Equal(
-            ["c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "c.yaml: process: the file has no 'process' section"],
-            error.Problems.Select(p => p.Message));
-        Assert.Equal(string.Join('\n', error.Problems.Select(p => p.Message)), error.Message);
+        Assert.Equal("c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", jobs.Message);
+        Assert.Equal("c.yaml: process: the file has no 'process' section", process.Message);
     }
 
     [Fact]
@@ -141,16 +140,18 @@ public sealed class ConfigurationFileSpecs : IDisposable
     {
         var file = Parse("jobs:\n  a:\n    module: shell\n    detach: maybe\n    cwd: 5\n    env: [x]\nprocess:\n  p:\n    module: shell\n    args: {}\n  q: 7\n");
 
-        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildJob("a", "process", "p"));
+        var error = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildRunner("a"));
+        var step = Assert.Throws<Flepimop2ConfigurationException>(() => file.BuildStep("process", "q"));
 
         Assert.Equal(
             [
                 "c.yaml: jobs.a.cwd: expected a string, got '5'",
                 "c.yaml: jobs.a.env: expected a mapping, got a list",
                 "c.yaml: jobs.a.detach: expected true or false, got 'maybe'",
-                "c.yaml: process.q: expected a mapping with a 'module' key, got '7'",
             ],
             error.Problems.Select(p => p.Message));
+        Assert.Equal(string.Join('\n', error.Problems.Select(p => p.Message)), error.Message);
+        Assert.Equal("c.yaml: process.q: expected a mapping with a 'module' key, got '7'", step.Message);
     }
 
     [Fact]
@@ -191,15 +192,15 @@ public sealed class ConfigurationFileSpecs : IDisposable
         var file = Parse(Simulate);
 
         var (entry, step) = file.BuildStep(ConfigurationFile.SimulateSection, null);
-        var job = file.BuildJob(null, ConfigurationFile.SimulateSection, "step");
+        var named = file.BuildStep(ConfigurationFile.SimulateSection, "step");
 
         Assert.Equal("simulate.step", entry.Location);
         Assert.False(entry.IsSimulationSpecification);
         var shell = Assert.IsType<Flepimop2.Commands.ShellProcessStep>(step);
         Assert.Equal("sh", shell.Command);
         Assert.Equal(["-c", "echo simulating"], shell.Args);
-        Assert.Equal("simulate.step", job.StepEntry.Location);
-        Assert.Equal("jobs.a", job.JobEntry.Location);
+        Assert.Equal("simulate.step", named.Entry.Location);
+        Assert.Equal("jobs.a", file.BuildRunner(null).Entry.Location);
         Assert.Equal("process.p", file.BuildStep(ConfigurationFile.ProcessSection, null).Entry.Location);
     }
 
@@ -232,12 +233,10 @@ public sealed class ConfigurationFileSpecs : IDisposable
     [Fact]
     public void A_simulate_steps_problems_and_a_missing_simulate_section_are_located_like_a_process_steps()
     {
-        var broken = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(Simulate).BuildJob("a", ConfigurationFile.SimulateSection, "broken"));
-        var missing = Assert.Throws<Flepimop2ConfigurationException>(() => Parse("jobs: 5\n").BuildJob(null, ConfigurationFile.SimulateSection, null));
+        var broken = Assert.Throws<Flepimop2ConfigurationException>(() => Parse(Simulate).BuildStep(ConfigurationFile.SimulateSection, "broken"));
+        var missing = Assert.Throws<Flepimop2ConfigurationException>(() => Parse("jobs: 5\n").BuildStep(ConfigurationFile.SimulateSection, null));
 
         Assert.Equal(["c.yaml: simulate.broken.command: is required", "c.yaml: simulate.broken.args: expected a list, got '3'"], broken.Problems.Select(p => p.Message));
-        Assert.Equal(
-            ["c.yaml: jobs: expected a mapping from target name to module configuration, got '5'", "c.yaml: simulate: the file has no 'simulate' section"],
-            missing.Problems.Select(p => p.Message));
+        Assert.Equal("c.yaml: simulate: the file has no 'simulate' section", missing.Message);
     }
 }

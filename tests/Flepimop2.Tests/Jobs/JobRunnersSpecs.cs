@@ -21,14 +21,6 @@ public sealed class JobRunnersSpecs
     }
 
     [Fact]
-    public void Building_from_an_existing_runner_returns_it()
-    {
-        var runner = new ShellJobRunner();
-
-        Assert.Same(runner, JobRunners.Build(runner));
-    }
-
-    [Fact]
     public void I_can_build_a_runner_from_shorthand_text()
     {
         var runner = Assert.IsType<ShellJobRunner>(JobRunners.Build("shell(detach=false, cwd='/tmp/a, b')"));

@@ -131,21 +131,6 @@ public sealed class JobRecordJsonSpecs
             });
 
     [Fact]
-    public void A_listed_job_is_written_with_its_key_status_and_detail_when_asked()
-    {
-        var entry = new JobSummaryEntry("shell-a", "shell", "a", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), JobStatus.Running);
-        var asked = new TrackedJob(entry, JobStatus.Failed, new JobStatusResult(new JobHandle("a", "shell", DateTimeOffset.UtcNow), JobStatus.Failed) { Detail = new Dictionary<string, JsonNode?> { ["returncode"] = 3 } });
-        var unknown = new TrackedJob(entry, null, null);
-
-        Assert.Equal(
-            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"failed\",\"detail\":{\"returncode\":3}}",
-            Compact(writer => JobRecordJson.Write(writer, asked)));
-        Assert.Equal(
-            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"unknown\"}",
-            Compact(writer => JobRecordJson.Write(writer, unknown)));
-    }
-
-    [Fact]
     public void A_handle_is_written_with_its_key_first_when_asked_and_serialized_indented()
     {
         var handle = new JobHandle("a", "shell", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -201,8 +186,6 @@ public sealed class JobRecordJsonSpecs
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (JobHandle)null!));
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, new JobDryRun("x")));
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (JobDryRun)null!));
-        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(null!, new TrackedJob(new JobSummaryEntry("k", "b", "i", default, null), null, null)));
-        Assert.Throws<ArgumentNullException>(() => JobRecordJson.Write(writer, (TrackedJob)null!));
         Assert.Throws<ArgumentNullException>(() => JobRecordJson.ReadHandle((string)null!));
     }
 }

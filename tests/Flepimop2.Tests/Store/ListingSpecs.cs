@@ -141,22 +141,6 @@ public sealed class ListingSpecs : IDisposable
     }
 
     [Fact]
-    public void A_listed_job_prints_as_one_line_with_its_status_or_unknown()
-    {
-        var known = new TrackedJob(Entry("a", T0, JobStatus.Running), JobStatus.Successful, null);
-        var hostile = new TrackedJob(new JobSummaryEntry("shell-x", "sh\nell", "x\u001by", T0, null), null, null);
-        var buffer = new StringWriter { NewLine = "\n" };
-
-        known.WriteLine(buffer);
-        hostile.WriteLine(buffer);
-
-        Assert.Equal("shell-a submitted_at=2026-01-02T03:04:05 status=successful", known.ToString());
-        Assert.Equal("sh\\nell-x\\x1by submitted_at=2026-01-02T03:04:05 status=unknown", hostile.ToString());
-        Assert.Equal($"{known}\n{hostile}\n", buffer.ToString());
-        Assert.Throws<ArgumentNullException>(() => known.WriteLine(null!));
-    }
-
-    [Fact]
     public void A_waits_progress_counts_statuses_and_tells_what_is_unfinished()
     {
         var jobs = new[] { "a", "b", "c", "d" }.Select(id => new StoredJob($"shell-{id}", new JobHandle(id, "shell", DateTimeOffset.UtcNow), [])).ToList();

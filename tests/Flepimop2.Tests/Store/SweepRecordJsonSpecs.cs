@@ -245,28 +245,6 @@ public sealed class SweepRecordJsonSpecs
         Assert.Null(result.Sweep!.Tasks[0].ExitCode);
     }
 
-    [Fact]
-    public void A_listed_sweep_is_written_with_its_counts()
-    {
-        var entry = new JobSummaryEntry("shell-a", "shell", "a", At, JobStatus.Running) { Tasks = new SweepCounts(3, 1, 0, 0, 2, 0) };
-        var fresh = new JobStatusResult(new JobHandle("a", "shell", At), JobStatus.Failed)
-        {
-            Sweep = new SweepStatus([new SweepTaskStatus(0, JobStatus.Successful), new SweepTaskStatus(1, JobStatus.Failed), new SweepTaskStatus(2, JobStatus.Successful)]),
-        };
-
-        Assert.Equal(
-            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"running\"," +
-            "\"tasks\":{\"total\":3,\"successful\":1,\"failed\":0,\"finished_unknown\":0,\"running\":2,\"pending\":0}}",
-            Compact(writer => JobRecordJson.Write(writer, new TrackedJob(entry, JobStatus.Running, null))));
-        Assert.Equal(
-            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"failed\",\"detail\":{}," +
-            "\"tasks\":{\"total\":3,\"successful\":2,\"failed\":1,\"finished_unknown\":0,\"running\":0,\"pending\":0}}",
-            Compact(writer => JobRecordJson.Write(writer, new TrackedJob(entry, JobStatus.Failed, fresh))));
-        Assert.Equal(
-            "{\"key\":\"shell-a\",\"backend\":\"shell\",\"job_id\":\"a\",\"submitted_at\":\"2026-01-02T03:04:05Z\",\"status\":\"unknown\"}",
-            Compact(writer => JobRecordJson.Write(writer, new TrackedJob(entry with { Tasks = null }, null, null))));
-    }
-
     private static Gen<SweepStatus> Sweeps() =>
         (from status in Gen.Elements(Enum.GetValues<JobStatus>())
          from code in Gen.OneOf(Gen.Constant<int?>(null), Gen.Choose(-1, 255).Select(c => (int?)c), Gen.Elements(new int?[] { int.MinValue, int.MaxValue }))
