@@ -17,23 +17,24 @@ public sealed class Flepimop2ConfigurationException : Flepimop2Exception
     /// <param name="entry">The entry, for example <c>jobs.hpc</c>, when known.</param>
     /// <param name="field">The field within the entry, when known.</param>
     public Flepimop2ConfigurationException(string problem, string? file = null, string? entry = null, string? field = null)
-        : base(Format(Printable.Escape(problem), file, entry, field))
+        : this([new ConfigurationProblem(Printable.Escape(problem), file, entry, field)])
     {
-        Problem = Printable.Escape(problem);
-        File = file;
-        Entry = entry;
-        Field = field;
-        Problems = [this];
     }
 
     /// <summary>Creates the exception for every problem found, in order; its message has one line for each.</summary>
-    /// <param name="problems">At least one problem; problems that hold several are flattened.</param>
-    public Flepimop2ConfigurationException(IEnumerable<Flepimop2ConfigurationException> problems)
-        : this(Flatten(problems))
+    /// <param name="problems">At least one problem.</param>
+    public Flepimop2ConfigurationException(IEnumerable<ConfigurationProblem> problems)
+        : this(Checked(problems))
     {
     }
 
-    private Flepimop2ConfigurationException(IReadOnlyList<Flepimop2ConfigurationException> problems)
+    /// <summary>The problems of several exceptions as one.</summary>
+    internal Flepimop2ConfigurationException(IEnumerable<Flepimop2ConfigurationException> problems)
+        : this(Checked(problems?.SelectMany(p => p.Problems)!))
+    {
+    }
+
+    private Flepimop2ConfigurationException(IReadOnlyList<ConfigurationProblem> problems)
         : base(string.Join('\n', problems.Select(p => p.Message)))
     {
         Problem = problems[0].Problem;
@@ -56,7 +57,7 @@ public sealed class Flepimop2ConfigurationException : Flepimop2Exception
     public string? Field { get; }
 
     /// <summary>Each problem on its own (this exception alone when there is one).</summary>
-    public IReadOnlyList<Flepimop2ConfigurationException> Problems { get; }
+    public IReadOnlyList<ConfigurationProblem> Problems { get; }
 
     /// <summary>A required field is missing.</summary>
     /// <param name="field">The field.</param>
@@ -117,32 +118,12 @@ public sealed class Flepimop2ConfigurationException : Flepimop2Exception
     /// <param name="file">The configuration file.</param>
     /// <param name="entry">The entry, used when a problem names none.</param>
     /// <returns>A new exception with the location filled in.</returns>
-    public Flepimop2ConfigurationException At(string? file, string? entry) =>
-        Problems.Count == 1
-            ? new(Problem, File ?? file, Entry ?? entry, Field)
-            : new(Problems.Select(p => p.At(file, entry)));
+    public Flepimop2ConfigurationException At(string? file, string? entry) => new(Problems.Select(p => p.At(file, entry)).ToList());
 
-    private static List<Flepimop2ConfigurationException> Flatten(IEnumerable<Flepimop2ConfigurationException> problems)
+    private static List<ConfigurationProblem> Checked(IEnumerable<ConfigurationProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        var flat = problems.SelectMany(p => p.Problems).ToList();
-        return flat.Count > 0 ? flat : throw new ArgumentException("at least one problem is needed", nameof(problems));
+        var list = problems.ToList();
+        return list.Count > 0 ? list : throw new ArgumentException("at least one problem is needed", nameof(problems));
     }
-
-    private static string Format(string problem, string? file, string? entry, string? field)
-    {
-        var where = string.Join(
-            ": ",
-            new[] { file, JoinPath(entry, field) }.Where(s => !string.IsNullOrEmpty(s)).Select(Printable.Escape));
-        return where.Length == 0 ? problem : $"{where}: {problem}";
-    }
-
-    private static string? JoinPath(string? entry, string? field) =>
-        (entry, field) switch
-        {
-            (null or "", null or "") => null,
-            (null or "", _) => field,
-            (_, null or "") => entry,
-            _ => $"{entry}.{field}",
-        };
 }

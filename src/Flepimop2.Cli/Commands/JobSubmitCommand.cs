@@ -138,7 +138,7 @@ internal sealed class JobSubmitCommand
     /// <summary>The runner and the tasks; every problem of both at once (a file with <c>jobs: 5</c> and no step section gets both lines).</summary>
     private (ModuleEntry Entry, JobRunner Runner, TaskPlan Plan) Build(ParseResult parsed, ConfigurationFile file)
     {
-        var problems = new List<Flepimop2ConfigurationException>();
+        var problems = new List<ConfigurationProblem>();
         (ModuleEntry Entry, JobRunner Runner)? runner = null;
         TaskPlan? plan = null;
         try

@@ -55,7 +55,7 @@ internal sealed class StepTasks : TaskSource
     {
         string?[] targets = parsed.GetValue(_targets) is { Length: > 0 } given ? [.. given] : [null];
         var steps = new List<(ModuleEntry Entry, ProcessStep? Step)>();
-        var problems = new List<Flepimop2ConfigurationException>();
+        var problems = new List<ConfigurationProblem>();
         foreach (var target in targets)
         {
             try
