@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Subprocesses;
 using Flepimop2.Sweeps;

@@ -1,5 +1,4 @@
 using System.Text;
-using Flepimop2.Jobs;
 
 namespace Flepimop2;
 

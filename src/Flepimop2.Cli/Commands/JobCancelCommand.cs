@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 
 namespace Flepimop2.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Flepimop2.Cli.Output;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 
 namespace Flepimop2.Cli.Commands;

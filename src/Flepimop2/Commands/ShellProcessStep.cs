@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Flepimop2.Configuration;
 using Flepimop2.Internal;
-using Flepimop2.Jobs;
 using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Commands;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Flepimop2.Internal;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs;
@@ -139,7 +140,7 @@ public abstract class JobRunner
     public async Task<JobRequest> RetryRequestAsync(JobHandle handle, bool failedTasksOnly = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        if (Sweeps.SweepInfo.Of(handle) is not { } sweep)
+        if (SweepInfo.Of(handle) is not { } sweep)
         {
             var command = handle.RecordedCommand ?? throw new Flepimop2Exception(
                 $"{handle.Key} keeps no record of its command (it was submitted by the original flepimop2 or an older version); submit it again with 'flepimop2 job process'");
@@ -289,7 +290,7 @@ public abstract class JobRunner
     /// <exception cref="IOException">The file is a link, a FIFO or a device, or cannot be read.</exception>
     public static Stream OpenLogFile(string path) => SafeFile.OpenRead(path, followLinks: false);
 
-    /// <summary>The runner's full configuration, enough to rebuild it with <see cref="JobRunners.Build(JsonObject, TimeProvider)"/>.</summary>
+    /// <summary>The runner's full configuration, enough to rebuild it with <see cref="Configuration.JobRunners.Build(JsonObject, TimeProvider)"/>.</summary>
     /// <returns>A new JSON object; callers may change it.</returns>
     public abstract JsonObject ToConfiguration();
 
@@ -368,7 +369,7 @@ public abstract class JobRunner
     private static int Position(JobHandle handle, int index)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        var sweep = Sweeps.SweepInfo.Of(handle) ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
+        var sweep = SweepInfo.Of(handle) ?? throw new ArgumentException($"{handle.Key} is one job, not a sweep of tasks", nameof(handle));
         if (sweep.PositionOf(index) is { } position)
         {
             return position;

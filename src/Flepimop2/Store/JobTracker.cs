@@ -1,3 +1,4 @@
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

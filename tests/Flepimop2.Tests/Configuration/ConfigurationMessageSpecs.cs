@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
-using Flepimop2.Jobs;
+using Flepimop2.Internal;
 using Flepimop2.Tests.Support;
 
 namespace Flepimop2.Tests.Configuration;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
 

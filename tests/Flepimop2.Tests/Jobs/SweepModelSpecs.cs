@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Store;
-using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
 using Flepimop2.Tests.Support;

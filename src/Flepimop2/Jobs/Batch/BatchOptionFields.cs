@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Flepimop2.Configuration;
 using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs.Batch;

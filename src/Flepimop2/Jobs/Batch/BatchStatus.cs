@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
-using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Batch;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Batch;

@@ -1,5 +1,4 @@
 using Flepimop2.Commands;
-using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Internal;
 

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
-using Flepimop2.Configuration;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Subprocesses;
-using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Shell;
 

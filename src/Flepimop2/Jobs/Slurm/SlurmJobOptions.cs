@@ -1,3 +1,4 @@
+using Flepimop2.Jobs.Batch;
 namespace Flepimop2.Jobs.Slurm;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
-using Flepimop2.Configuration;
+using Flepimop2.Internal;
 using Flepimop2.Jobs.Batch;
 using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm.Internal;

@@ -1,4 +1,5 @@
 using System.Text;
+using Flepimop2.Configuration;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;

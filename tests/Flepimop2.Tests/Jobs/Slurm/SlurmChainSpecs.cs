@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm;
-using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

@@ -4,6 +4,7 @@ using Flepimop2.Commands;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Batch;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Slurm;
 using Flepimop2.Sweeps;
 using Flepimop2.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flepimop2.Internal;
-using Flepimop2.Sweeps;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Shell.Internal;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Subprocesses;
 using Flepimop2.Sweeps;
 

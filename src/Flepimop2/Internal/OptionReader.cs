@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Flepimop2.Internal;
 
-namespace Flepimop2.Configuration;
+namespace Flepimop2.Internal;
 
 /// <summary>
 /// Typed reads of a module's configuration mapping. A read that fails records the problem (naming the field and the value)

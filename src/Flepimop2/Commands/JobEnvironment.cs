@@ -1,4 +1,4 @@
-namespace Flepimop2.Jobs;
+namespace Flepimop2.Commands;
 
 /// <summary>
 /// What a job's command will see, as far as a runner can tell before submitting: the program search path and the working

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
-using Flepimop2.Jobs;
 
-namespace Flepimop2.Sweeps;
+namespace Flepimop2.Jobs.Internal;
 
 /// <summary>
 /// What a sweep's handle records about the sweep, in its metadata under <c>sweep</c>: how many tasks, at most how many at

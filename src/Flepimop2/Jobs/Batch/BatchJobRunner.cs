@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Commands;
-using Flepimop2.Configuration;
-using Flepimop2.Jobs.Batch;
+using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Subprocesses;
 
-namespace Flepimop2.Jobs;
+namespace Flepimop2.Jobs.Batch;
 
 /// <summary>
 /// The base of the runners that hand batch scripts to a cluster scheduler through its command-line tools
@@ -16,7 +16,7 @@ namespace Flepimop2.Jobs;
 /// </summary>
 /// <remarks>
 /// It is not an extension point: its pieces are internal, so only this library's runners derive from it. A backend of your
-/// own derives from <see cref="JobRunner"/> and registers itself with <see cref="JobRunners.Register(string, Func{JsonObject, JobRunner})"/>.
+/// own derives from <see cref="JobRunner"/> and registers itself with <see cref="Configuration.JobRunners.Register(string, Func{JsonObject, JobRunner})"/>.
 /// </remarks>
 public abstract class BatchJobRunner : JobRunner
 {
@@ -345,7 +345,7 @@ public abstract class BatchJobRunner : JobRunner
     {
         if (Units(handle).FirstOrDefault(u => u.Holds(position)) is not { } unit)
         {
-            var index = Sweeps.SweepInfo.Of(handle)?.IndexOf(position) ?? position;
+            var index = SweepInfo.Of(handle)?.IndexOf(position) ?? position;
             throw new JobBackendException($"cannot cancel task {index} of {handle.Key}: its record names no {UnitWord} that runs it");
         }
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Flepimop2.Configuration;
+namespace Flepimop2.Internal;
 
 /// <summary>Parses shorthand module text <c>name(key=value, ...)</c> into a configuration mapping.</summary>
 internal static partial class Shorthand

@@ -1,4 +1,4 @@
-namespace Flepimop2.Jobs;
+namespace Flepimop2.Jobs.Batch;
 
 /// <summary>
 /// What the options of every cluster scheduler runner (<see cref="Slurm.SlurmJobOptions"/>,

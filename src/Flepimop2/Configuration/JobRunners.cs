@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Flepimop2.Configuration;
+using Flepimop2.Internal;
+using Flepimop2.Jobs;
 using Flepimop2.Jobs.GridEngine;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Slurm;
 
-namespace Flepimop2.Jobs;
+namespace Flepimop2.Configuration;
 
 /// <summary>
 /// Builds runners from configuration and keeps the registry of job modules by name.

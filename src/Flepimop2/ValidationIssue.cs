@@ -1,4 +1,4 @@
-namespace Flepimop2.Jobs;
+namespace Flepimop2;
 
 /// <summary>One problem found by a runner's validation.</summary>
 /// <param name="Message">What is wrong.</param>

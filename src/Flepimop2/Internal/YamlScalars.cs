@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Flepimop2.Configuration;
+namespace Flepimop2.Internal;
 
 /// <summary>Resolves plain (unquoted) YAML scalars by the YAML 1.2 core schema: null, booleans, integers, floats, else text.</summary>
 internal static partial class YamlScalars
