@@ -115,7 +115,7 @@ public abstract class BatchJobRunner : JobRunner
     internal abstract string TaskId(string unitJobId, int arrayIndex);
 
     /// <summary>Asks the scheduler about these jobs (each with its ids) and their predecessors, in as few calls as it can.</summary>
-    internal abstract Task<IBatchStatusRound> QueryAsync(IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs, IReadOnlyList<string> predecessorIds, CancellationToken cancellationToken);
+    internal abstract Task<IBatchStatusRound> QueryAsync(BatchQuery query, CancellationToken cancellationToken);
 
     /// <summary>What the scheduler's answer about a job with predecessors says of them.</summary>
     internal abstract DependencyReading ReadDependency(JobStatusResult result);

@@ -43,7 +43,7 @@ internal static class BatchStatus
             .SelectMany(a => BatchPredecessors.Recorded(a.Handle, runner.IsJobId).Values.SelectMany(ids => ids))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var round = await runner.QueryAsync(asked, predecessors, cancellationToken).ConfigureAwait(false);
+        var round = await runner.QueryAsync(new BatchQuery(asked, predecessors), cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < asked.Count; k++)
         {
             var handle = asked[k].Handle;

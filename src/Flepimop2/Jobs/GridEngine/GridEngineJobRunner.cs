@@ -171,14 +171,14 @@ public sealed class GridEngineJobRunner : BatchJobRunner
 
     internal override string TaskId(string unitJobId, int arrayIndex) => QstatXmlParser.Key(unitJobId, arrayIndex);
 
-    internal override async Task<IBatchStatusRound> QueryAsync(IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs, IReadOnlyList<string> predecessorIds, CancellationToken cancellationToken)
+    internal override async Task<IBatchStatusRound> QueryAsync(BatchQuery query, CancellationToken cancellationToken)
     {
         var context = new GridEngineStatusContext(
             Clock.GetUtcNow(),
             SubmissionGraceWindow,
             Options.Time is { IsUnlimited: false } time ? time.TotalSeconds : null,
             Options.Memory?.Bytes);
-        return await GridEngineStatusRound.QueryAsync(Client, jobs, predecessorIds, context, cancellationToken).ConfigureAwait(false);
+        return await GridEngineStatusRound.QueryAsync(Client, query, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Held (<c>h</c>), a job waits for its predecessors; ended with the check's exit code, the check ended it.</summary>

@@ -194,8 +194,8 @@ public sealed class SlurmJobRunner : BatchJobRunner
 
     internal override string TaskId(string unitJobId, int arrayIndex) => ArrayTaskId(unitJobId, arrayIndex);
 
-    internal override async Task<IBatchStatusRound> QueryAsync(IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs, IReadOnlyList<string> predecessorIds, CancellationToken cancellationToken) =>
-        await SlurmStatusRound.QueryAsync(Client, jobs, predecessorIds, new SlurmStatusContext(Clock.GetUtcNow(), SubmissionGraceWindow, null, Requested: Requested()), cancellationToken).ConfigureAwait(false);
+    internal override async Task<IBatchStatusRound> QueryAsync(BatchQuery query, CancellationToken cancellationToken) =>
+        await SlurmStatusRound.QueryAsync(Client, query, new SlurmStatusContext(Clock.GetUtcNow(), SubmissionGraceWindow, null, Requested: Requested()), cancellationToken).ConfigureAwait(false);
 
     internal override DependencyReading ReadDependency(JobStatusResult result) => SlurmDependencies.Read(result);
 

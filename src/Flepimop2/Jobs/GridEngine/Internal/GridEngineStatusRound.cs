@@ -33,14 +33,10 @@ internal sealed class GridEngineStatusRound : IBatchStatusRound
     public string? NoteFor(JobHandle handle) => null;
 
     /// <summary>Asks Grid Engine about the jobs and predecessors.</summary>
-    public static async Task<GridEngineStatusRound> QueryAsync(
-        GridEngineClient client,
-        IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs,
-        IReadOnlyList<string> predecessorIds,
-        GridEngineStatusContext context,
-        CancellationToken cancellationToken)
+    public static async Task<GridEngineStatusRound> QueryAsync(GridEngineClient client, BatchQuery query, GridEngineStatusContext context, CancellationToken cancellationToken)
     {
-        var ids = jobs.SelectMany(j => j.Ids).Concat(predecessorIds).ToHashSet(StringComparer.Ordinal);
+        var jobs = query.Jobs;
+        var ids = query.AllIds.ToHashSet(StringComparer.Ordinal);
         var live = await client.LiveAsync(cancellationToken).ConfigureAwait(false);
         var ended = await client.AccountingAsync(ids, Cutoff(jobs, context.Now), cancellationToken).ConfigureAwait(false);
         await AddOlderFailuresAsync(client, jobs, ended, live, cancellationToken).ConfigureAwait(false);

@@ -28,20 +28,15 @@ internal sealed class SlurmStatusRound : IBatchStatusRound
     public string? NoteFor(JobHandle handle) => Of(handle).Context.Note;
 
     /// <summary>Asks Slurm about the jobs and predecessors, cluster by cluster.</summary>
-    public static async Task<SlurmStatusRound> QueryAsync(
-        SlurmClient client,
-        IReadOnlyList<(JobHandle Handle, IReadOnlyList<string> Ids)> jobs,
-        IReadOnlyList<string> predecessorIds,
-        SlurmStatusContext context,
-        CancellationToken cancellationToken)
+    public static async Task<SlurmStatusRound> QueryAsync(SlurmClient client, BatchQuery query, SlurmStatusContext context, CancellationToken cancellationToken)
     {
         var round = new SlurmStatusRound();
-        foreach (var cluster in jobs.GroupBy(j => BatchRecord.ClusterOf(j.Handle)))
+        foreach (var cluster in query.Jobs.GroupBy(j => BatchRecord.ClusterOf(j.Handle)))
         {
             var queued = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
             var accounted = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
             var accountingOff = false;
-            foreach (var chunk in cluster.SelectMany(j => j.Ids).Concat(predecessorIds).Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
+            foreach (var chunk in cluster.SelectMany(j => j.Ids).Concat(query.PredecessorIds).Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
             {
                 Merge(queued, await client.QueueAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false));
                 if (!accountingOff && await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false) is { } rows)
