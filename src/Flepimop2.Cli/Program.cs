@@ -1,3 +1,3 @@
 using Flepimop2.Cli;
 
-return await CliApplication.RunAsync(args).ConfigureAwait(false);
+return ExecEntry.Matches(args) ? ExecEntry.Run(args) : await CliApplication.RunAsync(args).ConfigureAwait(false);

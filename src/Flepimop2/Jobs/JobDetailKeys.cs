@@ -7,6 +7,12 @@ namespace Flepimop2.Jobs;
 /// </summary>
 public static class JobDetailKeys
 {
+    /// <summary>When the job (or task) started running, in ISO 8601 UTC, where the scheduler or its exit record tells.</summary>
+    public const string StartedAt = "started_at";
+
+    /// <summary>When it ended, in ISO 8601 UTC.</summary>
+    public const string EndedAt = "ended_at";
+
     /// <summary>Run time in whole seconds (beside it, <c>elapsed</c> keeps the backend's own text).</summary>
     public const string ElapsedSeconds = "elapsed_seconds";
 

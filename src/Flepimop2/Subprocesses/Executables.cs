@@ -65,4 +65,19 @@ internal static class Executables
 
         return [path];
     }
+
+    /// <summary>
+    /// The argv prefix that starts the flepimop2 command line, which records a job's exit (<c>flepimop2 job exec</c>): this
+    /// program when it is flepimop2, else <c>flepimop2</c> found on PATH; empty when there is none (a program of its own
+    /// that uses this library, without the tool installed), and jobs then record their exit with bash alone.
+    /// </summary>
+    public static IReadOnlyList<string> CommandLineProgram()
+    {
+        if (AppDomain.CurrentDomain.FriendlyName == "flepimop2")
+        {
+            return CurrentProgram();
+        }
+
+        return Find("flepimop2", Environment.GetEnvironmentVariable("PATH")) is { } found ? [found] : [];
+    }
 }

@@ -121,14 +121,22 @@ public abstract class BatchJobRunner : JobRunner
     internal abstract DependencyReading ReadDependency(JobStatusResult result);
 
     /// <summary>
-    /// A task of a known unit the round has no line of. By default: ended without a record, as a scheduler keeps none of a
-    /// task cancelled before it started.
+    /// A task of a known unit the round has no line of (its exit record, when there is one, then decides). By default:
+    /// ended without a record, as a scheduler keeps none of a task cancelled before it started.
     /// </summary>
-    internal virtual JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLive) =>
+    /// <param name="handle">The sweep.</param>
+    /// <param name="unit">The unit the task belongs to.</param>
+    /// <param name="arrayIndex">The task's array index.</param>
+    /// <param name="id">The task's scheduler id.</param>
+    /// <param name="unitLiveWithoutRecords">Whether the unit still runs and the sweep keeps no exit records (it is older than them).</param>
+    internal virtual JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLiveWithoutRecords) =>
         new(handle, JobStatus.FinishedUnknown)
         {
             Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"{Scheduler} knows array {unit.JobId} but no longer this task: it was cancelled (or removed) before it started" },
         };
+
+    /// <summary>Whether the scheduler itself ended a finished job (a limit, a cancel, a preemption, a node failure), so that its word stands over the job's exit record.</summary>
+    internal abstract bool EndedByScheduler(JobStatusResult result);
 
     /// <summary>What a sweep's status says of the sweep itself; by default its units' ids.</summary>
     internal virtual Dictionary<string, JsonNode?> SweepDetail(JobHandle handle, IReadOnlyList<BatchUnit> units) =>
@@ -235,7 +243,8 @@ public abstract class BatchJobRunner : JobRunner
     internal (string Text, string JobName, BatchLogs Logs) RenderScript(JobRequest request, IReadOnlyList<string> program, string chdir, string? table = null)
     {
         var submitter = new BatchSubmitter(this);
-        var submission = submitter.Prepare(request, chdir, Path.Join(chdir, "script.sh"), table);
+        var submission = submitter.Prepare(request, chdir, Path.Join(chdir, "run"));
+        submission = table is null ? submission : submission with { Table = table };
         var logs = LogPatterns(submission);
         return (submitter.Render(submission, logs, program), submission.JobName, logs);
     }

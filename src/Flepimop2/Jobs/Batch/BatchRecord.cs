@@ -16,6 +16,7 @@ namespace Flepimop2.Jobs.Batch;
 /// <param name="ErrorPattern">A sweep's error file pattern, when its error output goes elsewhere.</param>
 /// <param name="TaskTable">A sweep's task table.</param>
 /// <param name="Cluster">The cluster the scheduler put the job on, when it named one (Slurm's <c>ID;CLUSTER</c>).</param>
+/// <param name="RunDirectory">The submission's run directory, where the job writes its exit records; null in records older than them.</param>
 internal sealed record BatchRecord(
     string? Script,
     string? JobName,
@@ -25,7 +26,8 @@ internal sealed record BatchRecord(
     string? OutputPattern = null,
     string? ErrorPattern = null,
     string? TaskTable = null,
-    string? Cluster = null)
+    string? Cluster = null,
+    string? RunDirectory = null)
 {
     /// <summary>The record of a handle.</summary>
     public static BatchRecord Of(JobHandle handle)
@@ -40,8 +42,13 @@ internal sealed record BatchRecord(
             handle.MetadataText("output_pattern"),
             handle.MetadataText("error_pattern"),
             handle.MetadataText("task_table"),
-            handle.MetadataText("cluster"));
+            handle.MetadataText("cluster"),
+            handle.MetadataText("run_dir"));
     }
+
+    /// <summary>Where the exit record of a job (<paramref name="position"/> null) or of a sweep's task is; null when the record keeps no run directory.</summary>
+    public string? ExitRecordPath(int? position) =>
+        RunDirectory is not { } run ? null : position is { } p ? ExitRecording.TaskRecord(run, p) : ExitRecording.JobRecord(run);
 
     /// <summary>The cluster a handle's job is on (null for the default one).</summary>
     public static string? ClusterOf(JobHandle handle) => handle?.MetadataText("cluster");
@@ -53,7 +60,7 @@ internal sealed record BatchRecord(
         foreach (var (key, value) in new[]
         {
             ("script", Script), ("task_table", TaskTable), ("job_name", JobName), ("chdir", Chdir), ("output", Output), ("error", Error),
-            ("output_pattern", OutputPattern), ("error_pattern", ErrorPattern), ("cluster", Cluster),
+            ("output_pattern", OutputPattern), ("error_pattern", ErrorPattern), ("cluster", Cluster), ("run_dir", RunDirectory),
         })
         {
             if (value is not null)

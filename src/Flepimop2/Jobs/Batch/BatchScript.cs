@@ -40,12 +40,9 @@ internal static class BatchScript
             script.Append(directive).Append('\n');
         }
 
-        if (parts.Directives.Count > 0)
-        {
-            script.Append('\n');
-        }
-
-        script.Append(parts.Comment).Append(Preamble);
+        // The first line that is not a comment ends the scheduler's reading of directives (sbatch also reads #PBS and #BSUB
+        // lines): no line of ours, nor a pre-command, can be read as one.
+        script.Append(":\n").Append(parts.Comment).Append(Preamble);
         if (parts.Sweep is { } sweep)
         {
             CheckArguments([[sweep.Table]]);
@@ -58,9 +55,15 @@ internal static class BatchScript
                 .Append("fi\n")
                 .Append(CultureInfo.InvariantCulture, $"export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={sweep.TaskCount}\n");
         }
+        else
+        {
+            // A job submitted from inside a sweep's task must not believe it is that task.
+            script.Append(CultureInfo.InvariantCulture, $"unset {TaskTable.IndexVariable} {TaskTable.CountVariable}\n");
+        }
 
         script.Append(parts.Checks);
-        return AppendRun(script, parts.Debug, parts.PreCommands, parts.CommandLine, parts.PostCommands).ToString();
+        ExitRecording.Append(script, parts.Recorder, parts.RunDirectory, parts.Sweep is not null);
+        return AppendRun(script, parts.Debug, parts.PreCommands, $"{ExitRecording.Function} {parts.CommandLine}", parts.PostCommands).ToString();
     }
 
     /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
@@ -113,7 +116,7 @@ internal static class BatchScript
     /// <param name="commandLine">The command line (see <see cref="CommandLine"/>, or <see cref="SweepCommandLine"/>).</param>
     /// <param name="postCommands">Shell lines run after it.</param>
     /// <returns><paramref name="script"/>.</returns>
-    public static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string commandLine, IReadOnlyList<string> postCommands)
+    private static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string commandLine, IReadOnlyList<string> postCommands)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(preCommands);

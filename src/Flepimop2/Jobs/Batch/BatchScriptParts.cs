@@ -9,6 +9,8 @@ namespace Flepimop2.Jobs.Batch;
 /// <param name="PreCommands">Shell lines run before the command.</param>
 /// <param name="CommandLine">The command line (see <see cref="BatchScript.CommandLine"/>, or <see cref="BatchScript.SweepCommandLine"/>).</param>
 /// <param name="PostCommands">Shell lines run after it.</param>
+/// <param name="Recorder">The argv prefix of the program that records the command's exit (this program, where the job runs).</param>
+/// <param name="RunDirectory">The submission's run directory, where the exit records go.</param>
 internal sealed record BatchScriptParts(
     IReadOnlyList<string> Directives,
     string Comment,
@@ -17,4 +19,6 @@ internal sealed record BatchScriptParts(
     bool Debug,
     IReadOnlyList<string> PreCommands,
     string CommandLine,
-    IReadOnlyList<string> PostCommands);
+    IReadOnlyList<string> PostCommands,
+    IReadOnlyList<string> Recorder,
+    string RunDirectory);

@@ -49,16 +49,29 @@ internal static class BatchStatus
             var handle = asked[k].Handle;
             results[positions[k]] = handle.SweepSize is { } size
                 ? Sweep(runner, handle, size, round)
-                : runner.Explain(round.Resolve(handle, handle.JobId), handle, round);
+                : runner.Explain(Decide(runner, handle, handle.JobId, round, BatchRecord.Of(handle).ExitRecordPath(null)), handle, round);
         }
 
         return results;
+    }
+
+    /// <summary>A job or task as the scheduler's answer and its exit record decide it together (see <see cref="ExitRecordMerge"/>).</summary>
+    private static JobStatusResult Decide(BatchJobRunner runner, JobHandle handle, string id, IBatchStatusRound round, string? recordPath)
+    {
+        var scheduler = round.Resolve(handle, id);
+        var listed = round.Has(handle, id);
+
+        // A job still waiting has no record to read.
+        return listed && !scheduler.Status.IsFinished()
+            ? scheduler
+            : ExitRecordMerge.Merge(scheduler, listed, ExitRecord.Read(recordPath), runner.EndedByScheduler(scheduler));
     }
 
     /// <summary>Each task of a sweep decided as an ordinary job named by its array task id, then the whole.</summary>
     private static JobStatusResult Sweep(BatchJobRunner runner, JobHandle handle, int size, IBatchStatusRound round)
     {
         var units = runner.Units(handle);
+        var record = BatchRecord.Of(handle);
         var tasks = new SweepTaskStatus[size];
         for (var position = 0; position < size; position++)
         {
@@ -73,9 +86,10 @@ internal static class BatchStatus
 
             var arrayIndex = runner.ArrayIndex(unit, position);
             var id = runner.TaskId(unit.JobId, arrayIndex);
+            var recordPath = record.ExitRecordPath(position);
             var result = !round.Has(handle, id) && round.Knows(handle, unit)
-                ? runner.MissingTask(handle, unit, arrayIndex, id, round.IsLive(handle, unit))
-                : runner.Explain(round.Resolve(handle, id), handle, round);
+                ? ExitRecordMerge.Merge(runner.MissingTask(handle, unit, arrayIndex, id, round.IsLive(handle, unit) && recordPath is null), false, ExitRecord.Read(recordPath), false)
+                : runner.Explain(Decide(runner, handle, id, round, recordPath), handle, round);
             tasks[position] = new SweepTaskStatus(position, result.Status)
             {
                 BackendId = id,

@@ -5,6 +5,7 @@ namespace Flepimop2.Jobs.Batch;
 /// <summary>Everything one submission to a scheduler has settled before it is released, for the scheduler's pieces to render.</summary>
 /// <param name="Request">The request.</param>
 /// <param name="Chdir">The job's working directory, absolute.</param>
+/// <param name="RunDirectory">Its run directory: its script, a sweep's table, and the exit records its tasks write.</param>
 /// <param name="ScriptPath">Where its script is written.</param>
 /// <param name="Table">A sweep's task table, or null.</param>
 /// <param name="JobName">The job's name on the scheduler.</param>
@@ -13,6 +14,7 @@ namespace Flepimop2.Jobs.Batch;
 internal sealed record BatchSubmission(
     JobRequest Request,
     string Chdir,
+    string RunDirectory,
     string ScriptPath,
     string? Table,
     string JobName,

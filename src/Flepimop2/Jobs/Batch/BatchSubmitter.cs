@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
+using Flepimop2.Subprocesses;
 using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Batch;
@@ -22,19 +23,16 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         var chdir = Path.GetFullPath(options.Chdir ?? Environment.CurrentDirectory);
         await RefuseForgottenFailuresAsync(request, cancellationToken).ConfigureAwait(false);
         var program = BatchScript.ProgramPrefix(request, options.Executable);
-        var name = $"{JobKey.Sanitize(runner.JobName(request.Commands))}.{JobIds.New()}";
+        var run = Path.Join(RunsDirectory(chdir), $"{JobKey.Sanitize(runner.JobName(request.Commands))}.{JobIds.New()}");
 
-        // Rendered before anything is created, so that a command the script cannot carry leaves nothing behind. Only a
-        // sweep's script names a file of its own (its table), in a directory known before it exists.
-        var directory = ScriptDirectory(request.IsSweep, chdir);
-        var submission = Prepare(request, chdir, Path.Join(directory ?? string.Empty, name + ".sh"), request.IsSweep ? Path.Join(directory, name + ".tasks") : null);
+        // Rendered before anything is created, so that a command the script cannot carry leaves nothing behind.
+        var submission = Prepare(request, chdir, run);
         var logs = runner.LogPatterns(submission);
         var (plan, note) = request.IsSweep
             ? await runner.PlanAsync(submission, cancellationToken).ConfigureAwait(false)
             : ([], null);
         var script = Render(submission, logs, program);
-        directory = directory is null ? Directory.CreateTempSubdirectory($"flepimop2-{runner.Backend}-").FullName : Directory.CreateDirectory(directory).FullName;
-        submission = submission with { ScriptPath = Path.Join(directory, name + ".sh") };
+        Directory.CreateDirectory(request.IsSweep ? ExitRecording.TaskRecords(run) : run);
         if (submission.Table is { } table)
         {
             TaskTable.Write(table, [.. submission.Commands.Select(t => t.CommandLine(program))], request.TaskIndices);
@@ -46,13 +44,14 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             : await ReleaseAsync(submission, logs, plan, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>What a submission settles before it writes anything.</summary>
-    public BatchSubmission Prepare(JobRequest request, string chdir, string scriptPath, string? table) =>
+    /// <summary>What a submission settles before it writes anything: in its run directory <paramref name="run"/>, its script and a sweep's table.</summary>
+    public BatchSubmission Prepare(JobRequest request, string chdir, string run) =>
         new(
             request,
             chdir,
-            scriptPath,
-            table,
+            run,
+            Path.Join(run, "job.sh"),
+            request.IsSweep ? Path.Join(run, "tasks") : null,
             runner.JobName(request.Commands),
             BatchPredecessors.From(request, runner.PredecessorIds),
             request.IsSweep ? request.MaxParallel ?? runner.BatchOptions.MaxParallel : null);
@@ -89,24 +88,24 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             options.Debug,
             options.PreCommands,
             commandLine,
-            options.PostCommands));
+            options.PostCommands,
+            Executables.CommandLineProgram(),
+            submission.RunDirectory));
     }
 
     /// <summary>
-    /// Where the script goes: the configured directory; else, for a sweep, the job's working directory's
-    /// <c>.flepimop2_cache/job/BACKEND</c>, which the nodes share, as they read the table; null for one job, which gets a
-    /// fresh temporary directory.
+    /// Where run directories go: the configured directory; else the job's working directory's
+    /// <c>.flepimop2_cache/job/BACKEND</c>, which the nodes share: they read a sweep's table there and write exit records.
     /// </summary>
-    private string? ScriptDirectory(bool sweep, string chdir) =>
-        runner.BatchOptions.ScriptDirectory is { } configured ? Path.GetFullPath(configured)
-        : sweep ? Path.Combine(chdir, ".flepimop2_cache", "job", runner.Backend)
-        : null;
+    private string RunsDirectory(string chdir) =>
+        runner.BatchOptions.ScriptDirectory is { } configured ? Path.GetFullPath(configured) : Path.Combine(chdir, ".flepimop2_cache", "job", runner.Backend);
 
     private JobDryRun DryRun(BatchSubmission submission, BatchLogs logs, IReadOnlyList<BatchUnit> plan, string? note, IReadOnlyList<string> program)
     {
         var details = new Dictionary<string, string>
         {
             ["script"] = submission.ScriptPath,
+            ["run_dir"] = submission.RunDirectory,
             ["chdir"] = submission.Chdir,
             ["job_name"] = submission.JobName,
             ["output"] = logs.Output,
@@ -167,7 +166,8 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
                 submission.Chdir,
                 Output: runner.ExpandLog(logs.Output, jobId, submission.JobName, submission.Chdir, null),
                 Error: logs.Error is { } error ? runner.ExpandLog(error, jobId, submission.JobName, submission.Chdir, null) : null,
-                Cluster: cluster)
+                Cluster: cluster,
+                RunDirectory: submission.RunDirectory)
             : new BatchRecord(
                 submission.ScriptPath,
                 submission.JobName,
@@ -175,7 +175,8 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
                 OutputPattern: logs.Output,
                 ErrorPattern: logs.Error,
                 TaskTable: submission.Table,
-                Cluster: cluster);
+                Cluster: cluster,
+                RunDirectory: submission.RunDirectory);
         var metadata = record.ToMetadata();
         if (submission.Table is not null)
         {

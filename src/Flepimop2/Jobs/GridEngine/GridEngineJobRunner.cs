@@ -190,13 +190,18 @@ public sealed class GridEngineJobRunner : BatchJobRunner
     };
 
     /// <summary>
-    /// A task of a known array job without a line: while the job lives, it ended a moment ago and its accounting record is
-    /// not written yet; once none runs, it was deleted before it started, which leaves no record.
+    /// A task of a known array job without a line: in a sweep older than exit records, while the job lives, it ended a moment
+    /// ago and its accounting record is not written yet; otherwise it was deleted before it started (one that ran has an
+    /// exit record, which decides), which leaves no record.
     /// </summary>
-    internal override JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLive) =>
-        unitLive
+    internal override JobStatusResult MissingTask(JobHandle handle, BatchUnit unit, int arrayIndex, string id, bool unitLiveWithoutRecords) =>
+        unitLiveWithoutRecords
             ? new(handle, JobStatus.Running) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = "it has left qstat; its accounting record is not written yet" } }
             : new(handle, JobStatus.FinishedUnknown) { Detail = new Dictionary<string, JsonNode?> { ["reason"] = $"Grid Engine has no record of task {arrayIndex} of job {unit.JobId}: it was deleted before it started" } };
+
+    /// <summary>Grid Engine ended it when it records a failure of its own (a limit, qdel), or when status advises more of a limit.</summary>
+    internal override bool EndedByScheduler(JobStatusResult result) =>
+        JsonText.Int64(result.Detail.GetValueOrDefault("failed")) is > 0 || result.Detail.ContainsKey(JobDetailKeys.Retry);
 
     internal override Dictionary<string, JsonNode?> SweepDetail(JobHandle handle, IReadOnlyList<BatchUnit> units) =>
         new(StringComparer.Ordinal) { ["job_id"] = handle.JobId };

@@ -199,6 +199,8 @@ public sealed class SlurmJobRunner : BatchJobRunner
 
     internal override DependencyReading ReadDependency(JobStatusResult result) => SlurmDependencies.Read(result);
 
+    internal override bool EndedByScheduler(JobStatusResult result) => SlurmStates.EndedBySlurm(result);
+
     internal override Task CancelJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken) =>
         Client.CancelAsync(jobIds, cluster, cancellationToken);
 

@@ -125,7 +125,7 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
     }
 
     [Fact]
-    public async Task While_sacct_cannot_reach_the_database_status_is_an_error_with_its_words_and_answers_again_once_it_can()
+    public async Task While_sacct_cannot_reach_the_database_status_comes_from_the_controller_and_the_exit_records_and_says_so()
     {
         using var slurm = new ScriptedSlurm(_temp.Combine("slurm"));
         var runner = SlurmRunners.Create(slurm.Settings(Directory.CreateDirectory(_temp.Combine("jobs")).FullName));
@@ -134,11 +134,15 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
 
         // What sacct says while slurmdbd is down.
         slurm.Refuse("sacct", 1, "sacct: error: slurm_persist_conn_open_without_init: failed to open persistent connection to host:localhost:6819: Connection refused\nsacct: error: Problem talking to the database: Connection refused\n");
-        var error = await Assert.ThrowsAsync<JobBackendException>(() => runner.StatusAsync(handle));
+        var down = await runner.StatusAsync(handle);
         slurm.Heal("sacct");
         var again = await runner.StatusAsync(handle);
 
-        Assert.Contains("Problem talking to the database: Connection refused", error.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Failed, down.Status);
+        Assert.Equal("5", down.Detail["exit_code"]!.ToString());
+        Assert.Contains("accounting did not answer", down.Detail["note"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Problem talking to the database: Connection refused", down.Detail["note"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("sacct, exit record", again.Detail["source"]!.ToString());
         Assert.Equal(JobStatus.Failed, again.Status);
         Assert.Equal("5", again.Detail["exit_code"]!.ToString());
     }

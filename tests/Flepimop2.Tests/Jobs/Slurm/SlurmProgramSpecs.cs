@@ -25,7 +25,7 @@ public sealed class SlurmProgramSpecs : IDisposable
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(Program("Rscript", "model file.R", "-v", "--help", "@args", "--", "$HOME", "a'b")));
 
         var script = await File.ReadAllTextAsync(handle.MetadataText("script")!);
-        Assert.Contains("\nRscript 'model file.R' -v --help @args -- '$HOME' 'a'\\''b'\nflepimop2_exit_code=$?\n", script, StringComparison.Ordinal);
+        Assert.Contains("\nflepimop2_recorded Rscript 'model file.R' -v --help @args -- '$HOME' 'a'\\''b'\nflepimop2_exit_code=$?\n", script, StringComparison.Ordinal);
         Assert.DoesNotContain("/opt/flepimop2", script, StringComparison.Ordinal);
         Assert.Contains("#SBATCH --job-name=flepimop2:Rscript:none:default\n", script, StringComparison.Ordinal);
         Assert.Contains("#SBATCH --comment=\"flepimop2 command=Rscript config=none target=default\"\n", script, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class SlurmProgramSpecs : IDisposable
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new SimulateCommand(config) { SimulateTarget = "sir", Verbosity = 2 }));
 
         var script = await File.ReadAllTextAsync(handle.MetadataText("script")!);
-        Assert.Contains($"\n/opt/py/bin/flepimop2 simulate {config} --target=sir -vv\n", script, StringComparison.Ordinal);
+        Assert.Contains($"\nflepimop2_recorded /opt/py/bin/flepimop2 simulate {config} --target=sir -vv\n", script, StringComparison.Ordinal);
         Assert.Equal("flepimop2:simulate:config:sir", handle.MetadataText("job_name"));
         Assert.Equal("/opt/py/bin/flepimop2", runner.Executable);
     }

@@ -144,7 +144,7 @@ public sealed class SlurmRunnerSpecs : IDisposable
         var dryRun = Assert.IsType<JobDryRun>(await runner.SubmitAsync(new DummyCommand("exit", "0"), dryRun: true));
 
         var text = await File.ReadAllTextAsync(dryRun.Details["script"]);
-        Assert.Contains("\n" + string.Format(CultureInfo.InvariantCulture, expectedLine, Environment.CurrentDirectory), text, StringComparison.Ordinal);
+        Assert.Contains("\nflepimop2_recorded " + string.Format(CultureInfo.InvariantCulture, expectedLine, Environment.CurrentDirectory), text, StringComparison.Ordinal);
     }
 
     [Fact]

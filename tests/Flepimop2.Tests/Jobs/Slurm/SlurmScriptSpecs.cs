@@ -73,7 +73,7 @@ public sealed class SlurmScriptSpecs : IDisposable
 
         var script = SlurmScripts.Render(Normalized(new SlurmJobOptions()), ["/opt/my tools/flepimop2"], command, "/work");
 
-        Assert.Contains("\n'/opt/my tools/flepimop2' process argv 'a b' 'it'\\''s' '$HOME' '`id`' 'x;y' '*' 'é'\nflepimop2_exit_code=$?\n", script.Text, StringComparison.Ordinal);
+        Assert.Contains("\nflepimop2_recorded '/opt/my tools/flepimop2' process argv 'a b' 'it'\\''s' '$HOME' '`id`' 'x;y' '*' 'é'\nflepimop2_exit_code=$?\n", script.Text, StringComparison.Ordinal);
         Assert.EndsWith("exit \"$flepimop2_exit_code\"\n", script.Text, StringComparison.Ordinal);
     }
 

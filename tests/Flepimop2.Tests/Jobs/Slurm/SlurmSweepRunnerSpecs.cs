@@ -53,7 +53,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         var script = handle.MetadataText("script")!;
         var table = handle.MetadataText("task_table")!;
         Assert.Equal(
-            ["arrays", "chdir", "job_name", "output_pattern", "script", "sweep", "task_table"],
+            ["arrays", "chdir", "job_name", "output_pattern", "run_dir", "script", "sweep", "task_table"],
             handle.Metadata.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(
             """[{"job_id":"101","first":0,"count":50},{"job_id":"102","first":50,"count":50},{"job_id":"103","first":100,"count":20}]""",
@@ -62,9 +62,9 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal(_temp.Path, handle.MetadataText("chdir"));
         Assert.Equal("flepimop2:process:none:default", handle.MetadataText("job_name"));
         Assert.Equal(_temp.Combine("slurm-%A_%a.out"), handle.MetadataText("output_pattern"));
-        Assert.Equal(_temp.Combine("scripts"), Path.GetDirectoryName(script));
-        Assert.EndsWith(".sh", script, StringComparison.Ordinal);
-        Assert.Equal(script[..^".sh".Length] + ".tasks", table);
+        Assert.Equal(_temp.Combine("scripts"), Path.GetDirectoryName(handle.MetadataText("run_dir")));
+        Assert.Equal(Path.Combine(handle.MetadataText("run_dir")!, "job.sh"), script);
+        Assert.Equal(Path.Combine(handle.MetadataText("run_dir")!, "tasks"), table);
         Assert.Equal(120 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
         Assert.Equal(["/opt/flepimop2", "process", "task", "57"], TaskTable.Read(table, 57));
         var text = await File.ReadAllTextAsync(script);
@@ -80,8 +80,11 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
 
         var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(3))));
 
-        Assert.Equal(_temp.Combine(".flepimop2_cache", "job", "slurm"), Path.GetDirectoryName(handle.MetadataText("script")));
-        Assert.Equal(_temp.Combine(".flepimop2_cache", "job", "slurm"), Path.GetDirectoryName(handle.MetadataText("task_table")));
+        var run = handle.MetadataText("run_dir")!;
+        Assert.Equal(_temp.Combine(".flepimop2_cache", "job", "slurm"), Path.GetDirectoryName(run));
+        Assert.Equal(run, Path.GetDirectoryName(handle.MetadataText("script")));
+        Assert.Equal(run, Path.GetDirectoryName(handle.MetadataText("task_table")));
+        Assert.True(Directory.Exists(Path.Combine(run, "exit")), "the tasks' exit records go in the run directory");
     }
 
     [Fact]
@@ -293,12 +296,13 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
                 ("job_name", "flepimop2:process:none:default"),
                 ("max_parallel", "4"),
                 ("output", _temp.Combine("slurm-%A_%a.out")),
+                ("run_dir", Path.GetDirectoryName(script)!),
                 ("script", script),
                 ("task_table", table),
                 ("tasks", "120")),
             dryRun.Details.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
         Assert.StartsWith("#!/bin/bash\n", await File.ReadAllTextAsync(script), StringComparison.Ordinal);
-        Assert.Equal(script[..^".sh".Length] + ".tasks", table);
+        Assert.Equal(Path.Combine(dryRun.Details["run_dir"], "tasks"), table);
         Assert.Equal(120 * TaskTable.IndexLineLength, new FileInfo(TaskTable.IndexPath(table)).Length);
         Assert.Equal(["/opt/flepimop2", "process", "task", "119"], TaskTable.Read(table, 119));
         Assert.Equal(["scontrol", "show", "config"], Assert.Single(slurm.Calls));
@@ -552,7 +556,7 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
         Assert.Equal([3, 0], sweep.Tasks.Take(2).Select(t => t.ExitCode));
         Assert.Equal(new SweepCounts(10, 1, 1, 0, 0, 8), sweep.Counts());
         Assert.Equal("scontrol", Text(sweep.Tasks[0].Detail)["source"]);
-        Assert.Equal(Text(("arrays", "144"), ("note", "accounting is disabled on this cluster; status comes from squeue and scontrol")), Text(result.Detail));
+        Assert.Equal(Text(("arrays", "144"), ("note", "accounting is disabled on this cluster; status comes from squeue, scontrol and the jobs' exit records")), Text(result.Detail));
         Assert.Equal(["scontrol", "show", "job", "-o"], Assert.Single(slurm.CallsOf("scontrol")));
     }
 

@@ -65,6 +65,18 @@ internal static class SlurmStates
         Normalize(state) is "REQUEUED" or "REQUEUE_FED" or "REQUEUE_HOLD" or "PREEMPTED" or "NODE_FAIL";
 
     /// <summary>
+    /// Whether Slurm itself ended a finished job (a limit, a cancel, a preemption, a node failure), or its status reads it as
+    /// having run out of memory: its word stands over the job's exit record.
+    /// </summary>
+    public static bool EndedBySlurm(JobStatusResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Detail.ContainsKey(JobDetailKeys.Retry)
+            || Flepimop2.Internal.JsonText.Of(result.Detail.GetValueOrDefault("state")) is { } state
+                && Normalize(state) is "TIMEOUT" or "OUT_OF_MEMORY" or "CANCELLED" or "PREEMPTED" or "NODE_FAIL" or "BOOT_FAIL" or "DEADLINE" or "REVOKED";
+    }
+
+    /// <summary>
     /// The bare state: <c>sacct</c> prints <c>CANCELLED by 1000</c> (the uid that cancelled) and marks truncated
     /// fields with a trailing <c>+</c>; both are dropped.
     /// </summary>

@@ -181,6 +181,14 @@ internal static class SlurmStatusResolver
                 MemoryAdvice(peak, limit));
         }
 
+        if (row.Signal == 9 && row.State == "FAILED" && peak is null && limit is { } sampledLimit)
+        {
+            // Slurm samples memory: a job killed over its limit before a sample arrived has no peak to tell by.
+            return (
+                $"probably ran out of memory: Slurm killed it with signal 9 under its memory limit of {ByteSizes.Human(sampledLimit)}, before its memory was sampled",
+                MemoryAdvice(null, limit));
+        }
+
         if (row.State == "TIMEOUT")
         {
             var reason = usage.TimeLimit is { } text && usage.TimeLimitSeconds is not null ? $"ran out of time: it reached its time limit of {text}" : "ran out of time";

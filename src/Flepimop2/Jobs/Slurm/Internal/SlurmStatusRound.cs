@@ -35,30 +35,40 @@ internal sealed class SlurmStatusRound : IBatchStatusRound
         {
             var queued = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
             var accounted = new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal);
-            var accountingOff = false;
+            string? accountingOff = null;
             foreach (var chunk in cluster.SelectMany(j => j.Ids).Concat(query.PredecessorIds).Distinct(StringComparer.Ordinal).Chunk(ChunkSize))
             {
                 Merge(queued, await client.QueueAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false));
-                if (!accountingOff && await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false) is { } rows)
+                if (accountingOff is not null)
                 {
-                    Merge(accounted, rows);
+                    continue;
                 }
-                else if (!accountingOff)
+
+                try
                 {
-                    // Accounting is off for the whole cluster: one scontrol call answers every chunk.
-                    accountingOff = true;
-                    accounted = await client.ControllerJobsAsync(cluster.Key, cancellationToken).ConfigureAwait(false);
+                    if (await client.AccountingAsync(chunk, cluster.Key, cancellationToken).ConfigureAwait(false) is { } rows)
+                    {
+                        Merge(accounted, rows);
+                        continue;
+                    }
+
+                    accountingOff = "accounting is disabled on this cluster; status comes from squeue, scontrol and the jobs' exit records";
                 }
+                catch (JobBackendException ex)
+                {
+                    // Accounting that does not answer (slurmdbd down) is no reason to answer nothing: the controller and
+                    // the jobs' own exit records still tell what they know.
+                    accountingOff = $"accounting did not answer ({ex.Message}); status comes from squeue, scontrol and the jobs' exit records";
+                }
+
+                // One scontrol call answers every chunk.
+                accounted = await client.ControllerJobsAsync(cluster.Key, cancellationToken).ConfigureAwait(false);
             }
 
             var clusterContext = context with { Cluster = cluster.Key };
-            if (accountingOff)
+            if (accountingOff is not null)
             {
-                clusterContext = clusterContext with
-                {
-                    AccountingSource = "scontrol",
-                    Note = "accounting is disabled on this cluster; status comes from squeue and scontrol",
-                };
+                clusterContext = clusterContext with { AccountingSource = "scontrol", Note = accountingOff };
             }
 
             round._failed.UnionWith(SlurmDependencies.FailedIds(queued.Values, accounted.Values));

@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using Flepimop2.Internal;
+using Flepimop2.Subprocesses;
+
+namespace Flepimop2.Jobs.Internal;
+
+/// <summary>
+/// The wrapper every job's command runs under (<c>flepimop2 job exec --exit-record FILE -- PROGRAM ARGS</c>): it writes the
+/// exit record's start, runs the command as its child, and writes how it ended and what it used, from <c>wait4</c>. It
+/// outlives a SIGTERM, SIGINT or SIGHUP sent to it (they reach the command too, which is in its process group, and the
+/// wrapper waits to record how the command took them); only SIGKILL stops it before it records the end.
+/// </summary>
+internal static class ExitRecorder
+{
+    /// <summary>The exit code for a command that could not be started (as a shell says for one not found).</summary>
+    public const int NotStarted = 127;
+
+    /// <summary>Runs <paramref name="argv"/>, recording it in <paramref name="record"/>; returns the command's exit code, or 128 + the signal that ended it.</summary>
+    public static int Run(string record, IReadOnlyList<string> argv, TimeProvider clock, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(argv);
+        ArgumentNullException.ThrowIfNull(error);
+        var signals = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }
+            .Select(s => PosixSignalRegistration.Create(s, context => context.Cancel = true))
+            .ToList();
+        try
+        {
+            var start = new ExitRecord(IsoTime.Now(clock), Environment.MachineName, "flepimop2");
+            start.Write(record);
+            // The kernel counts against the child the memory this process had when it started it (they share it until the
+            // exec): a peak no larger than that is taken from the child's own high-water marks, read while it runs.
+            var shared = ProcessHighWater.ResidentBytes(Environment.ProcessId);
+            int pid;
+            try
+            {
+                pid = RecordedRun.Start(argv);
+            }
+            catch (IOException ex)
+            {
+                error.WriteLine($"flepimop2: {ex.Message}");
+                (start with { EndedAt = IsoTime.Now(clock), ExitCode = NotStarted }).Write(record);
+                return NotStarted;
+            }
+
+            RecordedRun.Outcome outcome;
+            long sampled;
+            using (var sampler = new ProcessHighWater(pid, clock))
+            {
+                outcome = RecordedRun.Wait(pid);
+                sampled = sampler.Peak;
+            }
+
+            var peak = outcome.PeakRssBytes > shared + (shared / 20) || sampled == 0 ? outcome.PeakRssBytes : sampled;
+            (start with
+            {
+                EndedAt = IsoTime.Now(clock),
+                ExitCode = outcome.ExitCode,
+                Signal = outcome.Signal,
+                PeakRssBytes = peak,
+                CpuSeconds = Math.Round(outcome.CpuSeconds, 3),
+            }).Write(record);
+            return outcome.ExitCode ?? 128 + outcome.Signal!.Value;
+        }
+        finally
+        {
+            signals.ForEach(s => s.Dispose());
+        }
+    }
+}
