@@ -147,6 +147,7 @@ public sealed partial class InstallSpecs(PackedPackages packages)
             """);
         await File.WriteAllTextAsync(consumer.Combine("Program.cs"), """
             using Flepimop2.Commands;
+            using Flepimop2.Configuration;
             using Flepimop2.Jobs;
             using Flepimop2.Store;
 

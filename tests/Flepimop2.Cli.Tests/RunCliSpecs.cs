@@ -215,10 +215,10 @@ public sealed class RunCliSpecs
         Assert.True(dry.ExitCode == 0, dry.ToString());
         var script = Detail(dry, "script");
         Assert.Equal($"would submit: sbatch --parsable '{script}'", dry.StdoutLines[0]);
-        Assert.Equal(project.Combine("scripts"), Path.GetDirectoryName(script));
+        Assert.Equal(project.Combine("scripts"), Path.GetDirectoryName(Path.GetDirectoryName(script)));
         Assert.Contains("  job_name: flepimop2:Rscript:none:default", dry.StdoutLines);
         var text = await File.ReadAllTextAsync(script);
-        Assert.Contains("\nRscript 'model file.R' -v -- '$HOME' 'a'\\''b'\nflepimop2_exit_code=$?\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nflepimop2_recorded Rscript 'model file.R' -v -- '$HOME' 'a'\\''b'\nflepimop2_exit_code=$?\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("/opt/flepimop2", text, StringComparison.Ordinal);
         Assert.False(Directory.Exists(project.StoreDirectory));
     }

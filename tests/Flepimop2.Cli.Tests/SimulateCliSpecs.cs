@@ -120,7 +120,7 @@ public sealed class SimulateCliSpecs
         Assert.Equal($"would submit: sbatch --parsable '{script}'", dry.StdoutLines[0]);
         Assert.Contains("  job_name: flepimop2:simulate:config:@pick", dry.StdoutLines);
         var text = await File.ReadAllTextAsync(script);
-        Assert.Contains($"\n/opt/py/bin/flepimop2 simulate '{project.Combine("config.yaml")}' --target=@pick\nflepimop2_exit_code=$?\n", text, StringComparison.Ordinal);
+        Assert.Contains($"\nflepimop2_recorded /opt/py/bin/flepimop2 simulate '{project.Combine("config.yaml")}' --target=@pick\nflepimop2_exit_code=$?\n", text, StringComparison.Ordinal);
         Assert.Contains("#SBATCH --job-name=flepimop2:simulate:config:@pick\n", text, StringComparison.Ordinal);
         Assert.True(sweep.ExitCode == 0, sweep.ToString());
         Assert.Equal($"would submit: sbatch --parsable --array=0-1 '{Detail(sweep, "script")}' 0", sweep.StdoutLines[0]);

@@ -186,7 +186,7 @@ public sealed partial class SlurmCliSpecs
         Assert.True(dry.ExitCode == 0, dry.ToString());
         var script = Assert.Single(dry.StdoutLines, l => l.StartsWith("  script: ", StringComparison.Ordinal))["  script: ".Length..];
         Assert.Equal($"would submit: sbatch --parsable '{script}'", dry.StdoutLines[0]);
-        Assert.Equal(project.Combine("scripts"), Path.GetDirectoryName(script));
+        Assert.Equal(project.Combine("scripts"), Path.GetDirectoryName(Path.GetDirectoryName(script)));
         Assert.Contains($"  chdir: {project.Path}", dry.StdoutLines);
         Assert.Contains("  job_name: flepimop2:process:config:ok", dry.StdoutLines);
         var text = await File.ReadAllTextAsync(script);

@@ -46,9 +46,10 @@ internal static class ExitRecordMerge
                 detail["signal"] = signal;
             }
 
+            // The scheduler's accounting, where it has the figure, stays the one usage figures are read from.
             if (record.ElapsedSeconds is { } elapsed)
             {
-                detail[JobDetailKeys.ElapsedSeconds] = elapsed;
+                detail.TryAdd(JobDetailKeys.ElapsedSeconds, elapsed);
             }
 
             if (!scheduler.Status.IsFinished() || scheduler.Status == JobStatus.FinishedUnknown)

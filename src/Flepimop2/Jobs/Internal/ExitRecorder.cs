@@ -52,15 +52,26 @@ internal static class ExitRecorder
             }
 
             var peak = outcome.PeakRssBytes > shared + (shared / 20) || sampled == 0 ? outcome.PeakRssBytes : sampled;
-            (start with
+            var code = outcome.ExitCode ?? 128 + outcome.Signal!.Value;
+            try
             {
-                EndedAt = IsoTime.Now(clock),
-                ExitCode = outcome.ExitCode,
-                Signal = outcome.Signal,
-                PeakRssBytes = peak,
-                CpuSeconds = Math.Round(outcome.CpuSeconds, 3),
-            }).Write(record);
-            return outcome.ExitCode ?? 128 + outcome.Signal!.Value;
+                (start with
+                {
+                    EndedAt = IsoTime.Now(clock),
+                    ExitCode = outcome.ExitCode,
+                    Signal = outcome.Signal,
+                    PeakRssBytes = peak,
+                    CpuSeconds = Math.Round(outcome.CpuSeconds, 3),
+                }).Write(record);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The command ran: its exit code stands even when its end cannot be written (a full disk); the start
+                // record left behind reads as ended without a record of how.
+                error.WriteLine($"flepimop2: the command ended with {code} but its end could not be recorded in {record}: {ex.Message}");
+            }
+
+            return code;
         }
         finally
         {
