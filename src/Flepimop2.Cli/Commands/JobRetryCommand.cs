@@ -72,9 +72,12 @@ internal static class JobRetryCommand
             }
 
             var record = !request.DryRun && !parsed.GetValue(noCache);
+            SubmissionRecord? before = null;
             if (record)
             {
                 SubmissionOutput.EnsureRecordable(store, cancellationToken);
+                before = new SubmissionRecord(store, runner);
+                request = before.Attach(request);
             }
 
             var submission = await runner.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
@@ -85,7 +88,8 @@ internal static class JobRetryCommand
                 record ? store : null,
                 runner,
                 cancellationToken,
-                handle => MarkRetried(context, stored.Key, handle));
+                handle => MarkRetried(context, stored.Key, handle),
+                before);
         });
         return command;
     }

@@ -98,9 +98,12 @@ internal sealed class JobSubmitCommand
         var dry = request.DryRun;
         var record = !dry && !parsed.GetValue(_noCache);
         var store = _context.Store;
+        SubmissionRecord? before = null;
         if (record)
         {
             SubmissionOutput.EnsureRecordable(store, cancellationToken);
+            before = new SubmissionRecord(store, runner);
+            request = before.Attach(request);
         }
 
         if (request.Tasks is { } all)
@@ -122,7 +125,7 @@ internal sealed class JobSubmitCommand
             throw file.Locate(entry, ex.Issues);
         }
 
-        return SubmissionOutput.Print(_context, parsed.GetValue(_json), submission, record ? store : null, runner, cancellationToken);
+        return SubmissionOutput.Print(_context, parsed.GetValue(_json), submission, record ? store : null, runner, cancellationToken, before: before);
     }
 
     /// <summary>The submission: one command, or a sweep of each variant <c>--repeat</c> times; with every shared option applied.</summary>

@@ -34,7 +34,8 @@ internal static class SubmissionOutput
         JobStore? store,
         JobRunner runner,
         CancellationToken cancellationToken,
-        Action<JobHandle>? recorded = null)
+        Action<JobHandle>? recorded = null,
+        SubmissionRecord? before = null)
     {
         switch (submission)
         {
@@ -50,7 +51,7 @@ internal static class SubmissionOutput
 
                 return ExitCodes.Ok;
             case JobHandle handle:
-                var saved = store is null || Record(context, store, handle, runner);
+                var saved = store is null || before?.Recorded?.Key == handle.Key || Record(context, store, handle, runner);
                 if (saved && store is not null)
                 {
                     recorded?.Invoke(handle);

@@ -43,6 +43,14 @@ public sealed record JobRequest(CliCommand Command)
     /// <summary>The key of the job this submission tries again, recorded in the new handle as <c>retry_of</c>; null for a first try.</summary>
     public string? RetryOf { get; init; }
 
+    /// <summary>
+    /// Records the job before it can start: called with its handle once the backend holds the job (a batch job submitted
+    /// held, a shell job's process waiting to be told to run) and before the job is released. If it throws, the job is
+    /// withdrawn (cancelled, or its process told to end without running) and the exception is thrown from the submission,
+    /// so that no job runs that its caller did not record. Null: the job is released at once.
+    /// </summary>
+    public Func<JobHandle, CancellationToken, Task>? BeforeRelease { get; init; }
+
     /// <summary>Whether this is a sweep.</summary>
     public bool IsSweep => Tasks is not null;
 

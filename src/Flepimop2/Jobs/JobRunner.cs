@@ -43,7 +43,11 @@ public abstract class JobRunner
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfAny(ValidateSubmission(request));
         cancellationToken.ThrowIfCancellationRequested();
-        var submission = await SubmitCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        // What is recorded before release is the handle the caller gets back, with what the request adds to it.
+        var core = request.BeforeRelease is { } record
+            ? request with { BeforeRelease = (held, token) => record(Internal.SubmissionRecord.Add(held, request), token) }
+            : request;
+        var submission = await SubmitCoreAsync(core, cancellationToken).ConfigureAwait(false);
         return submission is JobHandle handle ? Internal.SubmissionRecord.Add(handle, request) : submission;
     }
 

@@ -60,6 +60,15 @@ public abstract class BatchJobRunner : JobRunner
     /// <summary>The tool that submits (<c>sbatch</c>, <c>qsub</c>).</summary>
     internal abstract string SubmitTool { get; }
 
+    /// <summary>The submit tool's option that holds a job until it is released (<c>--hold</c>, <c>-h</c>).</summary>
+    internal abstract string HoldOption { get; }
+
+    /// <summary>The tool that releases a held job (<c>scontrol release</c>, <c>qrls</c>), for checks and messages.</summary>
+    internal abstract string ReleaseTool { get; }
+
+    /// <summary>Releases jobs submitted with <see cref="HoldOption"/>, in one call.</summary>
+    internal abstract Task ReleaseJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken);
+
     /// <summary>The tools status and cancel need.</summary>
     internal abstract IReadOnlyList<string> StatusTools { get; }
 
@@ -305,6 +314,12 @@ public abstract class BatchJobRunner : JobRunner
         foreach (var dependency in request.After.Where(d => d.Handle.Backend == Backend && PredecessorIds(d.Handle).Count == 0))
         {
             issues.Add(new ValidationIssue($"{dependency.Key} has no {Scheduler} job id on record to wait for", "invalid_dependency", new Dictionary<string, string> { ["after"] = dependency.Key }));
+        }
+
+        // A submission recorded before release (as the tool's own are) needs the release tool; missing, the job would stay held.
+        if (!request.DryRun)
+        {
+            issues.AddRange(MissingTools(ReleaseTool.Split(' ')[0]));
         }
 
         issues.AddRange(SchedulerIssues(request));

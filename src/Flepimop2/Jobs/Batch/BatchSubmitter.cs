@@ -135,9 +135,10 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         var units = new List<BatchUnit>(plan.Count);
         string? cluster = null;
         string jobId;
+        var hold = submission.Request.BeforeRelease is not null;
         if (submission.Table is null)
         {
-            (jobId, cluster) = await runner.SubmitAsync(runner.SubmitArgv(submission, logs, null, null), submission.ScriptPath, cancellationToken).ConfigureAwait(false);
+            (jobId, cluster) = await runner.SubmitAsync(Held(runner.SubmitArgv(submission, logs, null, null), hold), submission.ScriptPath, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -145,7 +146,7 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             {
                 foreach (var unit in plan)
                 {
-                    var argv = runner.SubmitArgv(submission, logs, unit, units.Count > 0 ? units[^1].JobId : null);
+                    var argv = Held(runner.SubmitArgv(submission, logs, unit, units.Count > 0 ? units[^1].JobId : null), hold);
                     var (id, submittedTo) = await runner.SubmitAsync(argv, submission.ScriptPath, cancellationToken).ConfigureAwait(false);
                     cluster ??= submittedTo;
                     units.Add(unit with { JobId = id });
@@ -189,7 +190,57 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             metadata[BatchPredecessors.MetadataKey] = BatchPredecessors.ToMetadata(submission.Predecessors);
         }
 
-        return new JobHandle(jobId, runner.Backend, submittedAt) { Metadata = metadata };
+        var handle = new JobHandle(jobId, runner.Backend, submittedAt) { Metadata = metadata };
+        if (submission.Request.BeforeRelease is { } recordIt)
+        {
+            IReadOnlyList<string> ids = submission.Table is null ? [jobId] : [.. units.Select(u => u.JobId)];
+            await RecordThenReleaseAsync(handle, ids, cluster, recordIt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return handle;
+    }
+
+    /// <summary>The submit command line, holding the job when it is to be recorded before it can start.</summary>
+    private string[] Held(string[] argv, bool hold) => hold ? [argv[0], runner.HoldOption, .. argv[1..]] : argv;
+
+    /// <summary>
+    /// The jobs were submitted held: the caller records them, then they are released. A record that fails withdraws them
+    /// (they never ran); a release that fails leaves them recorded and held, and says how to release them.
+    /// </summary>
+    private async Task RecordThenReleaseAsync(JobHandle handle, IReadOnlyList<string> ids, string? cluster, Func<JobHandle, CancellationToken, Task> recordIt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await recordIt(handle, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var undo = $"it was submitted held as {string.Join(", ", ids)} and withdrawn, so it never ran";
+            try
+            {
+                await runner.CancelJobsAsync(ids, cluster, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (JobBackendException cancel)
+            {
+                undo = $"it was submitted held as {string.Join(", ", ids)} and could not be withdrawn ({cancel.Message}); it stays held until you cancel it with {runner.CancelTool}";
+            }
+
+            throw new Flepimop2Exception($"{handle.Key} was not recorded ({ex.Message}); {undo}", ex);
+        }
+
+        try
+        {
+            // Not cancellable: the job is recorded now, and a record of a job held for ever helps nobody.
+            await runner.ReleaseJobsAsync(ids, cluster, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (JobBackendException ex)
+        {
+            throw new JobBackendException(
+                $"{handle.Key} is recorded but still held ({ex.Message}); release it with {runner.ReleaseTool} {string.Join(' ', ids)}",
+                ex.Command,
+                ex.ExitCode,
+                ex);
+        }
     }
 
     /// <summary>After a sweep's submission failed part way: cancels the units already submitted, and says so in the error.</summary>

@@ -30,6 +30,16 @@ internal abstract class SchedulerTools(IProcessRunner processes, TimeProvider cl
             ?? throw new JobBackendException($"{argv[0]} printed no job id: '{result.Stdout.Trim()}' (script: {scriptPath})", ShellQuote.Join(argv), result.ExitCode);
     }
 
+    /// <summary>Releases jobs that were submitted held; a failure says which jobs stay held.</summary>
+    public async Task ReleaseAsync(string[] argv, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw Failure($"{argv[0]} could not release the held jobs", argv, result);
+        }
+    }
+
     /// <summary>The job id (and cluster, where the scheduler names one) in the submit tool's answer; null when it holds none.</summary>
     protected abstract (string JobId, string? Cluster)? ParseSubmitted(string stdout);
 

@@ -206,6 +206,13 @@ public sealed class GridEngineJobRunner : BatchJobRunner
     internal override Dictionary<string, JsonNode?> SweepDetail(JobHandle handle, IReadOnlyList<BatchUnit> units) =>
         new(StringComparer.Ordinal) { ["job_id"] = handle.JobId };
 
+    internal override string HoldOption => "-h";
+
+    internal override string ReleaseTool => "qrls";
+
+    internal override Task ReleaseJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken) =>
+        Client.ReleaseAsync(["qrls", .. jobIds], cancellationToken);
+
     internal override Task CancelJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken) =>
         Client.DeleteAsync(GridEngineCommandLines.Qdel(jobIds), cancellationToken);
 

@@ -256,7 +256,7 @@ public sealed class ShellJobRunner : JobRunner
         var recorder = request.After.Count > 0
             ? ShellRecorder.WaitingArgv(FindTool("setsid")!, FindTool("bash")!, FindTool("mv")!, logRoot, argv)
             : ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, argv);
-        return Detached().Start(Spec(recorder, cwd) with { RedirectInput = true }, logRoot, request.After);
+        return await Detached().StartAsync(Spec(recorder, cwd) with { RedirectInput = true }, logRoot, request.After, request.BeforeRelease, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -328,7 +328,7 @@ public sealed class ShellJobRunner : JobRunner
 
         var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, request.TaskCount ?? tasks.Count);
         return await new ShellSweeps(_clock, CancelGracePeriod)
-            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, cancellationToken)
+            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
             .ConfigureAwait(false);
     }
 }

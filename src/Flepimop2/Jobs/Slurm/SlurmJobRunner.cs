@@ -201,6 +201,13 @@ public sealed class SlurmJobRunner : BatchJobRunner
 
     internal override bool EndedByScheduler(JobStatusResult result) => SlurmStates.EndedBySlurm(result);
 
+    internal override string HoldOption => "--hold";
+
+    internal override string ReleaseTool => "scontrol release";
+
+    internal override Task ReleaseJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken) =>
+        Client.ReleaseAsync(SlurmCommandLines.Release(jobIds, cluster), cancellationToken);
+
     internal override Task CancelJobsAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken) =>
         Client.CancelAsync(jobIds, cluster, cancellationToken);
 

@@ -334,6 +334,59 @@ public abstract class SchedulerContract
         Assert.Equal(JobStatus.Successful, last.Status);
     }
 
+    [Fact]
+    public async Task A_sweep_recorded_before_release_starts_no_task_until_its_record_is_written()
+    {
+        var runner = Runner();
+        var marks = Marks();
+        JobStatusResult? whileRecording = null;
+        var request = JobRequest.Sweep(Tasks(3, marks, [], 0.2)) with
+        {
+            BeforeRelease = async (held, token) =>
+            {
+                // Long enough for a released task to have started and left its mark.
+                await Task.Delay(TimeSpan.FromSeconds(3), token);
+                whileRecording = await runner.StatusAsync(held, token);
+                Assert.Empty(System.IO.Directory.EnumerateFiles(marks));
+            },
+        };
+
+        var handle = await SubmitAsync(runner, request);
+        var last = await WaitSweepAsync(runner, handle);
+
+        Assert.Equal(JobStatus.Pending, whileRecording!.Status);
+        Assert.Equal(JobStatus.Successful, last.Status);
+        Assert.Equal(3, System.IO.Directory.EnumerateFiles(marks, "*.end").Count());
+    }
+
+    [Fact]
+    public async Task A_job_whose_record_fails_is_withdrawn_and_never_runs()
+    {
+        var runner = Runner();
+        var marks = Marks();
+        JobHandle? held = null;
+        var request = JobRequest.Sweep(Tasks(2, marks, [], 0.2)) with
+        {
+            BeforeRelease = (handle, _) =>
+            {
+                held = handle;
+                throw new IOException("No space left on device");
+            },
+        };
+
+        var refused = await Assert.ThrowsAsync<Flepimop2Exception>(() => runner.SubmitAsync(request));
+        // Long enough for a released task to have started and left its mark. (A job deleted before it started may read
+        // pending for a while where the scheduler keeps no record of it: Grid Engine.)
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var last = await runner.StatusAsync(held!);
+
+        Assert.Contains("No space left on device", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("withdrawn, so it never ran", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(last.Status, new[] { JobStatus.Running, JobStatus.Successful });
+        Assert.All(last.Sweep!.Tasks, t => Assert.NotEqual(JobStatus.Running, t.Status));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(marks));
+    }
+
     private static string? Text(JobStatusResult result, string key) => JsonText.Display(result.Detail.GetValueOrDefault(key));
 
     private static long Number(JobStatusResult result, string key) =>

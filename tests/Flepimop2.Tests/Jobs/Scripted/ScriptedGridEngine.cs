@@ -54,6 +54,7 @@ internal sealed class ScriptedGridEngine : ScriptedScheduler
         ["qstat", .., "-xml"] => Ok(QstatXml()),
         ["qstat", "-j", var ids] => QstatJobs(ids),
         ["qdel", ..] => Qdel(argv),
+        ["qrls", ..] => Qrls([.. argv.Skip(1)]),
         _ => new ProcessResult(1, string.Empty, $"{argv[0]}: this stand-in does not answer '{string.Join(' ', argv)}'\n"),
     };
 
@@ -353,6 +354,27 @@ internal sealed class ScriptedGridEngine : ScriptedScheduler
     }
 
     /// <summary><c>qdel ID... [-t RANGE]</c> and <c>qdel ID.TASK</c>: running tasks are killed, waiting ones and those in error removed.</summary>
+    /// <summary><c>qrls ID...</c>: lifts the user hold of each job (<c>qsub -h</c>), as the cell prints it.</summary>
+    private ProcessResult Qrls(IReadOnlyList<string> ids)
+    {
+        var text = new StringBuilder();
+        var code = 0;
+        foreach (var id in ids)
+        {
+            if (Find(id) is not CellJob { } job || !Live(job))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"denied: job \"{id}\" does not exist\n");
+                code = 1;
+                continue;
+            }
+
+            job.UserHold = false;
+            text.Append(CultureInfo.InvariantCulture, $"modified hold of job {id}\n");
+        }
+
+        return new ProcessResult(code, text.ToString(), string.Empty);
+    }
+
     private ProcessResult Qdel(IReadOnlyList<string> argv)
     {
         var targets = new List<(string Id, List<int>? Tasks)>();
@@ -521,7 +543,7 @@ internal sealed class ScriptedGridEngine : ScriptedScheduler
 
         public string[] Holds { get; init; } = [];
 
-        public bool UserHold { get; init; }
+        public bool UserHold { get; set; }
 
         public required string Category { get; init; }
     }

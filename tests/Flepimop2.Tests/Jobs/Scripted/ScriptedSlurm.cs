@@ -52,12 +52,18 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
         "scancel" => Scancel(argv),
         "scontrol" when argv.Skip(1).SequenceEqual(["show", "config"]) => Ok(Config()),
         "scontrol" when argv.Skip(1).Take(2).SequenceEqual(["show", "job"]) => Ok(ShowJobs()),
+        "scontrol" when argv.Count == 3 && argv[1] == "release" => Release(argv[2]),
         _ => new ProcessResult(1, string.Empty, $"{argv[0]}: this stand-in does not answer '{string.Join(' ', argv)}'\n"),
     };
 
     protected override Readiness ReadinessOf(ScriptedJob job)
     {
         var slurm = (SlurmJob)job;
+        if (slurm.Held)
+        {
+            return Readiness.Wait;
+        }
+
         var ready = Readiness.Go;
         foreach (var (kind, id) in slurm.Dependencies)
         {
@@ -282,6 +288,7 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
             Error = options.GetValueOrDefault("error"),
             Dependencies = dependencies,
             KillOnInvalidDependency = options.GetValueOrDefault("kill-on-invalid-dep") is "yes",
+            Held = options.ContainsKey("hold") || options.ContainsKey("H"),
         };
         foreach (var index in indices.Count > 0 ? indices : [-1])
         {
@@ -290,6 +297,22 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
 
         Add(job);
         return Ok(job.Id + "\n");
+    }
+
+    /// <summary><c>scontrol release ID[,ID...]</c>: lets held jobs (<c>sbatch --hold</c>) start; silent, as on the cluster.</summary>
+    private ProcessResult Release(string ids)
+    {
+        foreach (var id in ids.Split(','))
+        {
+            if (Find(id) is not SlurmJob { } job)
+            {
+                return Error(1, "slurm_release_job error: Invalid job id specified");
+            }
+
+            job.Held = false;
+        }
+
+        return Ok(string.Empty);
     }
 
     /// <summary><c>squeue</c>: one line per task, pending array tasks each on their own (<c>-r</c>); with <c>-t all</c> ended ones too.</summary>
@@ -468,6 +491,7 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
         var job = (SlurmJob)task.Job;
         return task.State switch
         {
+            TaskState.Pending when job.Held => "JobHeldUser",
             TaskState.Pending when ReadinessOf(job) == Readiness.Never => "DependencyNeverSatisfied",
             TaskState.Pending when ReadinessOf(job) == Readiness.Wait => "Dependency",
             TaskState.Pending when job.Cap is { } cap && job.Tasks.Count(t => t.State == TaskState.Running) >= cap => "JobArrayTaskLimit",
@@ -730,6 +754,9 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
     /// <summary>What sbatch keeps of a job besides what every stand-in does.</summary>
     private sealed class SlurmJob : ScriptedJob
     {
+        /// <summary>Submitted with <c>--hold</c> and not yet released: it waits (<c>JobHeldUser</c>).</summary>
+        public bool Held { get; set; }
+
         public required string SubmitDirectory { get; init; }
 
         public required string Output { get; init; }

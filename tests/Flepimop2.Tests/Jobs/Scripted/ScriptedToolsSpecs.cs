@@ -35,12 +35,20 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
 
         // As on the cluster: the long job and one task of the sleeping array are cancelled once they run, then the whole array.
         var clock = Stopwatch.StartNew();
+        TimeSpan? sleepingSince = null;
         while (true)
         {
             var queue = (await slurm.RunAsync(["squeue", "-t", "all", "-r", "-h", "-O", "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:", "-j", ids], Patience, default)).Stdout;
             var accounting = (await slurm.RunAsync(["sacct", "-P", "-n", "-o", "JobID,JobIDRaw,State,ExitCode,Elapsed,NodeList,MaxRSS,ReqMem,TotalCPU,AllocCPUS,Timelimit", "-j", ids], Patience, default)).Stdout;
             printed.UnionWith(Lines(queue + accounting).Select(Shape));
-            if (clock.Elapsed > TimeSpan.FromSeconds(1.5) && queue.Contains($"{cancelled}|RUNNING", StringComparison.Ordinal))
+            // Each is cancelled after it has run for a while, as on the cluster, so that its memory was sampled even on a loaded machine.
+            if (queue.Contains($"{sleeping}_1|RUNNING", StringComparison.Ordinal))
+            {
+                sleepingSince ??= clock.Elapsed;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(1.5) && queue.Contains($"{cancelled}|RUNNING", StringComparison.Ordinal)
+                && clock.Elapsed - sleepingSince > TimeSpan.FromSeconds(1))
             {
                 await slurm.RunAsync(["scancel", cancelled], Patience, default);
                 await slurm.RunAsync(["scancel", $"{sleeping}_1"], Patience, default);

@@ -14,9 +14,14 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
 {
     /// <summary>
     /// Starts the recorder, claims the job's directory for its pid, writes the list of jobs it waits for (when it waits),
-    /// then tells the recorder to run the job.
+    /// has the caller record the handle (when <paramref name="beforeRelease"/> is given), then tells the recorder to run the job.
     /// </summary>
-    public JobHandle Start(ProcessSpec recorder, string logRoot, IReadOnlyList<JobDependency>? after = null)
+    public async Task<JobHandle> StartAsync(
+        ProcessSpec recorder,
+        string logRoot,
+        IReadOnlyList<JobDependency>? after,
+        Func<JobHandle, CancellationToken, Task>? beforeRelease,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(logRoot);
         var submittedAt = IsoTime.Now(clock);
@@ -29,9 +34,6 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
             ShellPredecessors.Write(directory, after);
         }
 
-        // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
-        names.Write(Path.GetFileName(directory) + "\n");
-        names.Close();
         var metadata = new Dictionary<string, JsonNode?>
         {
             ["mode"] = ShellRecord.Detached,
@@ -41,7 +43,13 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
             ["log"] = Path.Combine(directory, ShellRecorder.LogFileName),
             ["exit_file"] = Path.Combine(directory, ShellRecorder.ExitFileName),
         };
-        return new JobHandle(id, "shell", submittedAt) { Metadata = metadata };
+        var handle = new JobHandle(id, "shell", submittedAt) { Metadata = metadata };
+        await ShellRelease.RecordAsync(handle, beforeRelease, cancellationToken).ConfigureAwait(false);
+
+        // The recorder waits for this name; if anything above failed, closing its input ends it before the job starts.
+        names.Write(Path.GetFileName(directory) + "\n");
+        names.Close();
+        return handle;
     }
 
     public static JobStatusResult Status(JobHandle handle, TimeProvider? clock = null)

@@ -26,17 +26,26 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <param name="detached">Whether the supervisor runs in a session of its own (else this call waits for it).</param>
     /// <param name="cancellationToken">For a blocking sweep: stops it (every task) and still returns its handle.</param>
     /// <param name="after">The jobs the sweep waits for before its first task (a detached sweep only).</param>
-    public async Task<JobHandle> StartAsync(ProcessSpec supervisor, string logRoot, IReadOnlyList<IReadOnlyList<string>> tasks, SweepInfo sweep, bool detached, IReadOnlyList<JobDependency> after, CancellationToken cancellationToken)
+    /// <param name="beforeRelease">For a detached sweep, records its handle before any task can start (see <see cref="JobRequest.BeforeRelease"/>).</param>
+    public async Task<JobHandle> StartAsync(
+        ProcessSpec supervisor,
+        string logRoot,
+        IReadOnlyList<IReadOnlyList<string>> tasks,
+        SweepInfo sweep,
+        bool detached,
+        IReadOnlyList<JobDependency> after,
+        Func<JobHandle, CancellationToken, Task>? beforeRelease,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(logRoot);
         var submittedAt = IsoTime.Now(clock);
         using var process = ProcessLauncher.Start(supervisor with { RedirectInput = true });
         string directory;
         string id;
-        ProcessProbe probe;
+        Dictionary<string, JsonNode?> metadata;
         using (var names = process.StandardInput)
         {
-            probe = detached ? ProcessProbe.WaitForOwnGroup(process.Id, clock) : ProcessProbe.Read(process.Id);
+            var probe = detached ? ProcessProbe.WaitForOwnGroup(process.Id, clock) : ProcessProbe.Read(process.Id);
             (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
             Directory.CreateDirectory(Path.Combine(directory, "tasks"));
             Directory.CreateDirectory(Path.Combine(directory, "cancel"));
@@ -46,20 +55,26 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
                 ShellPredecessors.Write(directory, after);
             }
 
+            metadata = new Dictionary<string, JsonNode?>
+            {
+                ["mode"] = ShellRecord.ModeOf(detached),
+                ["pid"] = process.Id,
+                ["start_time"] = probe.Exists ? probe.StartTicks : -1,
+                ["boot_id"] = ProcessProbe.BootId,
+                ["run_dir"] = directory,
+                ["log"] = Path.Combine(directory, "supervisor.log"),
+                [SweepInfo.Key] = sweep.ToJson(),
+            };
+            if (detached)
+            {
+                var recorded = new JobHandle(id, "shell", submittedAt) { Metadata = metadata };
+                await ShellRelease.RecordAsync(recorded, beforeRelease, cancellationToken).ConfigureAwait(false);
+            }
+
             // The supervisor waits for this name; if anything above failed, closing its input ends it before any task starts.
-            names.Write(Path.GetFileName(directory) + "\n");
+            await names.WriteAsync(Path.GetFileName(directory) + "\n").ConfigureAwait(false);
         }
 
-        var metadata = new Dictionary<string, JsonNode?>
-        {
-            ["mode"] = ShellRecord.ModeOf(detached),
-            ["pid"] = process.Id,
-            ["start_time"] = probe.Exists ? probe.StartTicks : -1,
-            ["boot_id"] = ProcessProbe.BootId,
-            ["run_dir"] = directory,
-            ["log"] = Path.Combine(directory, "supervisor.log"),
-            [SweepInfo.Key] = sweep.ToJson(),
-        };
         if (!detached)
         {
             var cancelled = false;

@@ -52,6 +52,9 @@ internal static class SlurmCommandLines
     /// <summary>Cancels several jobs (the arrays of a sweep) in one call.</summary>
     public static string[] Scancel(IEnumerable<string> jobIds, string? cluster) => ["scancel", .. Cluster(cluster), .. jobIds];
 
+    /// <summary>Releases held jobs (a sweep's arrays) in one call.</summary>
+    public static string[] Release(IEnumerable<string> jobIds, string? cluster) => ["scontrol", .. Cluster(cluster), "release", string.Join(',', jobIds)];
+
     private static string[] Dependency(string? dependency, bool killOnInvalid) =>
         dependency is null ? [] : killOnInvalid ? [$"--dependency={dependency}", "--kill-on-invalid-dep=yes"] : [$"--dependency={dependency}"];
 
