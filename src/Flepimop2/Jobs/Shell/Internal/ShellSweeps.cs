@@ -28,7 +28,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
     /// <param name="after">The jobs the sweep waits for before its first task (a detached sweep only).</param>
     public async Task<JobHandle> StartAsync(ProcessSpec supervisor, string logRoot, IReadOnlyList<IReadOnlyList<string>> tasks, SweepInfo sweep, bool detached, IReadOnlyList<JobDependency> after, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(logRoot);
+        SubmissionFiles.CreateParent(logRoot);
         var submittedAt = IsoTime.Now(clock);
         using var process = ProcessLauncher.Start(supervisor with { RedirectInput = true });
         string directory;
@@ -37,13 +37,27 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         using (var names = process.StandardInput)
         {
             probe = detached ? ProcessProbe.WaitForOwnGroup(process.Id, clock) : ProcessProbe.Read(process.Id);
-            (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
-            Directory.CreateDirectory(Path.Combine(directory, "tasks"));
-            Directory.CreateDirectory(Path.Combine(directory, "cancel"));
-            TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
-            if (after.Count > 0)
+            var files = new SubmissionFiles();
+            (id, directory) = (string.Empty, logRoot);
+            try
             {
-                ShellPredecessors.Write(directory, after);
+                (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+                files.Created(directory);
+                DiskWrites.Run(directory, () =>
+                {
+                    Directory.CreateDirectory(Path.Combine(directory, "tasks"));
+                    Directory.CreateDirectory(Path.Combine(directory, "cancel"));
+                });
+                TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
+                if (after.Count > 0)
+                {
+                    DiskWrites.Run(directory, () => ShellPredecessors.Write(directory, after));
+                }
+            }
+            catch (Exception ex) when (SubmissionFiles.Catches(ex))
+            {
+                // The supervisor has not been told its directory: closing its input ends it before any task starts.
+                throw files.Failed(ex, directory);
             }
 
             // The supervisor waits for this name; if anything above failed, closing its input ends it before any task starts.
