@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
@@ -284,5 +285,50 @@ public sealed class HostileStoreSpecs : IDisposable
 
         Assert.Equal($"{key}", list.StdoutLines[0].Split(' ')[0]);
         Assert.EndsWith("status=successful", list.StdoutLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sweep_lists_and_shows_its_task_counts_after_the_original_rewrote_the_summary_with_only_its_own_fields()
+    {
+        using var project = new TempProject(Config);
+        var key = KeyOf(await project.Run("job", "run", "-j", "bg", "--repeat", "3", "--", "true"));
+        Assert.Equal(0, (await project.Run("job", "wait", key)).ExitCode);
+        var summary = Path.Combine(project.StoreDirectory, "job", "summary.json");
+        var listed = await project.Run("job", "list");
+        var listedJson = await project.Run("job", "list", "--json");
+        var shown = await project.Run("job", "status", key);
+        Assert.EndsWith("status=successful tasks=3 successful=3", listed.StdoutLines.Single(), StringComparison.Ordinal);
+
+        // Its job status, its submissions and its job list each rewrite the summary this way; two rounds of it, with one
+        // of our listings between (which must not lose what the next rewrite takes away again).
+        for (var round = 0; round < 2; round++)
+        {
+            RewriteAsTheOriginal(summary);
+            Assert.DoesNotContain("\"tasks\"", File.ReadAllText(summary), StringComparison.Ordinal);
+
+            var list = await project.Run("job", "list");
+            var listJson = await project.Run("job", "list", "--json");
+            var status = await project.Run("job", "status", key);
+
+            Assert.Equal(listed.ToString(), list.ToString());
+            Assert.Equal(listedJson.ToString(), listJson.ToString());
+            Assert.Equal(shown.ToString(), status.ToString());
+        }
+    }
+
+    /// <summary>
+    /// What the original (ACCIDDA/flepimop2, <c>_cache.py</c>) writes when it rewrites <c>summary.json</c>: every entry with
+    /// only the fields of its <c>JobSummaryEntry</c> model, indented by two.
+    /// </summary>
+    private static void RewriteAsTheOriginal(string summary)
+    {
+        string[] fields = ["key", "backend", "job_id", "submitted_at", "status"];
+        var entries = new JsonArray();
+        foreach (var entry in JsonNode.Parse(File.ReadAllText(summary))!.AsArray())
+        {
+            entries.Add(new JsonObject(fields.Select(f => KeyValuePair.Create(f, entry![f]?.DeepClone()))));
+        }
+
+        File.WriteAllText(summary, entries.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

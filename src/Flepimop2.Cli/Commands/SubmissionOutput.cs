@@ -1,5 +1,7 @@
 using Flepimop2.Cli.Output;
+using Flepimop2.Internal;
 using Flepimop2.Jobs;
+using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Store;
 
 namespace Flepimop2.Cli.Commands;
@@ -85,8 +87,10 @@ internal static class SubmissionOutput
         }
         catch (JobStoreException ex)
         {
+            // Said whole on one line: the job is out of our hands, and only the handle line printed below can follow it.
+            var ran = ShellRecord.IsBlockingJob(handle) ? "has run" : "runs";
             context.Error.WriteLine(
-                $"error: job {handle.Key} was submitted, but it was not fully recorded in {store.Root}: {ex.Message}. " +
+                $"error: job {handle.Key} (id {Printable.Escape(handle.JobId)}) was submitted and {ran}, but it was not fully recorded in {store.Root}: {ex.Message}. " +
                 "Keep the handle line printed below to follow it.");
             return false;
         }

@@ -8,7 +8,8 @@ namespace Flepimop2.Store;
 
 /// <summary>
 /// The job store under <c>.flepimop2_cache/job/</c>: one handle file per job plus <c>summary.json</c>, in the
-/// original program's format. Every write is atomic, and summary updates are made under an inter-process
+/// original program's format, and <c>sweeps.json</c>, the sweeps' task counts where the original's rewrites of the summary
+/// leave them. Every write is atomic, and summary updates are made under an inter-process
 /// lock, so concurrent submitters lose nothing and a killed writer leaves no torn file.
 /// </summary>
 public sealed class JobStore
@@ -16,6 +17,7 @@ public sealed class JobStore
     private readonly TimeProvider _clock;
     private readonly HandleFiles _handles;
     private readonly SummaryIndex _summary;
+    private readonly SweepIndex _sweeps;
 
     /// <summary>Opens (without creating) the store whose job directory is <paramref name="jobDirectory"/>.</summary>
     /// <param name="jobDirectory">The <c>.flepimop2_cache/job</c> directory.</param>
@@ -29,6 +31,7 @@ public sealed class JobStore
         SummaryPath = Path.Combine(Root, "summary.json");
         _handles = new HandleFiles(Root, HandlesDirectory, _clock);
         _summary = new SummaryIndex(SummaryPath, Lock);
+        _sweeps = new SweepIndex(Path.Combine(Root, "sweeps.json"));
     }
 
     /// <summary>The job directory.</summary>
@@ -158,6 +161,7 @@ public sealed class JobStore
         _summary.Update((entries, damaged) =>
         {
             var changed = damaged;
+            var sweeps = new List<JobSummaryEntry>();
             foreach (var result in fresh)
             {
                 var key = result.Key;
@@ -172,8 +176,15 @@ public sealed class JobStore
                     entries[key] = entry with { Status = result.Status, Tasks = tasks };
                     changed = true;
                 }
+
+                if (tasks is not null)
+                {
+                    sweeps.Add(entries[key]);
+                }
             }
 
+            // Where the counts survive the original's rewrites of the summary; written under the same lock.
+            _sweeps.Update(sweeps);
             return changed;
         }, cancellationToken);
     }
@@ -236,6 +247,14 @@ public sealed class JobStore
             }
         }
 
+        // Sweep counts that another program's rewrite of the summary dropped come back from sweeps.json.
+        var unkept = new List<JobSummaryEntry>();
+        _sweeps.Restore(jobs, warnings, unkept);
+        if (unkept.Count > 0)
+        {
+            KeepSweeps(unkept, warnings, cancellationToken);
+        }
+
         // Saves append in submission order, so the list is nearly always in order already: check before sorting.
         if (!SummaryIndex.IsInOrder(jobs))
         {
@@ -243,6 +262,26 @@ public sealed class JobStore
         }
 
         return new JobListing(jobs, warnings);
+    }
+
+    /// <summary>
+    /// Records in <c>sweeps.json</c> the counts of sweeps that only the summary has (recorded before there was such a file),
+    /// where the original's next rewrite of the summary cannot take them. Not worth a wait: with the store locked by another
+    /// process, the next listing does it.
+    /// </summary>
+    private void KeepSweeps(List<JobSummaryEntry> sweeps, List<string> warnings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (FileLock.Acquire(LockPath, TimeSpan.FromSeconds(1), _clock, cancellationToken))
+            {
+                _sweeps.Update(sweeps, addOnly: true);
+            }
+        }
+        catch (JobStoreException ex)
+        {
+            warnings.Add($"{_sweeps.Path}: the task counts of {sweeps.Count} sweep(s) could not be kept there: {ex.Message}");
+        }
     }
 
     /// <summary>Loads a job by its key.</summary>

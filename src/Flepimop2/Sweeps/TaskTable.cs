@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Sweeps;
 
@@ -66,10 +67,11 @@ internal static class TaskTable
 
     /// <summary>
     /// Writes the table and its index, neither of which may exist yet (nothing reads them before the sweep is started,
-    /// which happens only once both are written).
+    /// which happens only once both are written). Each is written to a temporary name and linked to its own, and a failure
+    /// (a full disk) leaves neither: a table cut short never stays to fill the disk.
     /// </summary>
     /// <exception cref="ArgumentException">An argument holds a NUL character, which no process can receive.</exception>
-    /// <exception cref="IOException">A file exists already, or could not be written.</exception>
+    /// <exception cref="JobStoreException">A file exists already, or could not be written; the message names it.</exception>
     /// <param name="path">The table; its index is <c>PATH.index</c>.</param>
     /// <param name="tasks">Each task's argv.</param>
     /// <param name="indices">Each task's <c>FLEPIMOP2_TASK_INDEX</c>; its position when null.</param>
@@ -92,8 +94,18 @@ internal static class TaskTable
             table.Write(bytes);
         }
 
-        WriteNew(path, table.GetBuffer().AsSpan(0, (int)table.Length));
-        WriteNew(IndexPath(path), Encoding.ASCII.GetBytes(index.ToString()));
+        WriteNew(path, table.GetBuffer(), (int)table.Length);
+        try
+        {
+            var indexBytes = Encoding.ASCII.GetBytes(index.ToString());
+            WriteNew(IndexPath(path), indexBytes, indexBytes.Length);
+        }
+        catch
+        {
+            // Removing needs no space: a full disk that stopped the index does not keep the table.
+            File.Delete(path);
+            throw;
+        }
     }
 
     /// <summary>The index file of a table.</summary>
@@ -148,9 +160,12 @@ internal static class TaskTable
             : throw new InvalidDataException($"{IndexPath(path)} points task {task} outside {path}");
     }
 
-    private static void WriteNew(string path, ReadOnlySpan<byte> bytes)
-    {
-        using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
-        RandomAccess.Write(file, bytes, 0);
-    }
+    private static void WriteNew(string path, byte[] buffer, int length) =>
+        DiskWrites.Run(path, () =>
+        {
+            if (!AtomicFile.TryCreate(path, buffer.AsSpan(0, length)))
+            {
+                throw new IOException($"'{path}' exists already");
+            }
+        });
 }

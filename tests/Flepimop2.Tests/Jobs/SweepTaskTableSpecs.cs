@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Flepimop2.Sweeps;
+using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
@@ -114,10 +115,30 @@ public sealed class SweepTaskTableSpecs : IDisposable
         var table = _temp.Combine("table");
         File.WriteAllText(table, "kept");
 
-        Assert.Throws<IOException>(() => TaskTable.Write(table, [["a"], ["b"]]));
+        var error = Assert.Throws<JobStoreException>(() => TaskTable.Write(table, [["a"], ["b"]]));
 
+        Assert.Equal(table, error.Path);
         Assert.Equal("kept", File.ReadAllText(table));
         Assert.False(File.Exists(TaskTable.IndexPath(table)));
+    }
+
+    [Fact]
+    [Trait(Needs.Trait, Needs.Root)]
+    public void A_table_or_an_index_the_disk_cannot_hold_leaves_neither_file_and_the_error_names_the_one_it_could_not_write()
+    {
+        using var disk = SmallDisk.Mount(1024);
+        var big = Enumerable.Range(0, 6000).Select(i => (IReadOnlyList<string>)["task", new string('x', 200)]).ToList();
+        var small = Enumerable.Range(0, 6000).Select(i => (IReadOnlyList<string>)["t"]).ToList();
+        File.WriteAllBytes(disk.Combine("filler"), new byte[(1024 - 200) * 1024]);
+
+        // The table (6000 x 207 bytes) does not fit; then the table fits and its index (6000 x 40 bytes) does not.
+        var table = Assert.Throws<JobStoreException>(() => TaskTable.Write(disk.Combine("big"), big));
+        var index = Assert.Throws<JobStoreException>(() => TaskTable.Write(disk.Combine("small"), small));
+
+        Assert.Equal(disk.Combine("big"), table.Path);
+        Assert.Equal(TaskTable.IndexPath(disk.Combine("small")), index.Path);
+        Assert.All([table, index], e => Assert.Contains("the disk is full (ENOSPC", e.Message, StringComparison.Ordinal));
+        Assert.Equal([disk.Combine("filler")], Directory.GetFiles(disk.Path));
     }
 
     [Fact]

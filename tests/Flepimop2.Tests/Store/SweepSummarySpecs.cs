@@ -198,6 +198,47 @@ public sealed class SweepSummarySpecs : IDisposable
         Assert.Null(later.Jobs[1].Tasks);
     }
 
+    [Fact]
+    public void Counts_the_original_dropped_from_the_summary_come_back_for_the_status_they_were_recorded_with_and_no_other()
+    {
+        var store = JobStore.ForDirectory(_temp.Path);
+        var done = store.Save(new JobHandle("10", "shell", At), []).Handle;
+        var redone = store.Save(new JobHandle("11", "shell", At.AddSeconds(1)), []).Handle;
+        var plain = store.Save(new JobHandle("12", "shell", At.AddSeconds(2)), []).Handle;
+        store.UpdateStatuses([
+            new JobStatusResult(done, JobStatus.Successful) { Sweep = Sweep(JobStatus.Successful, JobStatus.Successful) },
+            new JobStatusResult(redone, JobStatus.Failed) { Sweep = Sweep(JobStatus.Successful, JobStatus.Failed) },
+            new JobStatusResult(plain, JobStatus.Successful),
+        ]);
+
+        // The original's rewrite: its own fields only, and a status of its own for one sweep (it cannot read ours).
+        var summary = Path.Combine(store.Root, "summary.json");
+        var rewritten = store.List().Jobs.Select(j => j with { Tasks = null, Status = j.Key == redone.Key ? JobStatus.FinishedUnknown : j.Status });
+        File.WriteAllBytes(summary, StoreJson.Summary([.. rewritten]));
+        var listed = store.List();
+
+        Assert.Empty(listed.Warnings);
+        Assert.DoesNotContain("tasks", File.ReadAllText(summary), StringComparison.Ordinal);
+        Assert.Equal([new SweepCounts(2, 2, 0, 0, 0, 0), null, null], listed.Jobs.Select(j => j.Tasks));
+        Assert.Equal([JobStatus.Successful, JobStatus.FinishedUnknown, JobStatus.Successful], listed.Jobs.Select(j => j.Status));
+    }
+
+    [Fact]
+    public void A_sweep_whose_counts_only_the_summary_has_is_kept_where_the_originals_rewrite_cannot_take_them()
+    {
+        var store = JobStore.ForDirectory(_temp.Path);
+        var sweep = store.Save(new JobHandle("10", "shell", At), []).Handle;
+        store.UpdateStatuses([new JobStatusResult(sweep, JobStatus.Successful) { Sweep = Sweep(JobStatus.Successful) }]);
+
+        // A store from before sweeps.json: the counts are in the summary alone until a listing keeps them.
+        File.Delete(Path.Combine(store.Root, "sweeps.json"));
+        Assert.Equal(new SweepCounts(1, 1, 0, 0, 0, 0), store.List().Jobs[0].Tasks);
+        var summary = Path.Combine(store.Root, "summary.json");
+        File.WriteAllBytes(summary, StoreJson.Summary([.. store.List().Jobs.Select(j => j with { Tasks = null })]));
+
+        Assert.Equal(new SweepCounts(1, 1, 0, 0, 0, 0), store.List().Jobs[0].Tasks);
+    }
+
     // --- The listing line ---------------------------------------------------------------------------------------------------
 
     [Fact]

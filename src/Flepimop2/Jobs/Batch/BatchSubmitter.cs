@@ -32,13 +32,16 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             ? await runner.PlanAsync(submission, cancellationToken).ConfigureAwait(false)
             : ([], null);
         var script = Render(submission, logs, program);
-        Directory.CreateDirectory(request.IsSweep ? ExitRecording.TaskRecords(run) : run);
-        if (submission.Table is { } table)
+        SubmissionFiles.Write(run, () =>
         {
-            TaskTable.Write(table, [.. submission.Commands.Select(t => t.CommandLine(program))], request.TaskIndices);
-        }
+            DiskWrites.Run(run, () => Directory.CreateDirectory(request.IsSweep ? ExitRecording.TaskRecords(run) : run));
+            if (submission.Table is { } table)
+            {
+                TaskTable.Write(table, [.. submission.Commands.Select(t => t.CommandLine(program))], request.TaskIndices);
+            }
 
-        await File.WriteAllTextAsync(submission.ScriptPath, script, Utf8, cancellationToken).ConfigureAwait(false);
+            DiskWrites.Run(submission.ScriptPath, () => AtomicFile.WriteAllBytes(submission.ScriptPath, Utf8.GetBytes(script)));
+        });
         return request.DryRun
             ? DryRun(submission, logs, plan, note, program)
             : await ReleaseAsync(submission, logs, plan, cancellationToken).ConfigureAwait(false);

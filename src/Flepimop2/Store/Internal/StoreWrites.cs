@@ -18,7 +18,7 @@ internal static class StoreWrites
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new JobStoreException(path, $"cannot write the job store at '{path}': {ex.Message}", ex);
+            throw new JobStoreException(path, $"cannot write the job store at '{path}': {DiskWrites.Reason(ex)}", ex);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.Shell.Internal;
@@ -23,15 +24,26 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         Func<JobHandle, CancellationToken, Task>? beforeRelease,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(logRoot);
+        SubmissionFiles.CreateParent(logRoot);
         var submittedAt = IsoTime.Now(clock);
         using var process = ProcessLauncher.Start(recorder);
         using var names = process.StandardInput;
         var probe = ProcessProbe.WaitForOwnGroup(process.Id, clock);
-        var (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
-        if (after is { Count: > 0 })
+        var files = new SubmissionFiles();
+        var (id, directory) = (string.Empty, logRoot);
+        try
         {
-            ShellPredecessors.Write(directory, after);
+            (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+            files.Created(directory);
+            if (after is { Count: > 0 })
+            {
+                DiskWrites.Run(directory, () => ShellPredecessors.Write(directory, after));
+            }
+        }
+        catch (Exception ex) when (SubmissionFiles.Catches(ex))
+        {
+            // The recorder has not been told its directory: closing its input ends it before the job starts.
+            throw files.Failed(ex, directory);
         }
 
         var metadata = new Dictionary<string, JsonNode?>

@@ -10,9 +10,6 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// </summary>
 internal static class ShellRunDirectory
 {
-    /// <summary>ENOSPC, as .NET reports it in <see cref="Exception.HResult"/> on Linux.</summary>
-    private const int NoSpaceLeft = 28;
-
     /// <summary>Claims the job's directory for a pid.</summary>
     /// <exception cref="JobStoreException">The directory cannot be created.</exception>
     public static (string Id, string Directory) Claim(string logRoot, int pid)
@@ -29,7 +26,8 @@ internal static class ShellRunDirectory
 
             if (errno != Posix.Eexist)
             {
-                throw new JobStoreException(directory, $"cannot create the job's log directory '{directory}': {Posix.Describe(errno)}");
+                var cause = new IOException(Posix.Describe(errno), errno);
+                throw new JobStoreException(directory, $"cannot create the job's log directory '{directory}': {DiskWrites.Reason(cause)}", cause);
             }
         }
 
@@ -59,7 +57,7 @@ internal static class ShellRunDirectory
             AtomicFile.Probe(existing);
             return null;
         }
-        catch (IOException ex) when (ex.HResult == NoSpaceLeft)
+        catch (IOException ex) when (DiskWrites.IsFull(ex))
         {
             // A full disk is not a mistake in the configuration; the store's own check before submitting reports it.
             return null;

@@ -37,7 +37,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         Func<JobHandle, CancellationToken, Task>? beforeRelease,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(logRoot);
+        SubmissionFiles.CreateParent(logRoot);
         var submittedAt = IsoTime.Now(clock);
         using var process = ProcessLauncher.Start(supervisor with { RedirectInput = true });
         string directory;
@@ -46,13 +46,27 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
         using (var names = process.StandardInput)
         {
             var probe = detached ? ProcessProbe.WaitForOwnGroup(process.Id, clock) : ProcessProbe.Read(process.Id);
-            (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
-            Directory.CreateDirectory(Path.Combine(directory, "tasks"));
-            Directory.CreateDirectory(Path.Combine(directory, "cancel"));
-            TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
-            if (after.Count > 0)
+            var files = new SubmissionFiles();
+            (id, directory) = (string.Empty, logRoot);
+            try
             {
-                ShellPredecessors.Write(directory, after);
+                (id, directory) = ShellRunDirectory.Claim(logRoot, process.Id);
+                files.Created(directory);
+                DiskWrites.Run(directory, () =>
+                {
+                    Directory.CreateDirectory(Path.Combine(directory, "tasks"));
+                    Directory.CreateDirectory(Path.Combine(directory, "cancel"));
+                });
+                TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
+                if (after.Count > 0)
+                {
+                    DiskWrites.Run(directory, () => ShellPredecessors.Write(directory, after));
+                }
+            }
+            catch (Exception ex) when (SubmissionFiles.Catches(ex))
+            {
+                // The supervisor has not been told its directory: closing its input ends it before any task starts.
+                throw files.Failed(ex, directory);
             }
 
             metadata = new Dictionary<string, JsonNode?>
