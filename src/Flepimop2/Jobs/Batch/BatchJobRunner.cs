@@ -317,9 +317,9 @@ public abstract class BatchJobRunner : JobRunner
         }
 
         // A submission recorded before release (as the tool's own are) needs the release tool; missing, the job would stay held.
-        if (!request.DryRun)
+        if (request.BeforeRelease is not null && !request.DryRun)
         {
-            issues.AddRange(MissingTools(ReleaseTool.Split(' ')[0]));
+            issues.AddRange(MissingTools(ReleaseTool.Split(' ')[0]).Where(i => !issues.Any(known => known.Message == i.Message)));
         }
 
         issues.AddRange(SchedulerIssues(request));

@@ -36,6 +36,7 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
         // As on the cluster: the long job and one task of the sleeping array are cancelled once they run, then the whole array.
         var clock = Stopwatch.StartNew();
         TimeSpan? sleepingSince = null;
+        TimeSpan? lastSince = null;
         while (true)
         {
             var queue = (await slurm.RunAsync(["squeue", "-t", "all", "-r", "-h", "-O", "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:", "-j", ids], Patience, default)).Stdout;
@@ -55,6 +56,11 @@ public sealed partial class ScriptedToolsSpecs : IDisposable
             }
 
             if (queue.Contains($"{sleeping}_2|RUNNING", StringComparison.Ordinal))
+            {
+                lastSince ??= clock.Elapsed;
+            }
+
+            if (clock.Elapsed - lastSince > TimeSpan.FromSeconds(1))
             {
                 await slurm.RunAsync(["scancel", sleeping], Patience, default);
             }
