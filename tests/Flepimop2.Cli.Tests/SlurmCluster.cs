@@ -153,6 +153,38 @@ public sealed class SlurmCluster : IDisposable
     }
 
     /// <summary>
+    /// Stops slurmdbd only (the controller, the node and the jobs go on; <c>sacct</c> then fails with <c>Connection
+    /// refused</c>) and waits until its process is gone. Dispose the result to start it again.
+    /// </summary>
+    public static async Task<ControllerOutage> StopAccountingAsync()
+    {
+        var outage = new ControllerOutage();
+        try
+        {
+            var pid = int.Parse(File.ReadAllText("/run/slurm/slurmdbd.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(IsAlive(pid) && File.ReadAllText($"/proc/{pid}/comm").Trim() == "slurmdbd", $"slurmdbd is not running (pid file names {pid}). {HowToStart}");
+            using (var process = Process.GetProcessById(pid))
+            {
+                process.Kill();
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (IsAlive(pid))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"slurmdbd (pid {pid}) still running 30 s after SIGKILL");
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+
+            return outage;
+        }
+        catch
+        {
+            await outage.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Runs scripts/slurm/start-cluster.sh (idempotent), which waits up to 180 s for the node to be ready and prints what it
     /// waits on; fails with that output when the cluster does not come up.
     /// </summary>

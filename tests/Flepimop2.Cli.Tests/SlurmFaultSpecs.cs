@@ -39,6 +39,41 @@ public sealed class SlurmFaultSpecs
     }
 
     [Fact]
+    public async Task With_accounting_down_status_and_list_answer_from_the_controller_and_the_exit_records_and_say_so()
+    {
+        using var project = SlurmCluster.Project();
+        var done = SlurmCluster.KeyOf(await project.Run("job", "process", "-j", "hpc", "-t", "fail"));
+        var slow = SlurmCluster.KeyOf(await project.Run("job", "process", "-j", "hpc", "-t", "slow"));
+        try
+        {
+            var waited = await project.Run("job", "wait", done, "--timeout", "120");
+            Assert.True(waited.ExitCode is 0 or 1, waited.ToString());
+            await SlurmCluster.WaitUntilRunningAsync(project, slow);
+            CliResult status, list;
+            await using (await SlurmCluster.StopAccountingAsync())
+            {
+                status = await project.Run("job", "status", done, "--json");
+                list = await project.Run("job", "list", "--json");
+            }
+
+            Assert.True(status.ExitCode == 0, status.ToString());
+            var result = JsonDocument.Parse(status.Stdout).RootElement;
+            Assert.Equal("failed", result.GetProperty("status").GetString());
+            Assert.Equal(7, result.GetProperty("detail").GetProperty("exit_code").GetInt32());
+            Assert.Contains("accounting did not answer", result.GetProperty("detail").GetProperty("note").GetString(), StringComparison.Ordinal);
+            Assert.Contains("exit record", result.GetProperty("detail").GetProperty("source").GetString(), StringComparison.Ordinal);
+            Assert.True(list.ExitCode == 0, list.ToString());
+            var listed = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().ToDictionary(j => j.GetProperty("key").GetString()!, j => j.GetProperty("status").GetString());
+            Assert.Equal("running", listed[slow]);
+            Assert.Equal("failed", listed[done]);
+        }
+        finally
+        {
+            await project.Run("job", "cancel", slow);
+        }
+    }
+
+    [Fact]
     public async Task With_the_controller_down_list_shows_slurm_jobs_unknown_with_a_warning_and_resolves_them_once_it_is_back()
     {
         using var project = SlurmCluster.Project();
