@@ -96,7 +96,8 @@ internal static class GridEngineOptionsValidator
             }
             else if (key == "l" && value is not null && value.Split(',').Select(r => r.Split('=')[0].Trim()).FirstOrDefault(r => r is "h_rt" or "h_vmem") is { } resource)
             {
-                problems.Add(Error("qsub-options.l", $"'{resource}' is set by the '{resource}' option, not in qsub-options.l, got '{Printable.Escape(value)}'"));
+                var alias = resource == Keys.Memory ? Keys.MemoryAlias : Keys.TimeAlias;
+                problems.Add(Error("qsub-options.l", $"'{resource}' is set by the '{resource}' option (or its synonym '{alias}'), not in qsub-options.l; keep one, got '{Printable.Escape(value)}'"));
             }
         }
     }

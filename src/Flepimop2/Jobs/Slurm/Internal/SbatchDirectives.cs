@@ -15,6 +15,13 @@ internal static partial class SbatchDirectives
     public static readonly FrozenSet<string> Reserved =
         new[] { "array", "chdir", "comment", "cpus-per-task", "job-name", "mem", "nodes", "ntasks", "time" }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The reserved options <paramref name="key"/> is an abbreviation of (sbatch, like getopt, takes a long option by any
+    /// prefix that names one option), in name order; empty when it is none.
+    /// </summary>
+    public static IReadOnlyList<string> Abbreviated(string key) =>
+        [.. Reserved.Where(r => r.Length > key.Length && r.StartsWith(key, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
     /// <summary>Whether a key looks like an sbatch long option name (without the dashes), for example <c>mail-type</c>.</summary>
     public static bool IsOptionName(string key) => OptionName().IsMatch(key);
 

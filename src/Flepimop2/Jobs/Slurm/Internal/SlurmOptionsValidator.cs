@@ -41,6 +41,12 @@ internal static class SlurmOptionsValidator
             problems.Add(Error($"sbatch-options.{twice}", $"requeue is set by the 'requeue' option ({(options.Requeue.Value ? "true" : "false")}); leave '{twice}' out of sbatch-options"));
         }
 
+        if (options.Memory is not null && options.SbatchOptions?.Keys.FirstOrDefault(k => k is "mem-per-cpu" or "mem-per-gpu") is { } perUnit)
+        {
+            // sbatch refuses --mem with either, and only when the job is submitted.
+            problems.Add(Error($"sbatch-options.{perUnit}", $"'{perUnit}' and the 'memory' option (sbatch's --mem) both set the job's memory; keep one"));
+        }
+
         return problems;
     }
 
@@ -86,6 +92,13 @@ internal static class SlurmOptionsValidator
                 problems.Add(Error(
                     $"sbatch-options.{key}",
                     $"'{key}' is reserved ({ReservedAdvice[key]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}"));
+            }
+            else if (SbatchDirectives.Abbreviated(key) is { Count: > 0 } full)
+            {
+                // sbatch reads a long option by any unambiguous abbreviation, so '--job-n' is '--job-name'.
+                problems.Add(Error(
+                    $"sbatch-options.{key}",
+                    $"sbatch reads '{key}' as an abbreviation of {string.Join(" or ", full.Select(f => $"'{f}'"))}, which is reserved ({ReservedAdvice[full[0]]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}"));
             }
             else if (value is not null && SbatchDirectives.ValueProblem(value) is { } problem)
             {
