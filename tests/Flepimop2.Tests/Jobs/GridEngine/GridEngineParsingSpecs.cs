@@ -194,11 +194,37 @@ public sealed class GridEngineParsingSpecs
     [InlineData("hold_jid")]
     [InlineData("o")]
     [InlineData("wd")]
+    [InlineData("C")]
+    [InlineData("@")]
+    [InlineData("shell")]
+    [InlineData("clear")]
+    [InlineData("verify")]
     public void Reserved_qsub_options_are_refused_naming_the_field(string key)
     {
         var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { [key] = "x" } });
 
         Assert.Equal($"qsub-options.{key}", Assert.Single(problems).Field);
+    }
+
+    [Fact]
+    public void A_directive_prefix_of_its_own_is_refused_saying_why()
+    {
+        var problem = Assert.Single(GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { ["C"] = "module" } }));
+
+        Assert.Contains("'C' is reserved (qsub reads '#$' lines anywhere in the script as options, and another prefix would make pre-commands or arguments into options)", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("v", true)]
+    [InlineData("p", true)]
+    [InlineData("e", false)]
+    [InlineData("w", false)]
+    public void A_qsub_check_that_submits_nothing_is_refused(string value, bool refused)
+    {
+        var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { ["w"] = value } });
+
+        Assert.Equal(refused, problems.Count == 1);
+        Assert.All(problems, p => Assert.Equal("qsub-options.w", p.Field));
     }
 
     [Fact]

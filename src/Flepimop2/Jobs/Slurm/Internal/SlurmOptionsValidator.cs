@@ -17,6 +17,10 @@ internal static class SlurmOptionsValidator
         ["time"] = "use the 'time' option",
         ["comment"] = "flepimop2 writes it",
         ["job-name"] = "flepimop2 writes it",
+        ["ignore-pbs"] = "flepimop2 sets it, so that sbatch reads no #PBS or #BSUB line",
+        ["wrap"] = "flepimop2 submits a script, which runs the command; put the command in 'job run' or the step",
+        ["test-only"] = "sbatch would only check the job and submit nothing; use --dry-run",
+        ["wait"] = "flepimop2 follows the job itself; use 'job wait'",
     };
 
     /// <summary>How the Slurm runner names the options every scheduler runner has: the original's names.</summary>
