@@ -320,6 +320,26 @@ public sealed class GridEngineParsingSpecs
     }
 
     [Fact]
+    public async Task A_job_ended_by_its_dependency_check_after_a_predecessor_that_left_no_record_says_it_did_not_succeed()
+    {
+        // A held predecessor deleted before it started leaves no accounting record: nothing shows it failed.
+        using var directory = new TempDirectory();
+        var accounting = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(accounting, [Line(job: 4, failed: 0, exit: GridEngineScriptRenderer.DependencyFailedExitCode, task: 0, end: 1_795_000_100)]);
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new CannedTools(_ => CannedTools.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["after"] = new JsonArray(new JsonObject { ["key"] = "gridengine-3", ["condition"] = "ok" }, new JsonObject { ["key"] = "gridengine-2", ["condition"] = "any" }),
+            ["after_job_ids"] = new JsonObject { ["gridengine-3"] = "3", ["gridengine-2"] = "2" },
+        };
+
+        var result = await runner.StatusAsync(new JobHandle("4", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1_795_000_000)) { Metadata = metadata });
+
+        Assert.Equal(JobStatus.Failed, result.Status);
+        Assert.Equal("dependency gridengine-3 did not succeed: it was cancelled or never ran (it did not run)", result.Detail["reason"]!.ToString());
+    }
+
+    [Fact]
     public async Task A_job_in_error_is_failed_with_its_reason_and_deleted_in_one_call_for_all_of_them()
     {
         var fake = new CannedTools(argv => argv switch
