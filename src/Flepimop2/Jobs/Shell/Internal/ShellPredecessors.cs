@@ -32,7 +32,7 @@ internal static class ShellPredecessors
         "  local kind=$1 where=$2 pid=$3 start=$4 code='' outcome='' stat\n" +
         "  case $kind in\n" +
         "    known) printf '%s\\n' \"$where\"; return ;;\n" +
-        "    sweep) [[ -f $where/done ]] && { IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
+        "    sweep) [[ -f $where/done ]] && { [[ -f $where/outcome ]] && IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
         "    job) [[ -n $where && -f $where/exit_code ]] && { IFS= read -r code <\"$where/exit_code\" 2>/dev/null; [[ $code == 0 ]] && echo successful || echo failed; return; } ;;\n" +
         "  esac\n" +
         "  if [[ $pid =~ ^[0-9]+$ ]] && (( pid > 1 )) && IFS= read -r stat 2>/dev/null <\"/proc/$pid/stat\"; then\n" +
@@ -40,7 +40,7 @@ internal static class ShellPredecessors
         "    [[ $1 != Z && ( $start == -1 || ${20} == \"$start\" ) ]] && { echo running; return; }\n" +
         "  fi\n" +
         "  case $kind in\n" +
-        "    sweep) [[ -f $where/done ]] && { IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
+        "    sweep) [[ -f $where/done ]] && { [[ -f $where/outcome ]] && IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
         "    job) [[ -n $where && -f $where/exit_code ]] && { IFS= read -r code <\"$where/exit_code\" 2>/dev/null; [[ $code == 0 ]] && echo successful || echo failed; return; }\n" +
         "      [[ -n $where && ( -e $where/not_run || ! -e $where/started ) ]] && { echo notrun; return; } ;;\n" +
         "  esac\n" +
