@@ -21,13 +21,21 @@ internal static class ShellRecorder
     /// <summary>Exit code of a recorder whose submitter never named the job's directory: the job did not run.</summary>
     public const int NotStarted = 125;
 
+    /// <summary>
+    /// <c>flepimop2_put FILE TEXT</c> (sh and bash): writes TEXT and a newline to <c>FILE.tmp</c> and renames it over FILE,
+    /// atomically. A <c>FILE.tmp</c> that is there and not a regular file (a FIFO would block the write, and be renamed into
+    /// place) is left alone for another name, and nothing but a regular file is ever renamed into place.
+    /// </summary>
+    public const string PutFunction =
+        "flepimop2_put() { flepimop2_tmp=$1.tmp; [ ! -e \"$flepimop2_tmp\" ] || [ -f \"$flepimop2_tmp\" ] || flepimop2_tmp=$1.$$.tmp; printf '%s\\n' \"$2\" >\"$flepimop2_tmp\" && [ -f \"$flepimop2_tmp\" ] && \"$mv\" -f \"$flepimop2_tmp\" \"$1\"; }\n";
+
     public const string Script =
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
-        "flepimop2_put() { t=$1.tmp; [ ! -e \"$t\" ] || [ -f \"$t\" ] || t=$1.$$.tmp; printf '%s\\n' \"$2\" >\"$t\" && [ -f \"$t\" ] && \"$mv\" -f \"$t\" \"$1\"; }\n" +
+        PutFunction +
         "[ -e \"$dir/started\" ] || : >\"$dir/started\"\n" +
         "\"$@\"\n" +
         "rc=$?\n" +
@@ -45,7 +53,7 @@ internal static class ShellRecorder
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
-        "flepimop2_put() { t=$1.tmp; [ ! -e \"$t\" ] || [ -f \"$t\" ] || t=$1.$$.tmp; printf '%s\\n' \"$2\" >\"$t\" && [ -f \"$t\" ] && \"$mv\" -f \"$t\" \"$1\"; }\n" +
+        PutFunction +
         "if ! flepimop2_wait_after \"$dir/after\"; then\n" +
         "  flepimop2_put \"$dir/not_run\" \"$flepimop2_why\"\n" +
         "  rm -f \"$dir/waiting\"\n" +
