@@ -40,7 +40,7 @@ public sealed class BadInputSpecs
         { "bad h_rt", GridEngine("h_rt: \"1:2:3:4\""), ["job", "process"], 3, "config.yaml: jobs.ge.h_rt: expected a time limit like 30 (minutes)" },
         { "zero slots", GridEngine("slots: 0"), ["job", "process"], 3, "config.yaml: jobs.ge.slots: must be a whole number of at least 1, got 0" },
         { "reserved qsub option", GridEngine("qsub-options: {N: x}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.N: 'N' is reserved (flepimop2 names the job)" },
-        { "limit set in qsub options", GridEngine("qsub-options: {l: \"h_rt=1\"}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.l: 'h_rt' is set by the 'h_rt' option, not in qsub-options.l" },
+        { "limit set in qsub options", GridEngine("qsub-options: {l: \"h_rt=1\"}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.l: 'h_rt' is set by the 'h_rt' option (or its synonym 'time'), not in qsub-options.l; keep one" },
         { "newline in a qsub value", GridEngine("qsub-options: {l: \"arch=x\\nrm -rf /\"}"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options.l: the value must not contain a newline or other control character" },
         { "qsub options not a mapping", GridEngine("qsub-options: [a]"), ["job", "process"], 3, "config.yaml: jobs.ge.qsub-options: expected a mapping of qsub option names to values, got a list" },
         { "queue with a space", GridEngine("queue: \"a b\""), ["job", "process"], 3, "config.yaml: jobs.ge.queue: must be one name (no spaces, not starting with '-'), got 'a b'" },

@@ -123,7 +123,7 @@ internal static class BatchOptionFields
 
         if (reader.Get(name) is not null)
         {
-            reader.Fail(OptionReader.Error(alias, $"means the same as '{name}', which is given too; keep one"), 0);
+            reader.Fail(OptionReader.Error(alias, $"'{alias}' means the same as '{name}', which is given too; keep one"), 0);
             return name;
         }
 

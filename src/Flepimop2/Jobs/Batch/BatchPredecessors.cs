@@ -75,7 +75,9 @@ internal static class BatchPredecessors
             DependencyReading.NeverSatisfied => failed.Count > 0
                 ? $"dependency {string.Join(", ", failed)} failed; {scheduler} ends this job without running it"
                 : $"a dependency can never be satisfied; {scheduler} ends this job without running it",
-            _ => failed.Count > 0 ? $"dependency {string.Join(", ", failed)} failed (it did not run)" : null,
+            // None seen failing: one was cancelled, or deleted before it started, and left no record that it ended.
+            _ => failed.Count > 0 ? $"dependency {string.Join(", ", failed)} failed (it did not run)"
+                : $"dependency {string.Join(", ", MustSucceed(after))} did not succeed: it was cancelled or never ran (it did not run)",
         };
         if (explained is null)
         {
@@ -88,4 +90,8 @@ internal static class BatchPredecessors
         };
         return result with { Detail = detail };
     }
+
+    /// <summary>The predecessors that had to succeed, or all of them when none had to (the scheduler then said more than flepimop2 asked).</summary>
+    private static IEnumerable<string> MustSucceed(IReadOnlyList<JobDependency> after) =>
+        (after.Any(a => a.Condition == DependencyCondition.Succeeded) ? after.Where(a => a.Condition == DependencyCondition.Succeeded) : after).Select(a => a.Key);
 }

@@ -40,8 +40,8 @@ internal static class BatchScript
             script.Append(directive).Append('\n');
         }
 
-        // The first line that is not a comment ends the scheduler's reading of directives (sbatch also reads #PBS and #BSUB
-        // lines): no line of ours, nor a pre-command, can be read as one.
+        // The first line that is not a comment ends sbatch's reading of #SBATCH lines. #PBS and #BSUB lines sbatch reads
+        // anywhere (the Slurm runner turns that off), and qsub its #$ lines: pre- and post-commands holding those are refused.
         script.Append(":\n").Append(parts.Comment).Append(Preamble);
         if (parts.Sweep is { } sweep)
         {

@@ -27,7 +27,7 @@ internal abstract class SchedulerTools(IProcessRunner processes, TimeProvider cl
         }
 
         return ParseSubmitted(result.Stdout)
-            ?? throw new JobBackendException($"{argv[0]} printed no job id: '{result.Stdout.Trim()}' (script: {scriptPath})", ShellQuote.Join(argv), result.ExitCode);
+            ?? throw new JobBackendException($"{argv[0]} printed no job id: '{Quotable(result.Stdout)}' (script: {scriptPath})", ShellQuote.Join(argv), result.ExitCode);
     }
 
     /// <summary>Releases jobs that were submitted held; a failure says which jobs stay held.</summary>
@@ -51,13 +51,27 @@ internal abstract class SchedulerTools(IProcessRunner processes, TimeProvider cl
     {
         ArgumentNullException.ThrowIfNull(argv);
         ArgumentNullException.ThrowIfNull(result);
-        var said = result.Stderr.Trim();
+        var said = Quotable(result.Stderr);
         if (said.Length == 0)
         {
-            said = result.Stdout.Trim().Length > 0 ? result.Stdout.Trim() : $"exit code {result.ExitCode}";
+            said = Quotable(result.Stdout) is { Length: > 0 } output ? output : $"exit code {result.ExitCode}";
         }
 
-        return new JobBackendException($"{what}: {said.ReplaceLineEndings("; ")}{suffix}", ShellQuote.Join(argv), result.ExitCode);
+        return new JobBackendException($"{what}: {said}{suffix}", ShellQuote.Join(argv), result.ExitCode);
+    }
+
+    /// <summary>
+    /// A tool's output as a message may quote it, its lines joined with <c>; </c>: none of it when it lists a job's
+    /// environment (<c>qsub -verify</c> prints the <c>env_list</c>, every value of it, and a value may span lines), since
+    /// a message must never carry environment values.
+    /// </summary>
+    internal static string Quotable(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var text = output.Trim();
+        return text.Split('\n').Any(l => l.TrimStart().StartsWith("env_list", StringComparison.OrdinalIgnoreCase))
+            ? "(output not shown: it lists the job's environment)"
+            : text.ReplaceLineEndings("; ");
     }
 
     /// <summary>Runs one call, retrying passing faults.</summary>

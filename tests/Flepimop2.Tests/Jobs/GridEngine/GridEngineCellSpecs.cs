@@ -57,6 +57,22 @@ public sealed class GridEngineCellSpecs(GridEngineCellFixture cell)
     }
 
     [Fact]
+    public async Task A_single_allocation_over_h_vmem_refused_at_a_low_peak_says_it_may_have_hit_the_limit()
+    {
+        // One string of 2G under 300M of address space: perl's allocation is refused whole, and it ends with its own error
+        // while its peak stays a few megabytes.
+        var runner = cell.Runner(s => s with { Memory = "300M" });
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["perl", "-e", "my $x = q(x) x (2000 << 20); print length($x)"], runsFlepimop2: false)));
+
+        var last = (await RunnerSteps.WaitFinishedAsync(runner, [handle], Patience))[0];
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.Equal("0", Detail(last, "failed"));
+        Assert.StartsWith("it may have hit its h_vmem limit of 300M: that limits each process's address space", Detail(last, "reason"), StringComparison.Ordinal);
+        Assert.False(last.Detail.ContainsKey("retry"));
+    }
+
+    [Fact]
     public async Task Processes_that_together_go_over_h_vmem_are_killed_and_reported_out_of_memory()
     {
         // Three processes of 100M each stay under the per-process limit; the execd sees the job's 300M+ and kills it.

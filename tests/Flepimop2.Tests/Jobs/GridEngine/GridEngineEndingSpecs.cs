@@ -39,8 +39,21 @@ public sealed class GridEngineEndingSpecs
 
         Assert.Equal("probably ran out of memory: it reached 587.9M against its h_vmem limit of 600M (300M per slot, 2 slots), where an allocation fails and the program ends with its own error", reason);
         Assert.Equal("""{"memory":"512M"}""", retry!.ToJsonString());
-        Assert.Null(under);
+        Assert.StartsWith("it may have hit its h_vmem limit of 600M (300M per slot, 2 slots)", under, StringComparison.Ordinal);
         Assert.Null(none);
+    }
+
+    [Theory]
+    [InlineData(3, 10L, "its peak stayed at 10M")]
+    [InlineData(1, 13L, "its peak stayed at 13M")]
+    [InlineData(1, 250L, "its peak stayed at 250M")]
+    [InlineData(134, 0L, "no peak was recorded")]
+    public void A_job_that_failed_under_h_vmem_with_a_low_peak_may_have_hit_it_and_is_told_so_without_advice(int exit, long peakMiB, string reached)
+    {
+        var (reason, retry) = GridEngineStatusResolver.Ending(Record(failed: 0, exit, wallclock: 5, maxRss: peakMiB * MiB, maxVmem: peakMiB * MiB), Limits);
+
+        Assert.Equal($"it may have hit its h_vmem limit of 300M: that limits each process's address space, and an allocation over it fails without raising the peak ({reached}); if its log shows an allocation failure, ask for more memory", reason);
+        Assert.Null(retry);
     }
 
     [Fact]
@@ -53,8 +66,7 @@ public sealed class GridEngineEndingSpecs
     }
 
     [Theory]
-    [InlineData(0, 3, 10L, null)]
-    [InlineData(0, 1, 250L, null)]
+    [InlineData(0, GridEngineScriptRenderer.DependencyFailedExitCode, 10L, null)]
     [InlineData(37, 137, 100L, "qmaster enforced its h_rt, h_cpu or h_vmem limit")]
     [InlineData(100, 137, 290L, "assumedly after job: it was killed while it ran (qdel, or a limit)")]
     public void Other_failures_keep_grid_engines_meaning_and_get_no_advice(int failed, int exit, long peakMiB, string? meaning)

@@ -194,11 +194,37 @@ public sealed class GridEngineParsingSpecs
     [InlineData("hold_jid")]
     [InlineData("o")]
     [InlineData("wd")]
+    [InlineData("C")]
+    [InlineData("@")]
+    [InlineData("shell")]
+    [InlineData("clear")]
+    [InlineData("verify")]
     public void Reserved_qsub_options_are_refused_naming_the_field(string key)
     {
         var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { [key] = "x" } });
 
         Assert.Equal($"qsub-options.{key}", Assert.Single(problems).Field);
+    }
+
+    [Fact]
+    public void A_directive_prefix_of_its_own_is_refused_saying_why()
+    {
+        var problem = Assert.Single(GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { ["C"] = "module" } }));
+
+        Assert.Contains("'C' is reserved (qsub reads '#$' lines anywhere in the script as options, and another prefix would make pre-commands or arguments into options)", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("v", true)]
+    [InlineData("p", true)]
+    [InlineData("e", false)]
+    [InlineData("w", false)]
+    public void A_qsub_check_that_submits_nothing_is_refused(string value, bool refused)
+    {
+        var problems = GridEngineOptionsValidator.Problems(new GridEngineJobOptions { QsubOptions = new Dictionary<string, string?> { ["w"] = value } });
+
+        Assert.Equal(refused, problems.Count == 1);
+        Assert.All(problems, p => Assert.Equal("qsub-options.w", p.Field));
     }
 
     [Fact]
@@ -291,6 +317,26 @@ public sealed class GridEngineParsingSpecs
 
         Assert.Equal(JobStatus.Failed, result.Status);
         Assert.Equal("dependency gridengine-3 failed (it did not run)", result.Detail["reason"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_job_ended_by_its_dependency_check_after_a_predecessor_that_left_no_record_says_it_did_not_succeed()
+    {
+        // A held predecessor deleted before it started leaves no accounting record: nothing shows it failed.
+        using var directory = new TempDirectory();
+        var accounting = directory.Combine("accounting");
+        await File.WriteAllLinesAsync(accounting, [Line(job: 4, failed: 0, exit: GridEngineScriptRenderer.DependencyFailedExitCode, task: 0, end: 1_795_000_100)]);
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions(), new BatchRunnerParts(new CannedTools(_ => CannedTools.Ok(EmptyQstat)), TimeProvider.System, tool => "/usr/bin/" + tool)) { AccountingFile = accounting };
+        var metadata = new Dictionary<string, JsonNode?>
+        {
+            ["after"] = new JsonArray(new JsonObject { ["key"] = "gridengine-3", ["condition"] = "ok" }, new JsonObject { ["key"] = "gridengine-2", ["condition"] = "any" }),
+            ["after_job_ids"] = new JsonObject { ["gridengine-3"] = "3", ["gridengine-2"] = "2" },
+        };
+
+        var result = await runner.StatusAsync(new JobHandle("4", "gridengine", DateTimeOffset.FromUnixTimeSeconds(1_795_000_000)) { Metadata = metadata });
+
+        Assert.Equal(JobStatus.Failed, result.Status);
+        Assert.Equal("dependency gridengine-3 did not succeed: it was cancelled or never ran (it did not run)", result.Detail["reason"]!.ToString());
     }
 
     [Fact]

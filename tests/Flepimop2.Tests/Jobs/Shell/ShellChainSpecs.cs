@@ -184,6 +184,22 @@ public sealed class ShellChainSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_job_after_one_that_never_ran_says_its_dependency_never_ran()
+    {
+        var runner = Runner(detach: true);
+        var first = await Submit(runner, new JobRequest(Step("mark", _temp.Combine("first-ran"), "3")));
+        var second = await Submit(runner, new JobRequest(Step("mark", _temp.Combine("second-ran"))) { After = [new(first, DependencyCondition.Succeeded)] });
+        var third = await Submit(runner, new JobRequest(Step("mark", _temp.Combine("third-ran"))) { After = [new(second, DependencyCondition.Succeeded)] });
+
+        var last = await Until(runner, third, r => r.Status.IsFinished(), "the third job should end");
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.Equal($"dependency {second.Key} never ran (it did not run)", last.Detail["reason"]!.ToString());
+        Assert.Equal($"dependency {first.Key} failed (it did not run)", (await runner.StatusAsync(second)).Detail["reason"]!.ToString());
+        Assert.False(File.Exists(_temp.Combine("third-ran")), "the third job ran although the second never did");
+    }
+
+    [Fact]
     public async Task A_sweep_is_waited_for_as_a_whole_and_a_sweep_can_wait_too()
     {
         var runner = Runner(detach: true);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Flepimop2.Commands;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
 using Flepimop2.Jobs.Shell.Internal;
@@ -18,6 +19,13 @@ public sealed class ShellHardeningSpecs : IDisposable
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
+
+    private static void Mkfifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!;
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
 
     private ShellJobRunner Runner(bool detach, TimeSpan? grace = null) =>
         new(new ShellJobOptions { Detach = detach, Executable = TestPaths.Dummy, LogDirectory = _temp.Combine("logs") })
@@ -64,6 +72,45 @@ public sealed class ShellHardeningSpecs : IDisposable
 
         Assert.True(decoy.IsAlive, "a process that was not the job was signalled");
         Assert.True(ProcStat.Alive(Environment.ProcessId));
+    }
+
+    [Theory]
+    [InlineData("exit_code.tmp")]
+    [InlineData("exit_code")]
+    public async Task A_fifo_where_the_exit_record_goes_neither_blocks_the_recorder_nor_loses_the_exit_code(string name)
+    {
+        var runner = Runner(detach: true);
+        var go = _temp.Combine("go");
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(new ArgvCommand(["sh", "-c", "while [ ! -e \"$1\" ]; do sleep 0.05; done; exit 4", "job", go], runsFlepimop2: false)));
+        var exitFile = handle.MetadataText("exit_file")!;
+        var fifo = Path.Combine(Path.GetDirectoryName(exitFile)!, name);
+        Mkfifo(fifo);
+
+        await File.WriteAllTextAsync(go, string.Empty);
+        var status = await Eventually.Until(() => runner.StatusAsync(handle), r => r.Status.IsFinished());
+
+        Assert.Equal(JobStatus.Failed, status.Status);
+        Assert.Equal("4", status.Detail["returncode"]!.ToJsonString());
+        Assert.Equal("4\n", await File.ReadAllTextAsync(exitFile));
+    }
+
+    [Theory]
+    [InlineData("outcome.tmp")]
+    [InlineData("done.tmp")]
+    public async Task A_fifo_where_a_sweeps_outcome_goes_neither_blocks_its_supervisor_nor_loses_its_end(string name)
+    {
+        var runner = Runner(detach: true);
+        var go = _temp.Combine("go");
+        var task = new ArgvCommand(["sh", "-c", "while [ ! -e \"$1\" ]; do sleep 0.05; done; exit 4", "task", go], runsFlepimop2: false);
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep([task, task])));
+        Mkfifo(Path.Combine(handle.MetadataText("run_dir")!, name));
+
+        await File.WriteAllTextAsync(go, string.Empty);
+        var status = await Eventually.Until(() => runner.StatusAsync(handle), r => r.Status.IsFinished());
+
+        Assert.Equal(JobStatus.Failed, status.Status);
+        Assert.All(status.Sweep!.Tasks, t => Assert.Equal("4", t.Detail["returncode"]!.ToJsonString()));
+        Assert.True(Eventually.Until(() => File.Exists(Path.Combine(handle.MetadataText("run_dir")!, "done")), done => done, TimeSpan.FromSeconds(10)), "the supervisor did not record the sweep's end");
     }
 
     [Fact]

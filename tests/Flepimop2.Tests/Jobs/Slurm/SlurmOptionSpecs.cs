@@ -192,6 +192,10 @@ public sealed class SlurmOptionSpecs
     [InlineData("nodes")]
     [InlineData("ntasks")]
     [InlineData("time")]
+    [InlineData("wrap")]
+    [InlineData("test-only")]
+    [InlineData("wait")]
+    [InlineData("ignore-pbs")]
     public void A_reserved_sbatch_option_is_refused_with_a_message_naming_the_reserved_options(string option)
     {
         var config = Config(("sbatch-options", new JsonObject { [option] = "1" }));
@@ -200,7 +204,7 @@ public sealed class SlurmOptionSpecs
 
         Assert.Equal($"sbatch-options.{option}", error.Field);
         Assert.Contains($"'{option}' is reserved", error.Message, StringComparison.Ordinal);
-        Assert.Contains("chdir, comment, cpus-per-task, job-name, mem, nodes, ntasks, time", error.Message, StringComparison.Ordinal);
+        Assert.Contains("array, chdir, comment, cpus-per-task, ignore-pbs, job-name, mem, nodes, ntasks, test-only, time, wait, wrap", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -44,6 +44,7 @@ public sealed class SlurmScriptSpecs : IDisposable
                 "#SBATCH --comment=\"flepimop2 command=process config=/work/cfg/my config.yaml target=t1\"",
                 "#SBATCH --cpus-per-task=2",
                 "#SBATCH --exclusive",
+                "#SBATCH --ignore-pbs",
                 "#SBATCH --job-name=\"flepimop2:process:my config:t1\"",
                 "#SBATCH --mem=50M",
                 "#SBATCH --nodes=1",

@@ -27,7 +27,7 @@ public sealed class SlurmValidatorMessageSpecs
     {
         var messages = Messages(new SlurmJobOptions { SbatchOptions = new Dictionary<string, string?> { [key] = "1" } });
 
-        Assert.Equal([$"sbatch-options.{key}: '{key}' is reserved ({advice}); the reserved sbatch options are array, chdir, comment, cpus-per-task, job-name, mem, nodes, ntasks, time"], messages);
+        Assert.Equal([$"sbatch-options.{key}: '{key}' is reserved ({advice}); the reserved sbatch options are array, chdir, comment, cpus-per-task, ignore-pbs, job-name, mem, nodes, ntasks, test-only, time, wait, wrap"], messages);
     }
 
     [Fact]

@@ -27,12 +27,17 @@ internal static class GridEngineOptionsValidator
         ["b"] = "flepimop2 submits a script",
         ["sync"] = "flepimop2 follows the job itself",
         ["V"] = "flepimop2 passes the environment",
+        ["C"] = "qsub reads '#$' lines anywhere in the script as options, and another prefix would make pre-commands or arguments into options",
+        ["@"] = "an options file would bypass these checks; give the options here",
+        ["shell"] = "flepimop2 submits a script that bash runs",
+        ["clear"] = "it would drop the options flepimop2 sets before it",
+        ["verify"] = "qsub would print the job instead of submitting it; use --dry-run",
     };
 
     /// <summary>How the Grid Engine runner names the options every scheduler runner has: Grid Engine's own names, each also read under the generic one.</summary>
     public static readonly BatchOptionKeys Keys = new("h_vmem", "memory", "h_rt", "time", "script-directory", "qsub-options", TimeText);
 
-    /// <summary>The directives qsub reads in a script.</summary>
+    /// <summary>The directives qsub reads in a script: on any line of it, not only before the first command as sbatch does.</summary>
     public static readonly IReadOnlyList<string> ScriptDirectives = ["#$"];
 
     /// <summary>Every problem of the options; empty when they are valid.</summary>
@@ -80,15 +85,19 @@ internal static class GridEngineOptionsValidator
             {
                 problems.Add(Error("qsub-options", $"write option names without the dash ('{Printable.Escape(key.TrimStart('-'))}', not '{Printable.Escape(key)}')"));
             }
-            else if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                problems.Add(Error("qsub-options", $"'{Printable.Escape(key)}' is not a qsub option name (letters, digits and '_', like 'm' or 'hold_jid')"));
-            }
             else if (Reserved.TryGetValue(key, out var advice))
             {
                 problems.Add(Error(
                     $"qsub-options.{key}",
                     $"'{key}' is reserved ({advice}); the reserved qsub options are {string.Join(", ", Reserved.Keys.Order(StringComparer.Ordinal))}"));
+            }
+            else if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                problems.Add(Error("qsub-options", $"'{Printable.Escape(key)}' is not a qsub option name (letters, digits and '_', like 'm' or 'hold_jid')"));
+            }
+            else if (key == "w" && value is "v" or "p")
+            {
+                problems.Add(Error("qsub-options.w", $"'w {value}' makes qsub only check the job and submit nothing; use --dry-run, or 'w: e' or 'w: w' to have qsub check it as it submits"));
             }
             else if (value is not null && value.Any(char.IsControl))
             {
@@ -96,7 +105,8 @@ internal static class GridEngineOptionsValidator
             }
             else if (key == "l" && value is not null && value.Split(',').Select(r => r.Split('=')[0].Trim()).FirstOrDefault(r => r is "h_rt" or "h_vmem") is { } resource)
             {
-                problems.Add(Error("qsub-options.l", $"'{resource}' is set by the '{resource}' option, not in qsub-options.l, got '{Printable.Escape(value)}'"));
+                var alias = resource == Keys.Memory ? Keys.MemoryAlias : Keys.TimeAlias;
+                problems.Add(Error("qsub-options.l", $"'{resource}' is set by the '{resource}' option (or its synonym '{alias}'), not in qsub-options.l; keep one, got '{Printable.Escape(value)}'"));
             }
         }
     }

@@ -97,7 +97,8 @@ internal static class GridEngineStatusResolver
     /// its <c>h_rt</c>, or whose processes together go over <c>h_vmem</c>, with <c>failed</c> 37 and SIGKILL; the run time
     /// or the sampled peak virtual memory tells which. A single process cannot go over <c>h_vmem</c> (it is its address-space
     /// limit): its allocation fails and the program ends with its own error, so a failed job that reached nine tenths of
-    /// the limit is reported as probably out of memory.
+    /// the limit is reported as probably out of memory, and any other job that failed under the limit as one that may have
+    /// hit it (a single large allocation is refused without raising the peak).
     /// </summary>
     internal static (string? Reason, JsonObject? Retry) Ending(GridEngineAccountingRecord row, GridEngineStatusContext context)
     {
@@ -132,6 +133,15 @@ internal static class GridEngineStatusResolver
             return (
                 $"probably ran out of memory: it reached {ByteSizes.Human(peak)} against its h_vmem limit of {limitText}, where an allocation fails and the program ends with its own error",
                 RetryAdvice.Memory(Math.Max(peak / slots, perSlot)));
+        }
+
+        if (row.Failed == 0 && row.ExitStatus is not 0 and not GridEngineScriptRenderer.DependencyFailedExitCode)
+        {
+            // One allocation over what is left of the address space is refused whole, so the peak stays low and cannot tell.
+            var reached = peak > 0 ? $"its peak stayed at {ByteSizes.Human(peak)}" : "no peak was recorded";
+            return (
+                $"it may have hit its h_vmem limit of {limitText}: that limits each process's address space, and an allocation over it fails without raising the peak ({reached}); if its log shows an allocation failure, ask for more memory",
+                null);
         }
 
         return (meaning, null);

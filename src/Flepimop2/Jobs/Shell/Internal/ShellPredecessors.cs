@@ -11,6 +11,7 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// per predecessor, <c>CONDITION KEY KIND WHERE PID START</c>, read with <c>mapfile -d ''</c>), and <see cref="Bash"/> polls
 /// each predecessor's own record once a second: a detached job's <c>exit_code</c>, a sweep's <c>outcome</c> once its
 /// <c>done</c> exists, and, when there is none yet, whether the predecessor's process (pid and start time) still runs. A
+/// detached job that ended without starting its command (<c>not_run</c>, or no <c>started</c>) never ran. A
 /// blocking predecessor has ended before its record exists, so its outcome is written in directly (<c>known</c>).
 /// While waiting the directory holds <c>waiting</c>; a job that will not run gets <c>not_run</c> with the reason.
 /// </summary>
@@ -31,7 +32,7 @@ internal static class ShellPredecessors
         "  local kind=$1 where=$2 pid=$3 start=$4 code='' outcome='' stat\n" +
         "  case $kind in\n" +
         "    known) printf '%s\\n' \"$where\"; return ;;\n" +
-        "    sweep) [[ -f $where/done ]] && { IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
+        "    sweep) [[ -f $where/done ]] && { [[ -f $where/outcome ]] && IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
         "    job) [[ -n $where && -f $where/exit_code ]] && { IFS= read -r code <\"$where/exit_code\" 2>/dev/null; [[ $code == 0 ]] && echo successful || echo failed; return; } ;;\n" +
         "  esac\n" +
         "  if [[ $pid =~ ^[0-9]+$ ]] && (( pid > 1 )) && IFS= read -r stat 2>/dev/null <\"/proc/$pid/stat\"; then\n" +
@@ -39,8 +40,9 @@ internal static class ShellPredecessors
         "    [[ $1 != Z && ( $start == -1 || ${20} == \"$start\" ) ]] && { echo running; return; }\n" +
         "  fi\n" +
         "  case $kind in\n" +
-        "    sweep) [[ -f $where/done ]] && { IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
-        "    job) [[ -n $where && -f $where/exit_code ]] && { IFS= read -r code <\"$where/exit_code\" 2>/dev/null; [[ $code == 0 ]] && echo successful || echo failed; return; } ;;\n" +
+        "    sweep) [[ -f $where/done ]] && { [[ -f $where/outcome ]] && IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
+        "    job) [[ -n $where && -f $where/exit_code ]] && { IFS= read -r code <\"$where/exit_code\" 2>/dev/null; [[ $code == 0 ]] && echo successful || echo failed; return; }\n" +
+        "      [[ -n $where && ( -e $where/not_run || ! -e $where/started ) ]] && { echo notrun; return; } ;;\n" +
         "  esac\n" +
         "  echo unknown\n" +
         "}\n" +
@@ -54,8 +56,9 @@ internal static class ShellPredecessors
         "      state=$(flepimop2_predecessor_state \"${spec[j + 2]}\" \"${spec[j + 3]}\" \"${spec[j + 4]}\" \"${spec[j + 5]}\")\n" +
         "      case $state in\n" +
         "        running | '') pending=1 ;;\n" +
-        "        failed | unknown) if [[ ${spec[j]} == ok ]]; then\n" +
-        "            flepimop2_why=\"dependency ${spec[j + 1]} $([[ $state == failed ]] && echo failed || echo 'ended without an exit record')\"\n" +
+        "        failed | notrun | unknown) if [[ ${spec[j]} == ok ]]; then\n" +
+        "            case $state in failed) state=failed ;; notrun) state='never ran' ;; *) state='ended without an exit record' ;; esac\n" +
+        "            flepimop2_why=\"dependency ${spec[j + 1]} $state\"\n" +
         "            return 1\n" +
         "          fi ;;\n" +
         "      esac\n" +

@@ -6,7 +6,9 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// the name of the job's directory under <c>LOG_ROOT</c> (the submitter names it after the recorder's own pid, which it
 /// only knows once the recorder runs); if the submitter goes away before saying, the job never starts. Then it sends the
 /// job's output to <c>output.log</c>, touches <c>started</c> as the job starts and, when the job ends, writes its exit code
-/// atomically to <c>exit_code</c> (the two files' times give its elapsed time). Trapping
+/// atomically to <c>exit_code</c> (the two files' times give its elapsed time). A file of its own that is already there
+/// and not a regular file (a FIFO would block the write, and be renamed into place) is never written or renamed: the
+/// temporary file then gets another name. Trapping
 /// (not ignoring) the signals keeps the recorder alive while the job (which gets default dispositions back) dies, so the
 /// exit code is written even when the job is cancelled.
 /// </summary>
@@ -19,16 +21,25 @@ internal static class ShellRecorder
     /// <summary>Exit code of a recorder whose submitter never named the job's directory: the job did not run.</summary>
     public const int NotStarted = 125;
 
+    /// <summary>
+    /// <c>flepimop2_put FILE TEXT</c> (sh and bash): writes TEXT and a newline to <c>FILE.tmp</c> and renames it over FILE,
+    /// atomically. A <c>FILE.tmp</c> that is there and not a regular file (a FIFO would block the write, and be renamed into
+    /// place) is left alone for another name, and nothing but a regular file is ever renamed into place.
+    /// </summary>
+    public const string PutFunction =
+        "flepimop2_put() { flepimop2_tmp=$1.tmp; [ ! -e \"$flepimop2_tmp\" ] || [ -f \"$flepimop2_tmp\" ] || flepimop2_tmp=$1.$$.tmp; printf '%s\\n' \"$2\" >\"$flepimop2_tmp\" && [ -f \"$flepimop2_tmp\" ] && \"$mv\" -f \"$flepimop2_tmp\" \"$1\"; }\n";
+
     public const string Script =
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
-        ": >\"$dir/started\"\n" +
+        PutFunction +
+        "[ -e \"$dir/started\" ] || : >\"$dir/started\"\n" +
         "\"$@\"\n" +
         "rc=$?\n" +
-        "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";
+        "flepimop2_put \"$dir/exit_code\" \"$rc\"\n";
 
     /// <summary>
     /// The recorder of a job that waits for others first (bash, for <see cref="ShellPredecessors.Bash"/>): while it waits
@@ -42,16 +53,17 @@ internal static class ShellRecorder
         "dir=$1/$name; mv=$2; shift 2\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
+        PutFunction +
         "if ! flepimop2_wait_after \"$dir/after\"; then\n" +
-        "  printf '%s\\n' \"$flepimop2_why\" >\"$dir/not_run.tmp\" && \"$mv\" -f \"$dir/not_run.tmp\" \"$dir/not_run\"\n" +
+        "  flepimop2_put \"$dir/not_run\" \"$flepimop2_why\"\n" +
         "  rm -f \"$dir/waiting\"\n" +
         "  exit 0\n" +
         "fi\n" +
         "rm -f \"$dir/waiting\"\n" +
-        ": >\"$dir/started\"\n" +
+        "[ -e \"$dir/started\" ] || : >\"$dir/started\"\n" +
         "\"$@\"\n" +
         "rc=$?\n" +
-        "printf '%s\\n' \"$rc\" >\"$dir/exit_code.tmp\" && \"$mv\" -f \"$dir/exit_code.tmp\" \"$dir/exit_code\"\n";
+        "flepimop2_put \"$dir/exit_code\" \"$rc\"\n";
 
     /// <summary>The argv that starts the recorder in a new session for a job; <c>mv</c> by absolute path, since the job's
     /// environment (which the recorder shares) may have no PATH.</summary>

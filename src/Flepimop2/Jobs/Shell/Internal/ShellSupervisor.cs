@@ -26,13 +26,14 @@ internal static class ShellSupervisor
         "exec </dev/null >>\"$run/supervisor.log\" 2>&1\n" +
         "stop=0\n" +
         "trap 'stop=1' HUP INT TERM\n" +
+        ShellRecorder.PutFunction +
         "finish() {\n" +
-        "  printf '%s\\n' \"$1\" >\"$run/outcome.tmp\" && \"$mv\" -f \"$run/outcome.tmp\" \"$run/outcome\"\n" +
-        "  printf '%s\\n' \"$stop\" >\"$run/done.tmp\" && \"$mv\" -f \"$run/done.tmp\" \"$run/done\"\n" +
+        "  flepimop2_put \"$run/outcome\" \"$1\"\n" +
+        "  flepimop2_put \"$run/done\" \"$stop\"\n" +
         "}\n" +
         "if [[ -f $run/after ]]; then\n" +
         "  if ! flepimop2_wait_after \"$run/after\"; then\n" +
-        "    printf '%s\\n' \"$flepimop2_why\" >\"$run/not_run.tmp\" && \"$mv\" -f \"$run/not_run.tmp\" \"$run/not_run\"\n" +
+        "    flepimop2_put \"$run/not_run\" \"$flepimop2_why\"\n" +
         "    rm -f \"$run/waiting\"\n" +
         "    finish failed\n" +
         "    exit 1\n" +

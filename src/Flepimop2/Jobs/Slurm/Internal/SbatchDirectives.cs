@@ -11,9 +11,19 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// </summary>
 internal static partial class SbatchDirectives
 {
-    /// <summary>Options flepimop2 sets itself, from its own options or the command; <c>sbatch-options</c> may not set them.</summary>
+    /// <summary>
+    /// Options flepimop2 sets itself, from its own options or the command, and those that would replace the script or
+    /// submit nothing (<c>wrap</c>, <c>test-only</c>, <c>wait</c>); <c>sbatch-options</c> may not set them.
+    /// </summary>
     public static readonly FrozenSet<string> Reserved =
-        new[] { "array", "chdir", "comment", "cpus-per-task", "job-name", "mem", "nodes", "ntasks", "time" }.ToFrozenSet(StringComparer.Ordinal);
+        new[] { "array", "chdir", "comment", "cpus-per-task", "ignore-pbs", "job-name", "mem", "nodes", "ntasks", "test-only", "time", "wait", "wrap" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The reserved options <paramref name="key"/> is an abbreviation of (sbatch, like getopt, takes a long option by any
+    /// prefix that names one option), in name order; empty when it is none.
+    /// </summary>
+    public static IReadOnlyList<string> Abbreviated(string key) =>
+        [.. Reserved.Where(r => r.Length > key.Length && r.StartsWith(key, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     /// <summary>Whether a key looks like an sbatch long option name (without the dashes), for example <c>mail-type</c>.</summary>
     public static bool IsOptionName(string key) => OptionName().IsMatch(key);

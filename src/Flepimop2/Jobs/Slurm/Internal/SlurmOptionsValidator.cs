@@ -17,6 +17,10 @@ internal static class SlurmOptionsValidator
         ["time"] = "use the 'time' option",
         ["comment"] = "flepimop2 writes it",
         ["job-name"] = "flepimop2 writes it",
+        ["ignore-pbs"] = "flepimop2 sets it, so that sbatch reads no #PBS or #BSUB line",
+        ["wrap"] = "flepimop2 submits a script, which runs the command; put the command in 'job run' or the step",
+        ["test-only"] = "sbatch would only check the job and submit nothing; use --dry-run",
+        ["wait"] = "flepimop2 follows the job itself; use 'job wait'",
     };
 
     /// <summary>How the Slurm runner names the options every scheduler runner has: the original's names.</summary>
@@ -39,6 +43,12 @@ internal static class SlurmOptionsValidator
         {
             // Both would be rendered, and sbatch takes the last directive: say it once.
             problems.Add(Error($"sbatch-options.{twice}", $"requeue is set by the 'requeue' option ({(options.Requeue.Value ? "true" : "false")}); leave '{twice}' out of sbatch-options"));
+        }
+
+        if (options.Memory is not null && options.SbatchOptions?.Keys.FirstOrDefault(k => k is "mem-per-cpu" or "mem-per-gpu") is { } perUnit)
+        {
+            // sbatch refuses --mem with either, and only when the job is submitted.
+            problems.Add(Error($"sbatch-options.{perUnit}", $"'{perUnit}' and the 'memory' option (sbatch's --mem) both set the job's memory; keep one"));
         }
 
         return problems;
@@ -86,6 +96,13 @@ internal static class SlurmOptionsValidator
                 problems.Add(Error(
                     $"sbatch-options.{key}",
                     $"'{key}' is reserved ({ReservedAdvice[key]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}"));
+            }
+            else if (SbatchDirectives.Abbreviated(key) is { Count: > 0 } full)
+            {
+                // sbatch reads a long option by any unambiguous abbreviation, so '--job-n' is '--job-name'.
+                problems.Add(Error(
+                    $"sbatch-options.{key}",
+                    $"sbatch reads '{key}' as an abbreviation of {string.Join(" or ", full.Select(f => $"'{f}'"))}, which is reserved ({ReservedAdvice[full[0]]}); the reserved sbatch options are {string.Join(", ", SbatchDirectives.Reserved.Order(StringComparer.Ordinal))}"));
             }
             else if (value is not null && SbatchDirectives.ValueProblem(value) is { } problem)
             {

@@ -35,7 +35,7 @@ internal static class SlurmScriptRenderer
             options.SbatchOptions.GetValueOrDefault("output") ?? Path.Join(SlurmOutputPattern.Escape(chdir), sweep ? "slurm-%A_%a.out" : "slurm-%j.out"),
             options.SbatchOptions.GetValueOrDefault("error"));
 
-    /// <summary>Every <c>#SBATCH</c> line, sorted by option name.</summary>
+    /// <summary>Every <c>#SBATCH</c> line, sorted by option name; <c>--ignore-pbs</c> among them, so that no <c>#PBS</c> or <c>#BSUB</c> line of a pre- or post-command is read.</summary>
     /// <exception cref="Flepimop2ConfigurationException">The working directory cannot be written in a directive.</exception>
     public static IReadOnlyList<string> Directives(SlurmJobOptions options, BatchSubmission submission, BatchLogs logs)
     {
@@ -50,6 +50,9 @@ internal static class SlurmScriptRenderer
         {
             ["chdir"] = submission.Chdir,
             ["comment"] = SbatchDirectives.Sanitize(BatchJobNames.Of(submission.Commands).Describe()),
+
+            // sbatch reads #PBS and #BSUB lines anywhere in the script, past the first command too, and over #SBATCH.
+            ["ignore-pbs"] = null,
             ["job-name"] = submission.JobName,
             ["output"] = logs.Output,
         };
