@@ -41,22 +41,23 @@ internal static class ShellSupervisor
         "  rm -f \"$run/waiting\"\n" +
         "fi\n" +
         "task() {\n" +
-        "  local i=$1 index=$2 p rc stat t0=$EPOCHREALTIME\n" +
+        "  local i=$1 index=$2 rc t0=$EPOCHREALTIME\n" +
         "  trap 'caught=1' HUP INT TERM\n" +
         "  exec {table}<&- {index}<&-\n" +
         "  exec >>\"$run/tasks/$i.log\" 2>&1\n" +
         "  export FLEPIMOP2_TASK_INDEX=$index FLEPIMOP2_TASK_COUNT=$reported\n" +
-        "  \"${flepimop2_argv[@]}\" &\n" +
-        "  p=$!\n" +
-        "  if IFS= read -r stat 2>/dev/null <\"/proc/$p/stat\"; then\n" +
-        "    set -f; set -- ${stat##*) }; set +f\n" +
-        "    printf '%s %s %s\\n' \"$i\" \"$p\" \"${20}\" >>\"$run/pids\"\n" +
-        "  fi\n" +
-        "  if [[ -e $run/cancel/all || -e $run/cancel/$i ]]; then kill -TERM \"$p\" 2>/dev/null; fi\n" +
-        "  while :; do\n" +
-        "    wait \"$p\"; rc=$?\n" +
-        "    kill -0 \"$p\" 2>/dev/null || break\n" +
-        "  done\n" +
+        // The task runs in the foreground, as a subshell that notes its own pid and start time and then becomes the task:
+        // bash runs a trap only once a foreground command has ended, so $? is the task's own exit code even when the
+        // signal that ends it reached this recorder too (an interrupted `wait` would lose it).
+        "  (\n" +
+        "    if IFS= read -r stat 2>/dev/null <\"/proc/$BASHPID/stat\"; then\n" +
+        "      set -f; set -- ${stat##*) }; set +f\n" +
+        "      printf '%s %s %s\\n' \"$i\" \"$BASHPID\" \"${20}\" >>\"$run/pids\"\n" +
+        "    fi\n" +
+        "    [[ -e $run/cancel/all || -e $run/cancel/$i ]] && exit 143\n" +
+        "    exec \"${flepimop2_argv[@]}\"\n" +
+        "  )\n" +
+        "  rc=$?\n" +
         "  printf '%s %s %s %s\\n' \"$i\" \"$rc\" \"$t0\" \"$EPOCHREALTIME\" >>\"$run/results\"\n" +
         "}\n" +
         "exec {table}<\"$run/table\" {index}<\"$run/table.index\" || exit 125\n" +
