@@ -15,27 +15,40 @@ internal readonly record struct ProcessProbe(bool Exists, long StartTicks, char 
 
     private static readonly Lazy<DateTimeOffset?> BootTimeValue = new(() =>
     {
+        DateTimeOffset? btime = null;
         foreach (var line in ReadOrEmpty("/proc/stat").Split('\n'))
         {
             if (line.StartsWith("btime ", StringComparison.Ordinal)
                 && long.TryParse(line.AsSpan(6).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
             {
-                return DateTimeOffset.FromUnixTimeSeconds(seconds);
+                btime = DateTimeOffset.FromUnixTimeSeconds(seconds);
             }
         }
 
-        return null;
+        // btime is cut to the second; now less the uptime (to the hundredth) places the boot within a tick or two, so that
+        // start times compare with a submission's to a few hundredths rather than to a second.
+        var uptime = ReadOrEmpty("/proc/uptime").Split(' ')[0];
+        if (btime is { } whole && double.TryParse(uptime, NumberStyles.Float, CultureInfo.InvariantCulture, out var up))
+        {
+            var precise = TimeProvider.System.GetUtcNow() - TimeSpan.FromSeconds(up);
+            if (precise >= whole - TimeSpan.FromSeconds(1) && precise <= whole + TimeSpan.FromSeconds(2))
+            {
+                return precise;
+            }
+        }
+
+        return btime;
     });
 
     public static string BootId => BootIdValue.Value;
 
-    /// <summary>When this machine booted (to the second), or null when <c>/proc/stat</c> does not say.</summary>
+    /// <summary>When this machine booted (to a few hundredths of a second where <c>/proc/uptime</c> says, else to the second), or null when <c>/proc/stat</c> does not say.</summary>
     public static DateTimeOffset? BootTime => BootTimeValue.Value;
 
     /// <summary>A zombie or dead process has finished, even though its pid still shows.</summary>
     public bool IsAlive => Exists && State is not ('Z' or 'X' or 'x');
 
-    /// <summary>When the process started, to about a second (boot time is whole seconds), or null when unknown.</summary>
+    /// <summary>When the process started, to a few hundredths of a second (see <see cref="BootTime"/>), or null when unknown.</summary>
     public DateTimeOffset? StartedAt => Exists && BootTime is { } boot
         ? boot + TimeSpan.FromSeconds(StartTicks / (double)ClockTicksPerSecond)
         : null;

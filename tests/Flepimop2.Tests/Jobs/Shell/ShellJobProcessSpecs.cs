@@ -114,15 +114,35 @@ public sealed class ShellJobProcessSpecs
     [Fact]
     public void Without_a_recorded_start_the_reasons_name_the_rule()
     {
-        var started = ProcessProbe.BootTime!.Value + TimeSpan.FromSeconds(100);
-        var probe = Probe(100 * ProcessProbe.ClockTicksPerSecond, 4242, 4242);
+        // A whole second, as the original records a submission: the job may have started up to a second before it.
+        var boot = ProcessProbe.BootTime!.Value;
+        var submitted = new DateTimeOffset(boot.Ticks - (boot.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero) + TimeSpan.FromSeconds(101);
+        ProcessProbe DetachedAt(TimeSpan started) => Probe((long)Math.Round((submitted + started - boot).TotalSeconds * ProcessProbe.ClockTicksPerSecond), 4242, 4242);
+        JobHandle Original(DateTimeOffset at) => Handle(at) with { JobId = "4242", Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } };
 
-        var older = ShellJobProcess.Judge(Handle(started + TimeSpan.FromSeconds(3.5)) with { JobId = "4242", Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }, probe, Self, "boot");
-        var withinTolerance = ShellJobProcess.Judge(Handle(started + TimeSpan.FromSeconds(2.5)) with { JobId = "4242", Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }, probe, Self, "boot");
-        var notLeader = ShellJobProcess.Judge(Handle(started) with { JobId = "4242", Metadata = new Dictionary<string, JsonNode?> { ["mode"] = "detached" } }, probe with { ProcessGroup = 7 }, Self, "boot");
+        var older = ShellJobProcess.Judge(Original(submitted), DetachedAt(TimeSpan.FromSeconds(-1.2)), Self, "boot");
+        var withinTheSecond = ShellJobProcess.Judge(Original(submitted), DetachedAt(TimeSpan.FromSeconds(-0.8)), Self, "boot");
+        var olderThanAPreciseTime = ShellJobProcess.Judge(Original(submitted + TimeSpan.FromSeconds(0.5)), DetachedAt(TimeSpan.FromSeconds(0.3)), Self, "boot");
+        var notLeader = ShellJobProcess.Judge(Original(submitted), DetachedAt(TimeSpan.FromSeconds(0.2)) with { ProcessGroup = 7 }, Self, "boot");
 
         Assert.Equal("pid 4242 belongs to a process that started before the job was submitted", older.Reason);
-        Assert.Equal(ShellProcessVerdict.Running, withinTolerance.Verdict);
+        Assert.Equal(ShellProcessVerdict.Running, withinTheSecond.Verdict);
+        Assert.Equal("pid 4242 belongs to a process that started before the job was submitted", olderThanAPreciseTime.Reason);
         Assert.Equal("pid 4242 belongs to a process that is not the leader of its own session, as a detached job is", notLeader.Reason);
+    }
+
+    [Fact]
+    public void A_recorded_start_older_than_the_submission_is_not_trusted()
+    {
+        var boot = ProcessProbe.BootTime!.Value;
+        var submitted = boot + TimeSpan.FromSeconds(500.25);
+        var ticks = (long)((submitted - boot).TotalSeconds * ProcessProbe.ClockTicksPerSecond);
+
+        var stale = ShellJobProcess.Judge(Handle(submitted, ("mode", "detached"), ("pid", 4242), ("start_time", ticks - 300)), Probe(ticks - 300, 4242, 4242), Self, "boot");
+        var own = ShellJobProcess.Judge(Handle(submitted, ("mode", "detached"), ("pid", 4242), ("start_time", ticks + 2)), Probe(ticks + 2, 4242, 4242), Self, "boot");
+
+        Assert.Equal(ShellProcessVerdict.NotTheJob, stale.Verdict);
+        Assert.Equal("pid 4242 belongs to a process that started before the job was submitted", stale.Reason);
+        Assert.Equal(ShellProcessVerdict.Running, own.Verdict);
     }
 }

@@ -36,10 +36,12 @@ internal readonly record struct ShellProcessCheck(ShellProcessVerdict Verdict, i
 internal static class ShellJobProcess
 {
     /// <summary>
-    /// How much earlier than the recorded submission a process without a recorded start time may have started and still be
-    /// the job: the original records the time just after starting it, and <c>/proc</c> gives start times to about a second.
+    /// How much earlier than its recorded submission a process may have started and still be the job: the resolution of the
+    /// recorded time (a whole second when it has no fraction, as the original writes it; the original also records the time
+    /// just after starting the job) and that of a process's start time (a clock tick, with the boot time to a hundredth).
     /// </summary>
-    public static readonly TimeSpan StartTolerance = TimeSpan.FromSeconds(3);
+    public static TimeSpan StartTolerance(DateTimeOffset submittedAt) =>
+        (submittedAt.Ticks % TimeSpan.TicksPerSecond == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.Zero) + TimeSpan.FromMilliseconds(50);
 
     /// <summary>The pid the handle names: <c>metadata.pid</c>, or for the original's detached jobs the job id.</summary>
     public static long? RecordedPid(JobHandle handle) =>
@@ -82,16 +84,18 @@ internal static class ShellJobProcess
             return new(ShellProcessVerdict.NotTheJob, pid, $"pid {pid} belongs to another process: the job ran before the machine last booted", probe);
         }
 
+        if (probe.StartedAt is not { } startedAt || startedAt < handle.SubmittedAt - StartTolerance(handle.SubmittedAt))
+        {
+            // Whatever the handle says of its start: a process older than the submission is not the job.
+            return new(ShellProcessVerdict.NotTheJob, pid, $"pid {pid} belongs to a process that started before the job was submitted", probe);
+        }
+
         if (start is > 0)
         {
             if (start != probe.StartTicks)
             {
                 return new(ShellProcessVerdict.NotTheJob, pid, $"pid {pid} now belongs to another process (it started at another time than the job)", probe);
             }
-        }
-        else if (probe.StartedAt is not { } startedAt || startedAt < handle.SubmittedAt - StartTolerance)
-        {
-            return new(ShellProcessVerdict.NotTheJob, pid, $"pid {pid} belongs to a process that started before the job was submitted", probe);
         }
         else if (probe.Session != pid || probe.ProcessGroup != pid)
         {

@@ -37,7 +37,7 @@ internal static class ShellPredecessors
         "  esac\n" +
         "  if [[ $pid =~ ^[0-9]+$ ]] && (( pid > 1 )) && IFS= read -r stat 2>/dev/null <\"/proc/$pid/stat\"; then\n" +
         "    set -f; set -- ${stat##*) }; set +f\n" +
-        "    [[ $1 != Z && ( $start == -1 || ${20} == \"$start\" ) ]] && { echo running; return; }\n" +
+        "    [[ $1 != Z && ${20} == \"$start\" ]] && { echo running; return; }\n" +
         "  fi\n" +
         "  case $kind in\n" +
         "    sweep) [[ -f $where/done ]] && { [[ -f $where/outcome ]] && IFS= read -r outcome <\"$where/outcome\" 2>/dev/null; [[ $outcome == successful ]] && echo successful || echo failed; return; } ;;\n" +
@@ -126,6 +126,17 @@ internal static class ShellPredecessors
         : ShellRecord.IsBlockingJob(predecessor) ? ShellStates.Blocking(predecessor)
         : DetachedShellJobs.Status(predecessor);
 
+    /// <summary>
+    /// The start time that identifies the predecessor's process for the waiter, decided now by the one liveness rule
+    /// (<see cref="ShellJobProcess.Judge"/>): the process the rule takes for the job, by its start time; or <c>-1</c> when
+    /// no process is the job (it has ended, or its pid now belongs to another), which the waiter never takes for running.
+    /// </summary>
+    private static string PinnedStart(JobHandle predecessor)
+    {
+        var check = DetachedShellJobs.Judge(predecessor);
+        return check.Verdict == ShellProcessVerdict.Running ? check.Probe.StartTicks.ToString(CultureInfo.InvariantCulture) : "-1";
+    }
+
     private static (string Kind, string Where, string Pid, string Start) Describe(JobHandle predecessor)
     {
         if (ShellRecord.IsBlockingJob(predecessor))
@@ -135,7 +146,7 @@ internal static class ShellPredecessors
         }
 
         var pid = ShellJobProcess.RecordedPid(predecessor)?.ToString(CultureInfo.InvariantCulture) ?? "0";
-        var start = predecessor.MetadataText("start_time") ?? "-1";
+        var start = PinnedStart(predecessor);
         if (SweepInfo.Of(predecessor) is not null)
         {
             return ("sweep", predecessor.MetadataText("run_dir") ?? string.Empty, pid, start);
