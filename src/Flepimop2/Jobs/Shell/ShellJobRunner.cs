@@ -254,8 +254,8 @@ public sealed class ShellJobRunner : JobRunner
 
         var logRoot = LogRoot();
         var recorder = request.After.Count > 0
-            ? ShellRecorder.WaitingArgv(FindTool("setsid")!, FindTool("bash")!, FindTool("mv")!, logRoot, argv)
-            : ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, argv);
+            ? ShellRecorder.WaitingArgv(FindTool("setsid")!, FindTool("bash")!, FindTool("mv")!, logRoot, ShellRecorder.Recorder(), argv)
+            : ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, ShellRecorder.Recorder(), argv);
         return await Detached().StartAsync(Spec(recorder, cwd) with { RedirectInput = true }, logRoot, request.After, request.BeforeRelease, cancellationToken).ConfigureAwait(false);
     }
 
@@ -326,7 +326,7 @@ public sealed class ShellJobRunner : JobRunner
             return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
-        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, request.TaskCount ?? tasks.Count);
+        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, request.TaskCount ?? tasks.Count, ShellRecorder.Recorder());
         return await new ShellSweeps(_clock, CancelGracePeriod)
             .StartAsync(Spec(supervisor, cwd), logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
             .ConfigureAwait(false);

@@ -75,6 +75,19 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
         var cancelled = exitFile is not null && File.Exists(CancelledMarker(exitFile));
         var (waiting, notRun) = exitFile is not null && Path.GetDirectoryName(exitFile) is { } directory ? ShellPredecessors.Read(directory) : (false, null);
         var result = ShellStates.Detached(handle, code, cancelled, check, keepsExitRecord: exitFile is not null, waiting, notRun);
+        if (code is not null && exitFile is not null
+            && Jobs.Internal.ExitRecord.Read(Path.Combine(Path.GetDirectoryName(exitFile)!, ShellRecorder.ExitRecordFileName)) is { PeakRssBytes: { } peak } record)
+        {
+            // What the job's exit recorder measured of it: its peak memory and CPU time, as a blocking job's detail has them.
+            var detail = new Dictionary<string, JsonNode?>(result.Detail) { ["peak_rss_bytes"] = peak };
+            if (record.CpuSeconds is { } cpu)
+            {
+                detail["cpu_seconds"] = cpu;
+            }
+
+            result = result with { Detail = detail };
+        }
+
         return Elapsed(exitFile, code is not null, result.Status == JobStatus.Running, clock ?? TimeProvider.System) is { } seconds
             ? result with { Detail = new Dictionary<string, JsonNode?>(result.Detail) { ["elapsed_seconds"] = seconds } }
             : result;

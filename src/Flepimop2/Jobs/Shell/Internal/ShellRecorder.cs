@@ -1,7 +1,7 @@
 namespace Flepimop2.Jobs.Shell.Internal;
 
 /// <summary>
-/// The small <c>sh</c> program that runs a detached job: <c>setsid sh -c SCRIPT flepimop2-job LOG_ROOT MV argv...</c>. The job's
+/// The small <c>sh</c> program that runs a detached job: <c>setsid sh -c SCRIPT flepimop2-job LOG_ROOT MV RECORDER argv...</c>. The job's
 /// argv arrives as positional parameters, so no part of it is ever read by the shell. It first reads, on its standard input,
 /// the name of the job's directory under <c>LOG_ROOT</c> (the submitter names it after the recorder's own pid, which it
 /// only knows once the recorder runs); if the submitter goes away before saying, the job never starts. Then it sends the
@@ -29,16 +29,30 @@ internal static class ShellRecorder
     public const string PutFunction =
         "flepimop2_put() { flepimop2_tmp=$1.tmp; [ ! -e \"$flepimop2_tmp\" ] || [ -f \"$flepimop2_tmp\" ] || flepimop2_tmp=$1.$$.tmp; printf '%s\\n' \"$2\" >\"$flepimop2_tmp\" && [ -f \"$flepimop2_tmp\" ] && \"$mv\" -f \"$flepimop2_tmp\" \"$1\"; }\n";
 
+    /// <summary>
+    /// <c>flepimop2_run ARGV...</c> (sh and bash): runs the job in the foreground, under the exit recorder (<c>$rec job exec
+    /// --exit-record $dir/exit.json</c>, which records its times and peak memory) when there is one, and sets <c>rc</c>. A
+    /// recorder that did not start the job (it left no record) leaves it to run here, once.
+    /// </summary>
+    public const string RunFunction =
+        "flepimop2_run() {\n" +
+        "  if [ -n \"$rec\" ]; then \"$rec\" job exec --exit-record \"$dir/exit.json\" -- \"$@\"; rc=$?; [ -e \"$dir/exit.json\" ] && return 0; fi\n" +
+        "  \"$@\"; rc=$?\n" +
+        "}\n";
+
+    /// <summary>The exit record the job's recorder writes beside <c>exit_code</c>.</summary>
+    public const string ExitRecordFileName = "exit.json";
+
     public const string Script =
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
-        "dir=$1/$name; mv=$2; shift 2\n" +
+        "dir=$1/$name; mv=$2; rec=$3; shift 3\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
         PutFunction +
+        RunFunction +
         "[ -e \"$dir/started\" ] || : >\"$dir/started\"\n" +
-        "\"$@\"\n" +
-        "rc=$?\n" +
+        "flepimop2_run \"$@\"\n" +
         "flepimop2_put \"$dir/exit_code\" \"$rc\"\n";
 
     /// <summary>
@@ -50,10 +64,11 @@ internal static class ShellRecorder
         ShellPredecessors.Bash +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
-        "dir=$1/$name; mv=$2; shift 2\n" +
+        "dir=$1/$name; mv=$2; rec=$3; shift 3\n" +
         "exec </dev/null >>\"$dir/output.log\" 2>&1\n" +
         "trap 'caught=1' HUP INT TERM\n" +
         PutFunction +
+        RunFunction +
         "if ! flepimop2_wait_after \"$dir/after\"; then\n" +
         "  flepimop2_put \"$dir/not_run\" \"$flepimop2_why\"\n" +
         "  rm -f \"$dir/waiting\"\n" +
@@ -61,16 +76,21 @@ internal static class ShellRecorder
         "fi\n" +
         "rm -f \"$dir/waiting\"\n" +
         "[ -e \"$dir/started\" ] || : >\"$dir/started\"\n" +
-        "\"$@\"\n" +
-        "rc=$?\n" +
+        "flepimop2_run \"$@\"\n" +
         "flepimop2_put \"$dir/exit_code\" \"$rc\"\n";
 
     /// <summary>The argv that starts the recorder in a new session for a job; <c>mv</c> by absolute path, since the job's
     /// environment (which the recorder shares) may have no PATH.</summary>
-    public static IReadOnlyList<string> Argv(string setsid, string sh, string mv, string logRoot, IReadOnlyList<string> job) =>
-        [setsid, sh, "-c", Script, "flepimop2-job", logRoot, mv, .. job];
+    public static IReadOnlyList<string> Argv(string setsid, string sh, string mv, string logRoot, string recorder, IReadOnlyList<string> job) =>
+        [setsid, sh, "-c", Script, "flepimop2-job", logRoot, mv, recorder, .. job];
 
     /// <summary>The argv that starts the waiting recorder (<see cref="WaitingScript"/>) under bash.</summary>
-    public static IReadOnlyList<string> WaitingArgv(string setsid, string bash, string mv, string logRoot, IReadOnlyList<string> job) =>
-        [setsid, bash, "-c", WaitingScript, "flepimop2-job", logRoot, mv, .. job];
+    public static IReadOnlyList<string> WaitingArgv(string setsid, string bash, string mv, string logRoot, string recorder, IReadOnlyList<string> job) =>
+        [setsid, bash, "-c", WaitingScript, "flepimop2-job", logRoot, mv, recorder, .. job];
+
+    /// <summary>
+    /// The exit recorder the job runs under: this program when it is flepimop2 (or flepimop2 on PATH) started as one file,
+    /// else none (an empty argument: the job runs as before, with its exit code and times but no peak memory).
+    /// </summary>
+    public static string Recorder() => Subprocesses.Executables.CommandLineProgram() is [var program] ? program : string.Empty;
 }

@@ -3,7 +3,7 @@ using Flepimop2.Sweeps;
 namespace Flepimop2.Jobs.Shell.Internal;
 
 /// <summary>
-/// The bash program that runs a shell sweep: <c>[setsid] bash -c SCRIPT flepimop2-sweep LOG_ROOT MV COUNT MAX</c>. Like the
+/// The bash program that runs a shell sweep: <c>[setsid] bash -c SCRIPT flepimop2-sweep LOG_ROOT MV COUNT MAX REPORTED RECORDER</c>. Like the
 /// single job's recorder it first reads, on standard input, the name of its directory under <c>LOG_ROOT</c> (named after its
 /// own pid, so the submitter names it once the supervisor runs); if the submitter goes away first, nothing starts. Then it
 /// starts the tasks in order, at most <c>MAX</c> at a time, each from its entry of the task table (<c>table</c>, see
@@ -22,7 +22,7 @@ internal static class ShellSupervisor
         ShellPredecessors.Bash +
         "IFS= read -r name || exit 125\n" +
         "case $name in ''|*/*|.|..) exit 125 ;; esac\n" +
-        "run=$1/$name mv=$2 count=$3 max=$4 reported=${5:-$3}\n" +
+        "run=$1/$name mv=$2 count=$3 max=$4 reported=${5:-$3} rec=${6-}\n" +
         "exec </dev/null >>\"$run/supervisor.log\" 2>&1\n" +
         "stop=0\n" +
         "trap 'stop=1' HUP INT TERM\n" +
@@ -55,6 +55,15 @@ internal static class ShellSupervisor
         "      printf '%s %s %s\\n' \"$i\" \"$BASHPID\" \"${20}\" >>\"$run/pids\"\n" +
         "    fi\n" +
         "    [[ -e $run/cancel/all || -e $run/cancel/$i ]] && exit 143\n" +
+        // Under the exit recorder (times, peak memory), waited for in the foreground as above; one that did not start the
+        // task (no record) leaves it to run here.
+        "    if [[ -n $rec ]]; then\n" +
+        "      trap 'caught=1' HUP INT TERM\n" +
+        "      \"$rec\" job exec --exit-record \"$run/exit/$i.json\" -- \"${flepimop2_argv[@]}\"\n" +
+        "      rc=$?\n" +
+        "      [[ -e $run/exit/$i.json ]] && exit \"$rc\"\n" +
+        "      trap - HUP INT TERM\n" +
+        "    fi\n" +
         "    exec \"${flepimop2_argv[@]}\"\n" +
         "  )\n" +
         "  rc=$?\n" +
@@ -90,8 +99,8 @@ internal static class ShellSupervisor
     /// The argv that starts the supervisor, in a new session when <paramref name="setsid"/> is given; tasks see
     /// <paramref name="reportedCount"/> as <c>FLEPIMOP2_TASK_COUNT</c>.
     /// </summary>
-    public static IReadOnlyList<string> Argv(string? setsid, string bash, string mv, string logRoot, int count, int maxParallel, int reportedCount) =>
+    public static IReadOnlyList<string> Argv(string? setsid, string bash, string mv, string logRoot, int count, int maxParallel, int reportedCount, string recorder) =>
         [.. setsid is null ? [] : new[] { setsid }, bash, "-c", Script, "flepimop2-sweep", logRoot, mv,
          count.ToString(System.Globalization.CultureInfo.InvariantCulture), maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
-         reportedCount.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+         reportedCount.ToString(System.Globalization.CultureInfo.InvariantCulture), recorder];
 }

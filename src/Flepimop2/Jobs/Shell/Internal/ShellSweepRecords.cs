@@ -25,6 +25,28 @@ internal sealed record ShellSweepRecords(
     int? Done,
     IReadOnlyDictionary<int, double>? Elapsed = null)
 {
+    /// <summary>The sweep's directory, where each task's exit record is (<c>exit/POSITION.json</c>); null for records parsed from text.</summary>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>What a task's exit record adds to its detail: its peak memory and CPU time, when its recorder wrote them.</summary>
+    public IEnumerable<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>> Usage(int task)
+    {
+        if (RunDirectory is null || Jobs.Internal.ExitRecord.Read(Path.Combine(RunDirectory, "exit", task.ToString(CultureInfo.InvariantCulture) + ".json")) is not { } record)
+        {
+            yield break;
+        }
+
+        if (record.PeakRssBytes is { } peak)
+        {
+            yield return new("peak_rss_bytes", peak);
+        }
+
+        if (record.CpuSeconds is { } cpu)
+        {
+            yield return new("cpu_seconds", cpu);
+        }
+    }
+
     /// <summary>A sweep's files are a few bytes a task; anything larger was not written by its supervisor.</summary>
     private const long MaxBytes = 64L << 20;
 
@@ -35,7 +57,7 @@ internal sealed record ShellSweepRecords(
     {
         var cancel = Path.Combine(runDirectory, "cancel");
         var cancelNames = Directory.Exists(cancel) ? Directory.EnumerateFiles(cancel).Select(Path.GetFileName).OfType<string>() : [];
-        return Parse(Text(runDirectory, "results"), Text(runDirectory, "started"), Text(runDirectory, "pids"), cancelNames, Text(runDirectory, "done"), count);
+        return Parse(Text(runDirectory, "results"), Text(runDirectory, "started"), Text(runDirectory, "pids"), cancelNames, Text(runDirectory, "done"), count) with { RunDirectory = runDirectory };
     }
 
     /// <summary>Parses the records' text.</summary>

@@ -52,6 +52,11 @@ internal static class ShellSweepStates
                 detail[JobDetailKeys.ElapsedSeconds] = seconds;
             }
 
+            foreach (var (key, value) in records.Usage(index))
+            {
+                detail[key] = value;
+            }
+
             if (rc != 0 && records.IsCancelled(index))
             {
                 detail["cancelled"] = true;

@@ -56,6 +56,7 @@ internal sealed class ShellSweeps(TimeProvider clock, TimeSpan grace)
                 {
                     Directory.CreateDirectory(Path.Combine(directory, "tasks"));
                     Directory.CreateDirectory(Path.Combine(directory, "cancel"));
+                    Directory.CreateDirectory(Path.Combine(directory, "exit"));
                 });
                 TaskTable.Write(Path.Combine(directory, "table"), tasks, sweep.Indices);
                 if (after.Count > 0)
