@@ -78,7 +78,9 @@ public sealed class SweepCliSpecs
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.EndsWith("status=failed", one.StdoutLines[0], StringComparison.Ordinal);
         Assert.Equal(["  task: 4", "  returncode: 24"], one.StdoutLines[1..3]);
-        Assert.Matches(@"^  elapsed_seconds: [0-9]+(\.[0-9]+)?$", Assert.Single(one.StdoutLines[3..]));
+        Assert.Matches(@"^  elapsed_seconds: [0-9]+(\.[0-9]+)?$", one.StdoutLines[3]);
+        Assert.Matches(@"^  peak_rss_bytes: [1-9][0-9]*$", one.StdoutLines[4]);
+        Assert.Matches(@"^  cpu_seconds: [0-9]+(\.[0-9]+)?$", Assert.Single(one.StdoutLines[5..]));
     }
 
     [Fact]
