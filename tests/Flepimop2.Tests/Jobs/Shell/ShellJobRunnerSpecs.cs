@@ -125,7 +125,9 @@ public sealed class ShellJobRunnerSpecs : IDisposable
         var runner = Runner(detach: true);
         using var other = Decoy.Start();
         var probe = ProcessProbe.Read(other.Pid);
-        var handle = new JobHandle("reused", "shell", DateTimeOffset.UtcNow)
+
+        // Submitted before the decoy started, so that only the recorded start time tells them apart.
+        var handle = new JobHandle("reused", "shell", DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1))
         {
             Metadata = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
             {
