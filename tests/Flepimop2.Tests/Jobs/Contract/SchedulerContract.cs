@@ -335,6 +335,32 @@ public abstract class SchedulerContract
     }
 
     [Fact]
+    public async Task A_cancelled_pending_task_is_never_running_and_the_cap_still_holds()
+    {
+        var runner = Runner();
+        var (handle, marks) = await SubmitSweepAsync(runner, 3, failing: [], seconds: LongEnoughSeconds, maxParallel: 1);
+        await WaitAsync(runner, [handle], r => r.Sweep!.Tasks[0].Status == JobStatus.Running);
+
+        await runner.CancelTaskAsync(handle, 2);
+        var cancelled = await runner.TaskStatusAsync(handle, 2);
+        var seen = new List<JobStatusResult>();
+        for (var look = 0; look < 6; look++)
+        {
+            seen.Add(await runner.StatusAsync(handle));
+            await Task.Delay(PollInterval);
+        }
+
+        await runner.CancelAsync(handle);
+        var last = await WaitSweepAsync(runner, handle);
+
+        Assert.NotEqual(JobStatus.Running, cancelled.Status);
+        Assert.All(seen, r => Assert.NotEqual(JobStatus.Running, r.Sweep!.Tasks[2].Status));
+        Assert.All(seen, r => Assert.InRange(r.Sweep!.Tasks.Count(t => t.Status == JobStatus.Running), 0, 1));
+        Assert.NotEqual(JobStatus.Successful, last.Sweep!.Tasks[2].Status);
+        Assert.False(File.Exists(Path.Combine(marks, "2.start")), "the cancelled task ran");
+    }
+
+    [Fact]
     public async Task A_sweep_recorded_before_release_starts_no_task_until_its_record_is_written()
     {
         var runner = Runner();
