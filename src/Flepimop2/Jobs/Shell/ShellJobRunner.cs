@@ -5,6 +5,7 @@ using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Subprocesses;
+using Flepimop2.Sweeps;
 
 namespace Flepimop2.Jobs.Shell;
 
@@ -303,7 +304,30 @@ public sealed class ShellJobRunner : JobRunner
     private string LogRoot() => Path.GetFullPath(Options.LogDirectory ?? Path.Combine(".flepimop2_cache", "job", "logs"));
 
     private ProcessSpec Spec(IReadOnlyList<string> argv, string cwd) =>
-        new(argv) { WorkingDirectory = cwd, Environment = Options.Env };
+        new(argv) { WorkingDirectory = cwd, Environment = WithoutTaskVariables(Options.Env) };
+
+    /// <summary>
+    /// The job's environment without a sweep task's two variables: a job submitted from inside a sweep's task must not
+    /// believe it is that task (a sweep's supervisor sets them for each of its own tasks). Null (the caller's environment as
+    /// it is) when there is nothing to take out.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string>? WithoutTaskVariables(IReadOnlyDictionary<string, string>? configured)
+    {
+        string[] names = [TaskTable.IndexVariable, TaskTable.CountVariable];
+        if (configured is not null)
+        {
+            return names.Any(configured.ContainsKey) ? configured.Where(kv => !names.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal) : configured;
+        }
+
+        if (names.All(n => Environment.GetEnvironmentVariable(n) is null))
+        {
+            return null;
+        }
+
+        return Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => !names.Contains((string)e.Key))
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);
+    }
 
     private DetachedShellJobs Detached() => new(_clock, CancelGracePeriod);
 
