@@ -15,7 +15,9 @@ public sealed partial class KilledSubmitterSpecs
 {
     private const int Rounds = 50;
 
+    // 51 submissions and kills: long for the quick unit run, which leaves it to the full one.
     [Fact]
+    [Trait(Needs.Trait, Needs.Minutes)]
     public async Task A_detached_shell_submitter_killed_at_random_moments_runs_nothing_unrecorded()
     {
         using var project = Project("bg:\n    module: shell\n    detach: true\n");
