@@ -139,7 +139,8 @@ public sealed partial class WatchCliSpecs
     public async Task On_a_terminal_json_lines_are_still_printed_with_json_and_no_redraw()
     {
         using var project = new TempProject(Config);
-        var job = KeyOf(await project.Run("job", "run", "-j", "bg", "--", "sleep", "1"));
+        // Long enough that the watch's first round, however loaded the machine, sees it running.
+        var job = KeyOf(await project.Run("job", "run", "-j", "bg", "--", "sleep", "4"));
 
         var watch = await OnTerminal(project, "job", "watch", job, "--json", "--interval", "0.1");
 
