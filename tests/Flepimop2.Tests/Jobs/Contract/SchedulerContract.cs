@@ -408,7 +408,7 @@ public abstract class SchedulerContract
 
         Assert.Contains("No space left on device", refused.Message, StringComparison.Ordinal);
         Assert.Contains("withdrawn, so it never ran", refused.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(last.Status, new[] { JobStatus.Running, JobStatus.Successful });
+        Assert.False(last.Status is JobStatus.Running or JobStatus.Successful, RunnerSteps.Describe(last));
         Assert.All(last.Sweep!.Tasks, t => Assert.NotEqual(JobStatus.Running, t.Status));
         Assert.Empty(System.IO.Directory.EnumerateFiles(marks));
     }

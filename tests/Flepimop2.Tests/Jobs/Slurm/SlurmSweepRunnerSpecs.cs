@@ -828,6 +828,26 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_task_cancelled_before_it_had_a_node_is_final_before_accounting_has_it()
+    {
+        // Withdrawn while held: the controller lists it ended with no node, and nothing will ever come to accounting's exit code.
+        var slurm = new CannedTools(argv => argv[0] switch
+        {
+            "squeue" => CannedTools.Ok("289_0|CANCELLED|JobHeldUser|\n289_1|CANCELLED|JobHeldUser|\n"),
+            "sacct" => CannedTools.Ok(),
+            _ => CannedTools.Ok(),
+        });
+        var runner = SlurmRunners.With(slurm, Options(), _clock);
+
+        var result = await runner.StatusAsync(Sweep(2, new BatchUnit("289", 0, 2)));
+
+        Assert.All(result.Sweep!.Tasks, t => Assert.True(t.Status.IsFinished(), t.Status.ToWireName()));
+        Assert.DoesNotContain(result.Sweep.Tasks, t => t.Status is JobStatus.Running or JobStatus.Successful);
+        Assert.Equal("Slurm says it ended (CANCELLED) before it started", result.Sweep.Tasks[0].Detail["reason"]!.ToString());
+        Assert.True(result.Status.IsFinished(), result.Status.ToWireName());
+    }
+
+    [Fact]
     public async Task A_range_line_of_accounting_gives_way_to_what_the_controller_says_of_a_task()
     {
         var slurm = new CannedTools(argv => argv[0] switch

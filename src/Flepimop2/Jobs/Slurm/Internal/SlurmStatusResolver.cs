@@ -11,7 +11,8 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 /// <remarks>
 /// A job squeue lists in a live state is live, whatever accounting says (a requeued job may still show its last end in
 /// accounting). Otherwise accounting, which has the exit code, decides; a job squeue shows ended but accounting does not
-/// know yet stays running until it does, so that a wait never ends without the exit code. A job neither knows is <c>pending</c> within the grace
+/// know yet stays running until it does, so that a wait never ends without the exit code, unless it never had a node
+/// (cancelled while it waited): then there is no exit code to come. A job neither knows is <c>pending</c> within the grace
 /// window after submission (the controller or the database may not have it yet) and <c>finished_unknown</c> after it.
 /// A job Slurm requeued is <c>pending</c> from the moment its run ends: while the controller cleans up after the run
 /// (<c>COMPLETING</c>, with a restart counted) accounting already shows that run's end (<c>REQUEUED</c>, <c>PREEMPTED</c>,
@@ -61,6 +62,19 @@ internal static class SlurmStatusResolver
         if (accounted is not null)
         {
             return FromAccounting(handle, accounted, restarts, context);
+        }
+
+        if (queued is not null && string.IsNullOrEmpty(queued.Nodes) && queuedStatus!.Value.IsFinished())
+        {
+            // Ended without ever being given a node (cancelled while pending or held): there is no exit code to wait for.
+            return new JobStatusResult(handle, queuedStatus.Value)
+            {
+                Detail = Detail(
+                    ("state", queued.State),
+                    ("reason", $"Slurm says it ended ({queued.State}) before it started"),
+                    ("source", "squeue"),
+                    ("note", context.Note)),
+            };
         }
 
         if (queued is not null)
