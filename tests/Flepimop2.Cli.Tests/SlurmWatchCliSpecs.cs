@@ -63,4 +63,59 @@ public sealed class SlurmWatchCliSpecs
             await SlurmCluster.CancelQuietlyAsync([.. jobs, sweep]);
         }
     }
+
+    [Fact]
+    public async Task Eight_concurrent_watchers_of_a_thousand_task_sweep_make_no_more_slurm_calls_than_one_watcher()
+    {
+        using var project = SlurmCluster.Project();
+        var sweep = SlurmCluster.KeyOf(await project.Run("job", "run", "-j", "hpc", "--repeat", "1000", "--max-parallel", "2", "--", "sleep", "300"));
+        try
+        {
+            var alone = await WatchersAsync(project, sweep, 1, "alone");
+            var eight = await WatchersAsync(project, sweep, 8, "eight");
+
+            var summary = $"one watcher:\n{string.Join('\n', alone)}\neight watchers:\n{string.Join('\n', eight)}";
+            Assert.True(alone.Count(l => l.StartsWith("squeue ", StringComparison.Ordinal)) >= 3, summary);
+            Assert.True(eight.Length <= alone.Length, summary);
+            Assert.True(eight.Count(l => l.StartsWith("squeue ", StringComparison.Ordinal)) <= alone.Count(l => l.StartsWith("squeue ", StringComparison.Ordinal)), summary);
+        }
+        finally
+        {
+            await SlurmCluster.CancelQuietlyAsync([sweep]);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> <c>job watch</c> processes of one sweep side by side, all interrupted at the same moment
+    /// 30 s after the first started, and returns the Slurm calls they made.
+    /// </summary>
+    private static async Task<string[]> WatchersAsync(TempProject project, string key, int count, string name)
+    {
+        var calls = project.Combine($"{name}.log");
+        var environment = CountingTools.Put(project.Combine($"{name} tools"), calls, Tools);
+        var script =
+            "deadline=$(awk -v now=\"$(date +%s.%N)\" 'BEGIN { printf \"%.3f\", now + 30 }')\n" +
+            "for i in $(seq \"$1\"); do\n" +
+            "  left=$(awk -v d=\"$deadline\" -v now=\"$(date +%s.%N)\" 'BEGIN { printf \"%.3f\", d - now }')\n" +
+            "  timeout -s INT \"$left\" \"$2\" job watch \"$3\" --interval 2 > \"watch-$i.out\" 2>&1 &\n" +
+            "done\n" +
+            "wait\n";
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = project.Path };
+        foreach (var arg in new[] { "-c", script, "watchers", count.ToString(System.Globalization.CultureInfo.InvariantCulture), CliRunner.Executable, key })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PATH"] = environment["PATH"];
+        var result = await CliRunner.CaptureAsync(start);
+        Assert.True(result.ExitCode is 0 or 124 or 130, result.ToString());
+        for (var i = 1; i <= count; i++)
+        {
+            // Each watcher saw the sweep: its last line names it (interrupted, not failed on its way).
+            var output = File.ReadAllText(project.Combine($"watch-{i}.out"));
+            Assert.Contains(key, output, StringComparison.Ordinal);
+        }
+
+        return File.ReadAllLines(calls);
+    }
 }

@@ -69,6 +69,9 @@ public static class JobRunners
         var reader = new OptionReader(copy);
         var module = reader.RequiredString("module");
         reader.ThrowIfAny();
+
+        // Every module's entry may set the site's poll floor; the module itself keeps it as one of its unknown keys.
+        MinPollInterval.Read(copy);
         var resolved = ResolveModuleName(module!);
         if (!Factories.TryGetValue(resolved, out var factory))
         {

@@ -1,5 +1,6 @@
 using Flepimop2.Configuration;
 using Flepimop2.Jobs;
+using Flepimop2.Store.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,6 +15,7 @@ public sealed class JobTracker
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private readonly SharedRounds _rounds;
 
     /// <summary>Creates a tracker over a store.</summary>
     /// <param name="store">The store.</param>
@@ -25,6 +27,7 @@ public sealed class JobTracker
         Store = store;
         _logger = logger ?? NullLogger.Instance;
         _clock = clock ?? TimeProvider.System;
+        _rounds = new SharedRounds(store.Root, _clock);
     }
 
     /// <summary>The store.</summary>
@@ -36,7 +39,7 @@ public sealed class JobTracker
     public async Task<IReadOnlyList<TrackedJob>> ListAsync(CancellationToken cancellationToken = default)
     {
         var (listing, unfinished) = ReadUnfinished(cancellationToken);
-        var fresh = await RefreshAsync(unfinished, cancellationToken).ConfigureAwait(false);
+        var fresh = await RefreshAsync(unfinished, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         return listing.Jobs
             .Select(e => e.IsKnownFinished
                 ? new TrackedJob(e, e.Status, null)
@@ -84,21 +87,97 @@ public sealed class JobTracker
     /// <param name="jobs">The jobs.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>Results by key; a job whose backend could not answer is absent.</returns>
-    public async Task<IReadOnlyDictionary<string, JobStatusResult>> RefreshAsync(IReadOnlyList<StoredJob> jobs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, JobStatusResult>> RefreshAsync(IReadOnlyList<StoredJob> jobs, CancellationToken cancellationToken = default) =>
+        (await RefreshCoreAsync(jobs, null, null, null, cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>
+    /// Where these jobs stand, from the store's shared rounds where they are fresh enough, else from the backends (batched
+    /// per backend), and records the answers for other callers. An answer is fresh enough when its round began no earlier
+    /// than <paramref name="shareWithin"/> before this call, or than the entry's <c>min-poll-interval</c> (a site's floor),
+    /// whichever is longer. Rounds of one module are asked under one lock, so that callers who come while a round is asked
+    /// take its answer (a round that began after their call) instead of asking too: concurrent <c>job watch</c>,
+    /// <c>job wait</c> and <c>job list</c> on one store cost the scheduler about what one of them does.
+    /// </summary>
+    /// <param name="jobs">The jobs.</param>
+    /// <param name="shareWithin">How old an answer may be: <see cref="TimeSpan.Zero"/> takes only a round that began after this call.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>Results by key; a job whose backend could not answer is absent.</returns>
+    public async Task<IReadOnlyDictionary<string, JobStatusResult>> RefreshAsync(IReadOnlyList<StoredJob> jobs, TimeSpan shareWithin, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shareWithin, TimeSpan.Zero);
+        return (await RefreshCoreAsync(jobs, shareWithin, null, null, cancellationToken).ConfigureAwait(false)).Results;
+    }
+
+    /// <param name="jobs">The jobs.</param>
+    /// <param name="shareWithin">How old a shared answer may be (at least the entry's floor); null to take none.</param>
+    /// <param name="newerThan">Take only answers of rounds that began after this (the caller has that one).</param>
+    /// <param name="planned">Take an answer as old as the pace of a watcher that plans to ask again, up to this pause.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    private async Task<RoundAnswers> RefreshCoreAsync(
+        IReadOnlyList<StoredJob> jobs, TimeSpan? shareWithin, DateTimeOffset? newerThan, TimeSpan? planned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        var called = _clock.GetUtcNow();
+        DateTimeOffset? newest = null;
+        DateTimeOffset? ended = null;
+        var askedModules = new HashSet<string>(StringComparer.Ordinal);
         var results = new Dictionary<string, JobStatusResult>(StringComparer.Ordinal);
+        var asked = new List<JobStatusResult>();
         foreach (var group in jobs.GroupBy(j => ModuleOf(j)))
         {
             var batch = group.ToList();
+            using var round = _rounds.Enter(group.Key, cancellationToken);
+            if (shareWithin is { } within)
+            {
+                var window = batch.Select(j => MinPollInterval.TryRead(j.JobConfig) ?? TimeSpan.Zero).Append(within).Max();
+
+                // A watcher that asked last and will ask again soon keeps the answer as fresh as its pace: a wait that
+                // comes later takes it, and falls in step with that watcher (see NextRound) instead of asking too.
+                if (planned is { } longest && _rounds.Planned(group.Key) is { } plan && plan.At > called && plan.Pause <= longest && plan.Pause > window)
+                {
+                    window = plan.Pause;
+                }
+
+                var notBefore = called - window;
+                var unanswered = new List<StoredJob>(batch.Count);
+                foreach (var job in batch)
+                {
+                    if (_rounds.Read(job, notBefore, newerThan) is { } shared)
+                    {
+                        results[job.Key] = shared.Result;
+                        newest = Later(newest, shared.AskedAt);
+                        ended = Later(ended, shared.AnsweredAt);
+                    }
+                    else
+                    {
+                        unanswered.Add(job);
+                    }
+                }
+
+                batch = unanswered;
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
+                var askedAt = _clock.GetUtcNow();
+                newest = Later(newest, askedAt);
+                askedModules.Add(group.Key);
                 var runner = BuildRunner(batch, _clock);
                 var answers = await runner.StatusManyAsync([.. batch.Select(j => j.Handle)], cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     results[batch[i].Key] = answers[i];
+                    asked.Add(answers[i]);
                 }
+
+                var answeredAt = _clock.GetUtcNow();
+                ended = Later(ended, answeredAt);
+                _rounds.Write(batch.Select((j, i) => KeyValuePair.Create(j.Key, answers[i])), askedAt, answeredAt);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -112,8 +191,48 @@ public sealed class JobTracker
             }
         }
 
-        Record(results.Values, cancellationToken);
-        return results;
+        // Answers taken from another caller's round were recorded by that caller.
+        Record(asked, cancellationToken);
+        return new RoundAnswers(results, newest, ended, askedModules);
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    /// <summary>
+    /// When a wait's next round is, and at what pause. The pause runs from the end of the round that answered, whoever asked
+    /// it. A wait that asked a backend itself says in the store when it will ask next and at what pause; one whose answers all
+    /// came from another's round takes that plan (within its own longest pause), so that watchers that came at different
+    /// times fall in step with the one that asks and one round serves them all.
+    /// </summary>
+    private (TimeSpan Next, TimeSpan Pause) NextRound(IReadOnlyList<StoredJob> unfinished, RoundAnswers answers, TimeSpan pause, JobWaitOptions options)
+    {
+        var now = _clock.GetUtcNow();
+        var age = answers.Ended is { } ended ? now - ended : TimeSpan.Zero;
+        var own = age <= TimeSpan.Zero ? pause : age >= pause ? TimeSpan.Zero : pause - age;
+        if (answers.AskedModules.Count > 0)
+        {
+            foreach (var module in answers.AskedModules)
+            {
+                _rounds.Plan(module, now + own, pause);
+            }
+
+            return (own, pause);
+        }
+
+        var plans = unfinished
+            .Select(ModuleOf)
+            .Distinct(StringComparer.Ordinal)
+            .Select(module => _rounds.Planned(module))
+            .Where(plan => plan is { } p && p.At > now && p.At - now <= options.LongestPause)
+            .Select(plan => plan!.Value)
+            .ToList();
+        if (plans.Count == 0)
+        {
+            return (own, pause);
+        }
+
+        var first = plans.MinBy(p => p.At);
+        return (first.At - now, first.Pause < options.Interval ? options.Interval : first.Pause > options.LongestPause ? options.LongestPause : first.Pause);
     }
 
     /// <summary>Waits with <see cref="JobWaitOptions.Default"/> and the given timeout; see <see cref="WaitAsync(IReadOnlyList{StoredJob}, JobWaitOptions, IProgress{JobWaitProgress}?, CancellationToken)"/>.</summary>
@@ -127,7 +246,7 @@ public sealed class JobTracker
 
     /// <summary>
     /// Waits until every job has finished, or until the options' timeout. Each round asks the backends about the unfinished
-    /// jobs in one batch per backend (as <see cref="RefreshAsync"/> does, never a call per job or per task), tells
+    /// jobs in one batch per backend (as <see cref="RefreshAsync(IReadOnlyList{StoredJob}, TimeSpan, CancellationToken)"/> does, never a call per job or per task, and taking another caller's answer that is younger than the pause before it), tells
     /// <paramref name="progress"/>, then pauses: <see cref="JobWaitOptions.Interval"/> after a round that changed something, half
     /// again as long after each round that changed nothing, up to <see cref="JobWaitOptions.LongestPause"/>. A wait on jobs that
     /// sit in the queue for hours thus costs the scheduler little, and one on jobs that move is told of each move soon.
@@ -144,12 +263,17 @@ public sealed class JobTracker
         var started = _clock.GetTimestamp();
         var pause = options.Interval;
         var latest = new Dictionary<string, JobStatusResult>(StringComparer.Ordinal);
+        DateTimeOffset? newest = null;
         for (var round = 1; ; round++)
         {
             var before = new JobWaitProgress(jobs, latest, _clock.GetElapsedTime(started));
             var asked = before.Unfinished;
             var changed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (key, result) in await RefreshAsync(asked, cancellationToken).ConfigureAwait(false))
+            // Another watcher's answer younger than this wait's own pause is as good as asking: many watchers of one store then
+            // cost the scheduler what one does.
+            var answers = await RefreshCoreAsync(asked, pause, newest, options.LongestPause, cancellationToken).ConfigureAwait(false);
+            newest = answers.Newest ?? newest;
+            foreach (var (key, result) in answers.Results)
             {
                 if (!latest.TryGetValue(key, out var old) || old.Status != result.Status || old.Sweep?.Counts() != result.Sweep?.Counts())
                 {
@@ -172,15 +296,17 @@ public sealed class JobTracker
 
             // Back off while nothing moves; come back to the interval as soon as something does.
             pause = changed.Count > 0 ? options.Interval : Longer(pause, options.LongestPause);
+
+            (var next, pause) = NextRound(now.Unfinished, answers, pause, options);
             _logger.LogDebug(
                 "round {Round}: asked about {Asked} job(s), {Changed} changed, {Unfinished} unfinished; next round in {Pause:0.###} s",
                 round,
                 asked.Count,
                 changed.Count,
                 now.Unfinished.Count,
-                pause.TotalSeconds);
-            var left = options.Timeout is { } max ? max - now.Elapsed : pause;
-            await PauseAsync(left < pause ? left : pause, _clock, cancellationToken).ConfigureAwait(false);
+                next.TotalSeconds);
+            var left = options.Timeout is { } max ? max - now.Elapsed : next;
+            await PauseAsync(left < next ? left : next, _clock, cancellationToken).ConfigureAwait(false);
         }
     }
 

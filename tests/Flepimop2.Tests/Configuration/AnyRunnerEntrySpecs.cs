@@ -18,7 +18,7 @@ public sealed class AnyRunnerEntrySpecs
         "cwd", "env", "detach", "executable", "log-directory", "log_directory", "max-parallel", "cpus-per-task", "cpus_per_task",
         "memory", "time", "nodes", "ntasks", "chdir", "debug", "pre-commands", "post-commands", "sbatch-options", "sbatch-directory",
         "requeue", "queue", "slots", "h_rt", "h_vmem", "project", "qsub-options", "script-directory", "parallel-environment",
-        "\"a\\nb\"", "options",
+        "\"a\\nb\"", "options", "min-poll-interval", "min_poll_interval",
     ];
 
     private static readonly string[] Values =
