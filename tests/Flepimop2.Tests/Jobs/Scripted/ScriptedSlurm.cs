@@ -20,7 +20,8 @@ namespace Flepimop2.Tests.Jobs.Scripted;
 /// (<c>FAILED</c> 0:9), or ends <c>OUT_OF_MEMORY</c> with <see cref="CgroupMemory"/>. <c>scancel</c> sends SIGTERM and ends
 /// a job <c>CANCELLED by UID</c>; a job held by a dependency that can never be met is cancelled with
 /// <c>--kill-on-invalid-dep</c> and waits (<c>DependencyNeverSatisfied</c>) without. Not emulated: several nodes, partitions
-/// and clusters (<c>-M</c>), priorities and preemption, requeues, job steps other than <c>batch</c>, accounting lag.
+/// and clusters (<c>-M</c>), priorities and preemption, requeues, job steps other than <c>batch</c>, accounting lag. Like 22.05,
+/// <c>squeue --version</c> says <c>slurm-wlm 22.05.8</c> and squeue knows no <c>--only-job-state</c>.
 /// </remarks>
 internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(directory, firstId: 4211)
 {
@@ -47,6 +48,8 @@ internal sealed class ScriptedSlurm(string directory) : ScriptedScheduler(direct
     protected override ProcessResult Answer(IReadOnlyList<string> argv) => argv[0] switch
     {
         "sbatch" => Sbatch(argv),
+        "squeue" when argv.Skip(1).SequenceEqual(["--version"]) => Ok("slurm-wlm 22.05.8\n"),
+        "squeue" when argv.Contains("--only-job-state") => Error(1, "squeue: unrecognized option '--only-job-state'", "Try \"squeue --help\" for more information"),
         "squeue" => Squeue(argv),
         "sacct" => Sacct(argv),
         "scancel" => Scancel(argv),

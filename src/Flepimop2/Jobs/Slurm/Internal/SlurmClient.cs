@@ -11,12 +11,32 @@ namespace Flepimop2.Jobs.Slurm.Internal;
 internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, TimeSpan commandTimeout)
     : SchedulerTools(processes, clock, commandTimeout)
 {
-    /// <summary>How many tasks one array may have on the cluster (Slurm's default when its configuration does not say).</summary>
-    public async Task<int> MaxArraySizeAsync(string? cluster, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many tasks one array may have on the cluster (Slurm's default when its configuration does not say), and the
+    /// controller's version when the configuration says it.
+    /// </summary>
+    public async Task<(int MaxArraySize, SlurmVersion? Version)> ConfigAsync(string? cluster, CancellationToken cancellationToken)
     {
         var argv = SlurmCommandLines.ScontrolShowConfig(cluster);
         var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
-        return result.ExitCode == 0 ? ScontrolConfigParser.MaxArraySize(result.Stdout) : throw Failure("scontrol show config failed", argv, result);
+        return result.ExitCode == 0
+            ? (ScontrolConfigParser.MaxArraySize(result.Stdout), ScontrolConfigParser.Version(result.Stdout))
+            : throw Failure("scontrol show config failed", argv, result);
+    }
+
+    /// <summary>The version squeue prints, or null when it cannot be read: squeue failed, is missing, or printed something else.</summary>
+    public async Task<SlurmVersion?> VersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await RunAsync(SlurmCommandLines.SqueueVersion(), cancellationToken).ConfigureAwait(false);
+            return result.ExitCode == 0 ? SlurmVersion.FromVersionOutput(result.Stdout) : null;
+        }
+        catch (JobBackendException)
+        {
+            // Not knowing the version only means the ordinary query: no reason to fail what asked.
+            return null;
+        }
     }
 
     /// <summary>The jobs among <paramref name="jobIds"/> still in the queue (pending, running, completing, ...).</summary>
@@ -29,6 +49,25 @@ internal sealed class SlurmClient(IProcessRunner processes, TimeProvider clock, 
             // With a single id the controller no longer holds, squeue fails instead of printing nothing.
             return SlurmErrors.IsInvalidJobId(result.Stderr)
                 ? new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal)
+                : throw Failure("squeue failed", argv, result);
+        }
+
+        return SqueueParser.Parse(result.Stdout);
+    }
+
+    /// <summary>
+    /// The ids among <paramref name="jobIds"/> the controller still holds, with their states alone, by the lighter query
+    /// (<see cref="SlurmCommandLines.SqueueStates"/>); null when squeue would not take it, for the caller to ask
+    /// <see cref="QueueAsync"/> instead.
+    /// </summary>
+    public async Task<Dictionary<string, SlurmJobRow>?> QueueStatesAsync(IReadOnlyList<string> jobIds, string? cluster, CancellationToken cancellationToken)
+    {
+        var argv = SlurmCommandLines.SqueueStates(jobIds, cluster);
+        var result = await RunAsync(argv, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            return SlurmErrors.IsInvalidJobId(result.Stderr) ? new Dictionary<string, SlurmJobRow>(StringComparer.Ordinal)
+                : SlurmErrors.RefusesOnlyJobState(result.Stderr) ? null
                 : throw Failure("squeue failed", argv, result);
         }
 

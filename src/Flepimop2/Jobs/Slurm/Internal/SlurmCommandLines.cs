@@ -38,6 +38,17 @@ internal static class SlurmCommandLines
         ["squeue", .. Cluster(cluster), "-t", "all", "-r", "-h", "-O", SqueueParser.Format, "-j", string.Join(',', jobIds)];
 
     /// <summary>
+    /// Which of the jobs the controller holds and in what state, by the lighter query of Slurm 24.05 on
+    /// (<c>--only-job-state</c>: the controller answers with job ids and states alone, so only those are asked for). It
+    /// takes <c>-M</c>, <c>-t</c>, <c>-r</c>, <c>-h</c>, <c>-O</c> and <c>-j</c>; squeue refuses most other options with it.
+    /// </summary>
+    public static string[] SqueueStates(IEnumerable<string> jobIds, string? cluster) =>
+        ["squeue", .. Cluster(cluster), "--only-job-state", "-t", "all", "-r", "-h", "-O", SqueueParser.StateFormat, "-j", string.Join(',', jobIds)];
+
+    /// <summary>The version of squeue, the tool that would be given <c>--only-job-state</c>; it asks the controller nothing.</summary>
+    public static string[] SqueueVersion() => ["squeue", "--version"];
+
+    /// <summary>
     /// What accounting holds about the jobs: without <c>-X</c>, so that each job's steps come too (the peak memory is only on
     /// them); <see cref="SacctParser"/> folds them into their job.
     /// </summary>

@@ -21,6 +21,13 @@ internal static class SlurmErrors
     public static bool IsInvalidJobId(string stderr) =>
         stderr.Contains("Invalid job id specified", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// squeue would not take <c>--only-job-state</c>: a release without it says the option is unrecognized, and 25.05 on
+    /// refuse it beside an option it does not combine with (one an <c>SQUEUE_*</c> variable of the user's sets, too).
+    /// </summary>
+    public static bool RefusesOnlyJobState(string stderr) =>
+        stderr.Contains("only-job-state", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Cancelling a job that has already ended.</summary>
     public static bool IsAlreadyFinished(string stderr) =>
         stderr.Contains("already completing or completed", StringComparison.OrdinalIgnoreCase)

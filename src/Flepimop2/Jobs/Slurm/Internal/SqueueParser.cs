@@ -16,6 +16,12 @@ internal static class SqueueParser
 {
     public const string Format = "JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:";
 
+    /// <summary>
+    /// The fields of <c>--only-job-state</c>: its answer holds nothing but ids and states (squeue would print <c>None</c>,
+    /// nothing and <c>0</c> for reason, nodes and restarts, which are not the job's), so its rows have those as null.
+    /// </summary>
+    public const string StateFormat = "JobArrayID:|,State:|";
+
     public static Dictionary<string, SlurmJobRow> Parse(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
