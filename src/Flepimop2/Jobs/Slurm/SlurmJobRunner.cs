@@ -217,10 +217,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
     internal override Task CancelArrayTaskAsync(BatchUnit unit, int arrayIndex, string? cluster, CancellationToken cancellationToken) =>
         Client.CancelAsync([ArrayTaskId(unit.JobId, arrayIndex)], cluster, cancellationToken);
 
-    /// <summary>
-    /// Slurm takes a dependency on a job its controller no longer holds as met: the arrays and jobs it still holds, by cluster.
-    /// Only the ids matter here, so on Slurm 24.05 and later the local cluster is asked with <c>squeue --only-job-state</c>.
-    /// </summary>
+    /// <summary>Slurm takes a dependency on a job its controller no longer holds as met: the arrays and jobs it still holds, by cluster (ids only, see <see cref="SlurmVersionCache.HeldRowsAsync"/>).</summary>
     internal override async Task<IReadOnlySet<string>?> HeldAsync(IReadOnlyList<JobHandle> predecessors, CancellationToken cancellationToken)
     {
         var held = new HashSet<string>(StringComparer.Ordinal);
@@ -230,7 +227,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
             if (ids.Count > 0)
             {
                 // squeue -r lists an array's tasks (4211_3), never the array itself.
-                held.UnionWith((await HeldRowsAsync(ids, cluster.Key, cancellationToken).ConfigureAwait(false)).Keys.Select(k => k.Split('_')[0]));
+                held.UnionWith((await _version.HeldRowsAsync(Client, ids, cluster.Key, cancellationToken).ConfigureAwait(false)).Keys.Select(k => k.Split('_')[0]));
             }
         }
 
@@ -240,27 +237,6 @@ public sealed class SlurmJobRunner : BatchJobRunner
     /// <summary>The dependency option's form, and for a sweep <c>scontrol</c> (for <c>MaxArraySize</c>) and output patterns that name no task's own id.</summary>
     internal override IEnumerable<ValidationIssue> SchedulerIssues(JobRequest request) =>
         [.. SlurmDependencies.Problems(request, Options), .. request.IsSweep ? [.. MissingTools("scontrol"), .. SlurmOptionsValidator.SweepIssues(Options)] : Array.Empty<ValidationIssue>()];
-
-    /// <summary>
-    /// The controller's rows of <paramref name="ids"/>, by the lighter query where squeue takes it. The version known is the
-    /// local one (squeue's, or the local controller's), so a job on another cluster (<c>-M</c>) gets the ordinary query. A
-    /// status round never uses the lighter one: it needs each job's reason, nodes and restart count, which that leaves out.
-    /// </summary>
-    private async Task<Dictionary<string, SlurmJobRow>> HeldRowsAsync(IReadOnlyList<string> ids, string? cluster, CancellationToken cancellationToken)
-    {
-        var client = Client;
-        if (cluster is null && await _version.OnlyJobStateAsync(() => client.VersionAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false))
-        {
-            if (await client.QueueStatesAsync(ids, cluster, cancellationToken).ConfigureAwait(false) is { } rows)
-            {
-                return rows;
-            }
-
-            _version.Refuse();
-        }
-
-        return await client.QueueAsync(ids, cluster, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// The limit and memory these options ask Slurm for, as accounting would show them; memory only for a job on one node,

@@ -39,4 +39,25 @@ internal sealed class SlurmVersionCache
 
     /// <summary>squeue would not take the option after all (see <see cref="SlurmErrors.RefusesOnlyJobState"/>): not again.</summary>
     public void Refuse() => _refused = true;
+
+    /// <summary>
+    /// The controller's rows of <paramref name="ids"/>, by the lighter query where squeue takes it. The version known is the
+    /// local one (squeue's, or the local controller's), so a job on another cluster (<c>-M</c>) gets the ordinary query. A
+    /// status round never uses the lighter one: it needs each job's reason, nodes and restart count, which that leaves out.
+    /// </summary>
+    public async Task<Dictionary<string, SlurmJobRow>> HeldRowsAsync(SlurmClient client, IReadOnlyList<string> ids, string? cluster, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (cluster is null && await OnlyJobStateAsync(() => client.VersionAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false))
+        {
+            if (await client.QueueStatesAsync(ids, cluster, cancellationToken).ConfigureAwait(false) is { } rows)
+            {
+                return rows;
+            }
+
+            Refuse();
+        }
+
+        return await client.QueueAsync(ids, cluster, cancellationToken).ConfigureAwait(false);
+    }
 }
