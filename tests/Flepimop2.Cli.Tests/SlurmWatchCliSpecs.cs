@@ -91,6 +91,13 @@ public sealed class SlurmWatchCliSpecs
     /// </summary>
     private static async Task<string[]> WatchersAsync(TempProject project, string key, int count, string name)
     {
+        // Each phase starts without the other's shared answers and plans.
+        var rounds = project.Combine(".flepimop2_cache", "job", "rounds");
+        if (Directory.Exists(rounds))
+        {
+            Directory.Delete(rounds, recursive: true);
+        }
+
         var calls = project.Combine($"{name}.log");
         var environment = CountingTools.Put(project.Combine($"{name} tools"), calls, Tools);
         var script =
