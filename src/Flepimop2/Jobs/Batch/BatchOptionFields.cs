@@ -19,8 +19,6 @@ internal static class BatchOptionFields
     public static T Read<T>(OptionReader reader, T options, BatchOptionKeys keys)
         where T : BatchJobOptions
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(keys);
         var memoryKey = Synonym(reader, keys.Memory, keys.MemoryAlias);
         var timeKey = Synonym(reader, keys.Time, keys.TimeAlias);
         var memoryText = reader.Scalar(memoryKey, "a size like 4G, 500M or a number of megabytes");
@@ -56,9 +54,6 @@ internal static class BatchOptionFields
     /// <summary>Writes the shared fields into a stored configuration, under the names the original writes (underscores).</summary>
     public static void Write(JsonObject config, BatchJobOptions options, BatchOptionKeys keys)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(keys);
         config[OptionReader.Stored(keys.Memory)] = options.Memory?.ToString();
         config[OptionReader.Stored(keys.Time)] = options.Time is { } time ? keys.TimeText(time) : null;
         if (options.Chdir is not null)
@@ -89,8 +84,6 @@ internal static class BatchOptionFields
     /// <param name="where">Where a bare executable name is looked up, for the message (<c>the compute node's PATH</c>).</param>
     public static List<Flepimop2ConfigurationException> Problems(BatchJobOptions options, BatchOptionKeys keys, IReadOnlyList<string> directives, string where)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(keys);
         var problems = new List<Flepimop2ConfigurationException>();
         BatchOptionChecks.Text(problems, "chdir", options.Chdir);
         BatchOptionChecks.Text(problems, keys.ScriptDirectory, options.ScriptDirectory);

@@ -15,8 +15,6 @@ internal static class BatchPredecessors
     /// <summary>The predecessors of a request, each with the ids <paramref name="idsOf"/> finds in its record.</summary>
     public static IReadOnlyList<BatchPredecessor> From(JobRequest request, Func<JobHandle, IReadOnlyList<string>> idsOf)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(idsOf);
         return [.. request.After.Select(d => new BatchPredecessor(d.Key, d.Condition, d.Predecessor is { } p ? idsOf(p) : [], d.Predecessor?.SweepSize ?? 1))];
     }
 
@@ -30,7 +28,6 @@ internal static class BatchPredecessors
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Recorded(JobHandle handle, Func<string, bool> isJobId)
     {
-        ArgumentNullException.ThrowIfNull(handle);
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (handle.Metadata.GetValueOrDefault(MetadataKey) is not JsonObject map)
         {
@@ -56,8 +53,6 @@ internal static class BatchPredecessors
     /// </summary>
     public static JobStatusResult Explain(JobStatusResult result, JobHandle handle, IReadOnlySet<string> failedIds, DependencyReading reading, string scheduler, Func<string, bool> isJobId)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(handle);
         var after = handle.After;
         if (after.Count == 0 || reading == DependencyReading.None)
         {

@@ -32,7 +32,6 @@ internal sealed record BatchRecord(
     /// <summary>The record of a handle.</summary>
     public static BatchRecord Of(JobHandle handle)
     {
-        ArgumentNullException.ThrowIfNull(handle);
         return new BatchRecord(
             handle.MetadataText("script"),
             handle.MetadataText("job_name"),

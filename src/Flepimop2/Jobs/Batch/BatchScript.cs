@@ -33,7 +33,6 @@ internal static class BatchScript
     /// <returns>The script's text.</returns>
     public static string Render(BatchScriptParts parts)
     {
-        ArgumentNullException.ThrowIfNull(parts);
         var script = new StringBuilder("#!/bin/bash\n");
         foreach (var directive in parts.Directives)
         {
@@ -71,7 +70,6 @@ internal static class BatchScript
     /// <returns>One line of shell text that runs exactly <paramref name="argv"/>.</returns>
     public static string CommandLine(IReadOnlyList<string> argv)
     {
-        ArgumentNullException.ThrowIfNull(argv);
         var first = ShellQuote.Quote(argv[0]);
         if (first == argv[0] && first.Contains('=', StringComparison.Ordinal))
         {
@@ -89,7 +87,6 @@ internal static class BatchScript
     /// <exception cref="Flepimop2ValidationException">A token holds such a character; every one is named.</exception>
     public static void CheckArguments(IEnumerable<IReadOnlyList<string>> argvs)
     {
-        ArgumentNullException.ThrowIfNull(argvs);
         var issues = argvs
             .SelectMany(argv => argv.Select((token, index) => (token, index)))
             .Where(t => t.token.Any(c => char.IsControl(c) && c != '\t'))
@@ -118,9 +115,6 @@ internal static class BatchScript
     /// <returns><paramref name="script"/>.</returns>
     private static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string commandLine, IReadOnlyList<string> postCommands)
     {
-        ArgumentNullException.ThrowIfNull(script);
-        ArgumentNullException.ThrowIfNull(preCommands);
-        ArgumentNullException.ThrowIfNull(postCommands);
         if (debug)
         {
             script.Append("set -x\n");

@@ -13,7 +13,6 @@ internal static class BatchStatus
 {
     public static async Task<IReadOnlyList<JobStatusResult>> RoundAsync(BatchJobRunner runner, IReadOnlyList<JobHandle> handles, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(handles);
         var results = new JobStatusResult[handles.Count];
         var asked = new List<(JobHandle Handle, IReadOnlyList<string> Ids)>();
         var positions = new List<int>();

@@ -18,7 +18,6 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
 
     public async Task<JobSubmission> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var options = runner.BatchOptions;
         var chdir = Path.GetFullPath(options.Chdir ?? Environment.CurrentDirectory);
         await RefuseForgottenFailuresAsync(request, cancellationToken).ConfigureAwait(false);

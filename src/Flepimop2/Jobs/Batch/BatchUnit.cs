@@ -38,7 +38,6 @@ internal sealed record BatchUnit(string JobId, int First, int Count)
     /// </summary>
     public static IReadOnlyList<BatchUnit> Read(JobHandle handle, Func<string, bool> isJobId)
     {
-        ArgumentNullException.ThrowIfNull(handle);
         if (handle.Metadata.GetValueOrDefault(Key) is not JsonArray arrays)
         {
             return [];

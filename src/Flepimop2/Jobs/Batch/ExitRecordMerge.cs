@@ -19,7 +19,6 @@ internal static class ExitRecordMerge
 {
     public static JobStatusResult Merge(JobStatusResult scheduler, bool listed, ExitRecord? record, bool endedByScheduler)
     {
-        ArgumentNullException.ThrowIfNull(scheduler);
         if (record is null || (listed && !scheduler.Status.IsFinished()))
         {
             return scheduler;

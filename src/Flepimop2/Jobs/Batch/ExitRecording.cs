@@ -33,8 +33,6 @@ internal static class ExitRecording
     /// </summary>
     public static StringBuilder Append(StringBuilder script, IReadOnlyList<string> recorder, string runDirectory, bool sweep)
     {
-        ArgumentNullException.ThrowIfNull(script);
-        ArgumentNullException.ThrowIfNull(recorder);
         var record = sweep
             ? $"{ShellQuote.Quote(TaskRecords(runDirectory) + "/")}\"$flepimop2_task.json\""
             : ShellQuote.Quote(JobRecord(runDirectory));

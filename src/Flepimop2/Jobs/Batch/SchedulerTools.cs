@@ -49,8 +49,6 @@ internal abstract class SchedulerTools(IProcessRunner processes, TimeProvider cl
     /// <summary>An error for a failed call: what failed, the tool's own words (its error output, else its output, else its exit code), and the command line.</summary>
     protected static JobBackendException Failure(string what, string[] argv, ProcessResult result, string suffix = "")
     {
-        ArgumentNullException.ThrowIfNull(argv);
-        ArgumentNullException.ThrowIfNull(result);
         var said = Quotable(result.Stderr);
         if (said.Length == 0)
         {
@@ -67,7 +65,6 @@ internal abstract class SchedulerTools(IProcessRunner processes, TimeProvider cl
     /// </summary>
     internal static string Quotable(string output)
     {
-        ArgumentNullException.ThrowIfNull(output);
         var text = output.Trim();
         return text.Split('\n').Any(l => l.TrimStart().StartsWith("env_list", StringComparison.OrdinalIgnoreCase))
             ? "(output not shown: it lists the job's environment)"
