@@ -319,11 +319,13 @@ public abstract class BatchJobRunner : JobRunner
         // A submission recorded before release (as the tool's own are) needs the release tool; missing, the job would stay held.
         if (request.BeforeRelease is not null && !request.DryRun)
         {
-            issues.AddRange(MissingTools(ReleaseTool.Split(' ')[0]).Where(i => !issues.Any(known => known.Message == i.Message)));
+            issues.AddRange(MissingTools(ReleaseTool.Split(' ')[0]));
         }
 
         issues.AddRange(SchedulerIssues(request));
-        return issues;
+
+        // The release tool may also be one the scheduler's own checks need (Slurm reads a sweep's array limit with scontrol): named once.
+        return [.. issues.DistinctBy(i => i.Message)];
     }
 
     /// <inheritdoc/>

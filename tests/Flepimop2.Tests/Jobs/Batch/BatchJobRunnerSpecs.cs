@@ -62,6 +62,17 @@ public sealed class BatchJobRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public void A_sweep_recorded_before_release_without_the_release_tool_is_told_so_once()
+    {
+        var runner = _setup.Runner(BatchSpecsSetup.Slurm(), findTool: tool => tool == "scontrol" ? null : "/usr/bin/" + tool);
+        var request = JobRequest.Sweep(BatchSpecsSetup.Tasks(3)) with { BeforeRelease = (_, _) => Task.CompletedTask };
+
+        var issue = Assert.Single(runner.ValidateSubmission(request));
+
+        Assert.Equal("'scontrol' was not found on PATH; the slurm runner needs the Slurm client tools", issue.Message);
+    }
+
+    [Fact]
     public void Without_the_submit_and_release_tools_both_are_named()
     {
         var runner = new GridEngineJobRunner(
