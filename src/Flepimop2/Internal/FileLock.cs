@@ -5,7 +5,9 @@ namespace Flepimop2.Internal;
 /// <summary>
 /// An exclusive advisory lock between processes (<c>flock(LOCK_EX)</c> on a regular file opened without following a
 /// symbolic link). The kernel drops it when the holder dies, so a killed process never leaves the store locked. Waiting
-/// for it ends at a timeout or as soon as the caller's token is cancelled.
+/// for it ends at a timeout or as soon as the caller's token is cancelled. The wait is for another process, so it is
+/// measured in real time, never on a caller's clock: a test's fake clock that only moves when the test moves it would
+/// otherwise leave a contended lock waiting for ever.
 /// </summary>
 internal sealed class FileLock : IDisposable
 {
@@ -15,7 +17,7 @@ internal sealed class FileLock : IDisposable
 
     /// <exception cref="JobStoreException">The lock was not free within <paramref name="timeout"/>, or the file cannot be a lock.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled while waiting.</exception>
-    public static FileLock Acquire(string path, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    public static FileLock Acquire(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         FileStream stream;
@@ -31,6 +33,7 @@ internal sealed class FileLock : IDisposable
         try
         {
             var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+            var clock = TimeProvider.System;
             var started = clock.GetTimestamp();
             var delay = 1;
             while (!Posix.TryLockExclusive(fd, out var errno))

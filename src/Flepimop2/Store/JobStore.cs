@@ -48,7 +48,7 @@ public sealed class JobStore
 
     private string LockPath => Path.Combine(Root, ".lock");
 
-    private FileLock Lock(CancellationToken cancellationToken) => FileLock.Acquire(LockPath, LockTimeout, _clock, cancellationToken);
+    private FileLock Lock(CancellationToken cancellationToken) => FileLock.Acquire(LockPath, LockTimeout, cancellationToken);
 
     /// <summary>The store of a project directory: <c>{directory}/.flepimop2_cache/job</c>.</summary>
     /// <param name="directory">The project directory, usually the current one.</param>
@@ -273,7 +273,7 @@ public sealed class JobStore
     {
         try
         {
-            using (FileLock.Acquire(LockPath, TimeSpan.FromSeconds(1), _clock, cancellationToken))
+            using (FileLock.Acquire(LockPath, TimeSpan.FromSeconds(1), cancellationToken))
             {
                 _sweeps.Update(sweeps, addOnly: true);
             }

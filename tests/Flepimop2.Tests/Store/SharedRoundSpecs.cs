@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Configuration;
 using Flepimop2.Jobs;
 using Flepimop2.Store;
+using Flepimop2.Store.Internal;
 using Flepimop2.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,6 +32,37 @@ public sealed class SharedRoundSpecs : IDisposable
 
         // Each of the eight still saw every round's answer.
         Assert.All(eight.Seen, seen => Assert.Equal(alone.Seen[0], seen));
+    }
+
+    [Fact]
+    public async Task A_contended_round_lock_is_had_once_its_holder_lets_go_even_on_a_clock_that_does_not_move()
+    {
+        // A fake clock only moves when the test moves it: a lock's wait measured on it would never end (it hung a watcher test).
+        var rounds = new SharedRounds(_temp.Path, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var holder = rounds.Enter("flepimop2.job.slurm", CancellationToken.None);
+        Assert.NotNull(holder);
+
+        var waiter = Task.Run(() => rounds.Enter("flepimop2.job.slurm", CancellationToken.None));
+        await Task.Delay(200);
+        Assert.False(waiter.IsCompleted);
+        holder.Dispose();
+
+        using var second = await waiter.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotNull(second);
+    }
+
+    [Fact]
+    public async Task A_store_lock_held_by_another_is_waited_for_in_real_time_whatever_the_stores_clock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new JobStore(_temp.Combine("store"), clock) { LockTimeout = TimeSpan.FromSeconds(1) };
+        Directory.CreateDirectory(_temp.Combine("store"));
+        using var held = Flepimop2.Internal.FileLock.Acquire(_temp.Combine("store", ".lock"), TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        var save = Task.Run(() => store.Save(new JobHandle("1", "shell", DateTimeOffset.UtcNow), new JsonObject()));
+
+        var ex = await Assert.ThrowsAsync<JobStoreException>(() => save.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("locked by another process", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

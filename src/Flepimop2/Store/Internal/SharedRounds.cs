@@ -34,7 +34,7 @@ internal sealed class SharedRounds(string root, TimeProvider clock)
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            return FileLock.Acquire(Path.Combine(Directory, $".lock-{Hash(module)}"), LockWait, clock, cancellationToken);
+            return FileLock.Acquire(Path.Combine(Directory, $".lock-{Hash(module)}"), LockWait, cancellationToken);
         }
         catch (Exception ex) when (ex is Flepimop2Exception or IOException or UnauthorizedAccessException)
         {
