@@ -55,14 +55,18 @@ dotnet build Flepimop2.slnx -c Debug -warnaserror --nologo -v quiet
 
 log=$(mktemp)
 status=0
+# A test that hangs fails (its host is stopped after 15 minutes without an end, longer than any one test takes) rather
+# than holding the run until CI's limit.
+hang=(--blame-hang-timeout 15m --blame-hang-dump-type none)
+assemblies=2 # tests/Flepimop2.Tests and tests/Flepimop2.Cli.Tests
 if [ "$unit" = true ]; then
   # Nothing of the unit run touches a daemon, so the two test assemblies run side by side.
-  dotnet test Flepimop2.slnx --no-build --nologo "${filter[@]}" 2>&1 | tee -a "$log" || status=$?
+  dotnet test Flepimop2.slnx --no-build --nologo "${hang[@]}" "${filter[@]}" 2>&1 | tee -a "$log" || status=$?
 else
   # One test assembly after the other: the Slurm fault tests stop and restart the controller, which
   # must not happen while another assembly's Slurm tests are running.
   for project in tests/Flepimop2.Tests tests/Flepimop2.Cli.Tests; do
-    dotnet test "$project" --no-build --nologo 2>&1 | tee -a "$log" || status=$?
+    dotnet test "$project" --no-build --nologo "${hang[@]}" 2>&1 | tee -a "$log" || status=$?
   done
 fi
 
@@ -76,6 +80,13 @@ read -r passed failed skipped < <(awk '
     }
   }
   END { print p + 0, f + 0, s + 0 }' "$log")
+# An assembly whose run was aborted (a hung test, a crashed host) prints no summary: it counts as a failure.
+summaries=$(grep -cE '(Passed|Failed)!  - Failed:' "$log" || true)
+if [ "$summaries" -lt "$assemblies" ]; then
+  echo "error: $((assemblies - summaries)) test assembly run(s) ended without a summary (aborted: see 'blame' above)" >&2
+  failed=$((failed + assemblies - summaries))
+  status=1
+fi
 rm -f "$log"
 
 if [ "$skipped" -gt 0 ]; then
