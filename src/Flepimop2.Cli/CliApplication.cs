@@ -62,8 +62,9 @@ internal static class CliApplication
             Environment.Exit(code);
         }
 
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        // SIGTERM first: the runtime catches SIGINT only once it is registered here, so a process that catches SIGINT has both.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         if (ExactInput.CheckArguments(args) is { } changedArgument)
         {

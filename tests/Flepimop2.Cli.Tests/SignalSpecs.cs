@@ -65,6 +65,58 @@ public sealed class SignalSpecs
         }
     }
 
+    /// <summary>
+    /// Whether the command has its own handler for <paramref name="signal"/> (<c>SigCgt</c> in <c>/proc/PID/status</c>): a
+    /// signal sent before that kills a process still starting, which a fixed delay cannot rule out on a loaded machine.
+    /// </summary>
+    private static bool Catches(Process process, int signal)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("SigCgt:", StringComparison.Ordinal));
+            var mask = ulong.Parse(line["SigCgt:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            return ((mask >> (signal - 1)) & 1) == 1;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether a thread of the command sleeps in the kernel function <paramref name="wchan"/>.</summary>
+    private static bool Sleeps(Process process, string wchan)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{process.Id}/task").Any(task => File.ReadAllText(Path.Combine(task, "wchan")) == wchan);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the command holds <paramref name="path"/> open.</summary>
+    private static bool Holds(Process process, string path)
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{process.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the command's own handlers are in place. The runtime catches SIGTERM from its start (and ends the process
+    /// with 143, silently, while no handler of the command's is registered), but SIGINT only once the command registers its
+    /// handlers, SIGTERM's first.
+    /// </summary>
+    private static void WaitUntilCatching(Process process) =>
+        WaitFor(() => Catches(process, 2) || process.HasExited, "the command to handle SIGINT and SIGTERM");
+
     [Fact]
     public async Task Sigterm_ends_a_command_waiting_forever_on_a_fifo_config_with_143()
     {
@@ -74,9 +126,12 @@ public sealed class SignalSpecs
             mkfifo.WaitForExit();
         }
 
-        using var process = CliRunner.Start(project.Path, null, "job", "process", "fifo.yaml");
+        // Without the runtime's diagnostics it opens no FIFO of its own (the debugger's pipes), so a thread waiting at a FIFO is
+        // waiting at the configuration.
+        using var process = CliRunner.Start(project.Path, new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" }, "job", "process", "fifo.yaml");
         process.StandardInput.Close();
-        await Task.Delay(500);
+        WaitUntilCatching(process);
+        WaitFor(() => Sleeps(process, "wait_for_partner"), "the command to wait on the fifo");
         Send(process, "TERM");
         var result = await Finish(process);
 
@@ -99,7 +154,8 @@ public sealed class SignalSpecs
             WaitFor(() => File.ReadAllText("/proc/locks").Contains($" {holder.Id} ", StringComparison.Ordinal), "flock to take the lock");
             using var process = CliRunner.Start(project.Path, null, "job", "process", "-j", "local", "-t", "mark");
             process.StandardInput.Close();
-            await Task.Delay(700);
+            WaitUntilCatching(process);
+            WaitFor(() => Holds(process, Path.Combine(job, ".lock")), "the command to wait for the store's lock");
             Send(process, "INT");
             var result = await Finish(process);
 
@@ -143,6 +199,7 @@ public sealed class SignalSpecs
 
         using var cancel = CliRunner.Start(project.Path, null, "job", "cancel", key);
         cancel.StandardInput.Close();
+        WaitUntilCatching(cancel);
         await Task.Delay(1000);
         Send(cancel, "INT");
         var result = await Finish(cancel);
@@ -163,6 +220,7 @@ public sealed class SignalSpecs
         {
             using var wait = CliRunner.Start(project.Path, null, "job", "wait", key);
             wait.StandardInput.Close();
+            WaitUntilCatching(wait);
             await Task.Delay(700);
             Send(wait, "TERM");
             var result = await Finish(wait);
