@@ -88,7 +88,7 @@ internal sealed class JobSubmitCommand
         CommonOptions.CheckEnvironment();
         var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
         var (entry, runner, plan) = Build(parsed, file);
-        var request = Request(parsed, plan.Variants) with { After = _after.Resolve(parsed, _context.Store) };
+        var request = Request(parsed, plan.Variants) with { After = _after.Resolve(parsed, _context.Store), ConfigPath = file.FullPath };
         if (runner.ValidateSubmission(request) is { Count: > 0 } issues)
         {
             throw file.Locate(entry, issues);

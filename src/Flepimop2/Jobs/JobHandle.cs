@@ -48,6 +48,12 @@ public record JobHandle : JobSubmission
         }
     }
 
+    /// <summary>
+    /// Where the submission came from (configuration, git state, version, command, environment, script), recorded at
+    /// submission under the handle JSON's <c>provenance</c>; null for records without it (the original's, older ones).
+    /// </summary>
+    public JobProvenance? Provenance { get; init; }
+
     /// <summary>The store key: <c>{backend}-{job_id}</c> with unsafe characters replaced.</summary>
     public string Key => JobKey.For(Backend, JobId);
 

@@ -51,6 +51,12 @@ public sealed record JobRequest(CliCommand Command)
     /// </summary>
     public Func<JobHandle, CancellationToken, Task>? BeforeRelease { get; init; }
 
+    /// <summary>
+    /// The configuration file the submission comes from, recorded in the job's provenance (its hash, a copy, its repository's
+    /// commit); the command's own configuration (<see cref="CliCommand.Config"/>) when null.
+    /// </summary>
+    public string? ConfigPath { get; init; }
+
     /// <summary>Whether this is a sweep.</summary>
     public bool IsSweep => Tasks is not null;
 

@@ -43,13 +43,46 @@ public abstract class JobRunner
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfAny(ValidateSubmission(request));
         cancellationToken.ThrowIfCancellationRequested();
+        var provenance = request.DryRun
+            ? null
+            : await ProvenanceCapture.TakeAsync(
+                request.ConfigPath ?? request.Command.Config,
+                request.Command.CommandLine(ProgramPrefix(request)),
+                ConfiguredEnvironment,
+                ProcessRunner.Instance,
+                cancellationToken).ConfigureAwait(false);
+
         // What is recorded before release is the handle the caller gets back, with what the request adds to it.
+        JobHandle Complete(JobHandle handle, bool released)
+        {
+            var added = Internal.SubmissionRecord.Add(handle, request);
+            return provenance is null ? added : added with { Provenance = provenance.For(added, RunDirectory(added), released) };
+        }
+
         var core = request.BeforeRelease is { } record
-            ? request with { BeforeRelease = (held, token) => record(Internal.SubmissionRecord.Add(held, request), token) }
+            ? request with { BeforeRelease = (held, token) => record(Complete(held, released: false), token) }
             : request;
         var submission = await SubmitCoreAsync(core, cancellationToken).ConfigureAwait(false);
-        return submission is JobHandle handle ? Internal.SubmissionRecord.Add(handle, request) : submission;
+        return submission is JobHandle submitted ? Complete(submitted, released: true) : submission;
     }
+
+    /// <summary>
+    /// The argv a command of <paramref name="request"/> starts with when it runs flepimop2 (empty for a program of
+    /// <c>job run</c>, which runs as it is): this program, unless the runner's configuration names another.
+    /// </summary>
+    internal virtual IReadOnlyList<string> ProgramPrefix(JobRequest request) => request.RunsFlepimop2 ? Executables.CurrentProgram() : [];
+
+    /// <summary>The environment variables a job gets from the runner's configuration (recorded in its provenance); none by default.</summary>
+    internal virtual IReadOnlyDictionary<string, string> ConfiguredEnvironment => EmptyEnvironment;
+
+    /// <summary>
+    /// The job's run directory, where its provenance keeps the copy of its configuration: the one its record names
+    /// (metadata <c>run_dir</c> of a batch job or a sweep, the directory of a detached shell job's <c>log</c>); null when none.
+    /// </summary>
+    internal virtual string? RunDirectory(JobHandle handle) =>
+        handle.MetadataText("run_dir") ?? (handle.MetadataText("log") is { } log ? Path.GetDirectoryName(log) : null);
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Checks what a submission needs (executables, directories, options) without submitting anything, so a caller can

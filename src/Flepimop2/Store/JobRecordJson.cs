@@ -128,7 +128,83 @@ public static class JobRecordJson
             return null;
         }
 
-        return new JobHandle(jobId, backend, submittedAt) { Metadata = Map(node["metadata"]) };
+        return new JobHandle(jobId, backend, submittedAt) { Metadata = Map(node["metadata"]), Provenance = ReadProvenance(node["provenance"]) };
+    }
+
+    /// <summary>
+    /// Writes a provenance: <c>{"config_path", "config_sha256", "config_copy", "git_commit", "git_dirty", "version",
+    /// "command", "environment", "script_path"}</c>, what is unknown as null.
+    /// </summary>
+    internal static void WriteProvenance(Utf8JsonWriter writer, JobProvenance provenance)
+    {
+        writer.WriteStartObject();
+        WriteText(writer, "config_path", provenance.ConfigPath);
+        WriteText(writer, "config_sha256", provenance.ConfigSha256);
+        WriteText(writer, "config_copy", provenance.ConfigCopy);
+        WriteText(writer, "git_commit", provenance.GitCommit);
+        if (provenance.GitDirty is { } dirty)
+        {
+            writer.WriteBoolean("git_dirty", dirty);
+        }
+        else
+        {
+            writer.WriteNull("git_dirty");
+        }
+
+        WriteText(writer, "version", provenance.Version);
+        writer.WriteStartArray("command");
+        foreach (var argument in provenance.Command)
+        {
+            writer.WriteStringValue(argument);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("environment");
+        foreach (var (name, value) in provenance.Environment)
+        {
+            writer.WriteString(name, value);
+        }
+
+        writer.WriteEndObject();
+        WriteText(writer, "script_path", provenance.ScriptPath);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A recorded provenance; null when there is none or it is not an object. A field of the wrong kind reads as unknown.</summary>
+    private static JobProvenance? ReadProvenance(JsonNode? node)
+    {
+        if (node is not JsonObject provenance)
+        {
+            return null;
+        }
+
+        // An argv with anything but text in it is not the exact command any more: it reads as unknown, whole.
+        List<string> command = provenance["command"] is JsonArray argv && argv.All(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            ? [.. argv.Select(a => a!.GetValue<string>())]
+            : [];
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (provenance["environment"] is JsonObject variables)
+        {
+            foreach (var (name, value) in variables)
+            {
+                if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String)
+                {
+                    environment[name] = text.GetValue<string>();
+                }
+            }
+        }
+
+        bool? dirty = provenance["git_dirty"] is JsonValue flag && flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? flag.GetValue<bool>() : null;
+        return new JobProvenance(
+            Text(provenance, "config_path"),
+            Text(provenance, "config_sha256"),
+            Text(provenance, "config_copy"),
+            Text(provenance, "git_commit"),
+            dirty,
+            Text(provenance, "version"),
+            command,
+            environment,
+            Text(provenance, "script_path"));
     }
 
     /// <summary>A sweep's counts: <c>{"total", "successful", "failed", "finished_unknown", "running", "pending"}</c>.</summary>
@@ -243,6 +319,21 @@ public static class JobRecordJson
         writer.WriteString("submitted_at", IsoTime.Format(handle.SubmittedAt));
         writer.WritePropertyName("metadata");
         WriteMap(writer, handle.Metadata);
+
+        // A key the original's handle model does not have: pydantic ignores it when it reads the record.
+        WriteField(writer, "provenance", handle.Provenance, WriteProvenance);
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     internal static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, JsonNode?> map)

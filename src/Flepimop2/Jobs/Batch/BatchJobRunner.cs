@@ -39,6 +39,9 @@ public abstract class BatchJobRunner : JobRunner
     /// <inheritdoc/>
     public override string? Executable => BatchOptions.Executable;
 
+    /// <summary>The configured executable (a path made absolute, a bare name left to the node) or this program.</summary>
+    internal override IReadOnlyList<string> ProgramPrefix(JobRequest request) => BatchScript.ProgramPrefix(request, BatchOptions.Executable);
+
     /// <summary>The clock for timestamps, back-off and the grace window.</summary>
     internal TimeProvider Clock => _parts.Clock;
 

@@ -21,7 +21,7 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         var options = runner.BatchOptions;
         var chdir = Path.GetFullPath(options.Chdir ?? Environment.CurrentDirectory);
         await RefuseForgottenFailuresAsync(request, cancellationToken).ConfigureAwait(false);
-        var program = BatchScript.ProgramPrefix(request, options.Executable);
+        var program = runner.ProgramPrefix(request);
         var run = Path.Join(RunsDirectory(chdir), $"{JobKey.Sanitize(runner.JobName(request.Commands))}.{JobIds.New()}");
 
         // Rendered before anything is created, so that a command the script cannot carry leaves nothing behind.

@@ -224,7 +224,7 @@ public sealed class ShellJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var command = request.Command;
-        IReadOnlyList<string> prefix = !request.RunsFlepimop2 ? [] : Options.Executable is { } exe ? [ResolveExecutable(exe)!] : Executables.CurrentProgram();
+        var prefix = ProgramPrefix(request);
         var argv = command.CommandLine(prefix);
         var cwd = Path.GetFullPath(Options.Cwd ?? Environment.CurrentDirectory);
         if (request.Tasks is { } tasks)
@@ -259,6 +259,17 @@ public sealed class ShellJobRunner : JobRunner
             : ShellRecorder.Argv(FindTool("setsid")!, FindTool("sh")!, FindTool("mv")!, logRoot, ShellRecorder.Recorder(), argv);
         return await Detached().StartAsync(Spec(recorder, cwd) with { RedirectInput = true }, logRoot, request.After, request.BeforeRelease, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The configured executable (found on the job's PATH) or this program; nothing for a program of <c>job run</c>.</summary>
+    internal override IReadOnlyList<string> ProgramPrefix(JobRequest request) =>
+        !request.RunsFlepimop2 ? [] : Options.Executable is { } exe ? [ResolveExecutable(exe) ?? exe] : Executables.CurrentProgram();
+
+    /// <summary>The runner's <c>env</c>, which replaces the job's whole environment; none when unset (the job inherits).</summary>
+    internal override IReadOnlyDictionary<string, string> ConfiguredEnvironment => Options.Env ?? base.ConfiguredEnvironment;
+
+    /// <summary>What the record names, or for a blocking job (which keeps no files) a directory of its own beside the detached jobs'.</summary>
+    internal override string? RunDirectory(JobHandle handle) =>
+        base.RunDirectory(handle) ?? (ShellRecord.IsBlockingJob(handle) ? Path.Combine(LogRoot(), handle.Key) : null);
 
     /// <inheritdoc/>
     protected override Task<JobStatusResult> StatusCoreAsync(JobHandle handle, CancellationToken cancellationToken) =>
