@@ -5,7 +5,7 @@ using Flepimop2.Jobs;
 namespace Flepimop2.Cli.Commands;
 
 /// <summary>
-/// <c>flepimop2 job retry JOB [--memory M] [--time T] [--cpus-per-task N] [--failed-tasks] [--dry-run] [--json]
+/// <c>flepimop2 job retry JOB [--memory M] [--time T] [--cpus-per-task N] [--right-size] [--failed-tasks] [--dry-run] [--json]
 /// [--no-cache] [--after KEY] [--after-any KEY]</c>: submits an ended job again, with its recorded command (or a sweep's
 /// recorded tasks) and its recorded runner configuration, not today's config file. Overrides go through the runner's own
 /// checks; the new job records <c>retry_of</c>, and the old one <c>retried_as</c>.
@@ -22,6 +22,10 @@ internal static class JobRetryCommand
             Description = "The CPUs per task instead of the recorded number (Slurm: cpus-per-task; Grid Engine: slots).",
             CustomParser = CommonOptions.ParseCount("--cpus-per-task", minimum: 1, maximum: 1_000_000),
         };
+        var rightSize = new Option<bool>("--right-size")
+        {
+            Description = "Ask for the memory and time the job's tasks used: the largest peak and the longest run, times 1.25 (twice the limit for tasks that ran out of it).",
+        };
         var failedTasks = new Option<bool>("--failed-tasks") { Description = "For a sweep: submit only the tasks that failed, each with its own task index." };
         var dryRun = CommonOptions.DryRunOption("Prepare the new submission and print it; submit and record nothing.");
         var json = CommonOptions.JsonOption();
@@ -29,7 +33,7 @@ internal static class JobRetryCommand
         var after = new AfterOptions();
         var command = new Command("retry", "Submit an ended job again with its recorded command and configuration, optionally with more memory, time or CPUs; for a sweep, all its tasks or only the failed ones.")
         {
-            job, memory, time, cpus, failedTasks, dryRun, json, noCache,
+            job, memory, time, cpus, rightSize, failedTasks, dryRun, json, noCache,
         };
         foreach (var option in after.Options)
         {
@@ -48,13 +52,20 @@ internal static class JobRetryCommand
                 throw new CliUsageException($"--failed-tasks: {stored.Key} is a single job, not a sweep of tasks; retry it without --failed-tasks");
             }
 
+            var sized = parsed.GetValue(rightSize);
+            if (sized && (parsed.GetValue(memory) is not null || parsed.GetValue(time) is not null))
+            {
+                throw new CliUsageException("--right-size sets --memory and --time from what the job used; give either --right-size or --memory/--time");
+            }
+
             var recordedRunner = JobRunners.Build(stored.JobConfig);
-            var runner = Override(stored, recordedRunner, new JobLimits
+            var limits = new JobLimits
             {
                 Memory = Parsed(parsed.GetValue(memory), "--memory", (string text, out MemoryRequest value) => MemoryRequest.TryParse(text, out value), "a size like 4G, 500M or a number of megabytes"),
                 Time = Parsed(parsed.GetValue(time), "--time", (string text, out WallTime value) => WallTime.TryParse(text, out value), "a time limit like 30 (minutes), 30:00, 1:30:00, 2-12 or 2-12:00:00, or UNLIMITED, above zero"),
                 CpusPerTask = parsed.GetValue(cpus),
-            });
+            };
+            var runner = JobSizing.Override(stored.Key, recordedRunner, limits);
 
             // Asked only once the command line holds up: a mistake there costs no scheduler call.
             var status = await recordedRunner.StatusAsync(stored.Handle, cancellationToken).ConfigureAwait(false);
@@ -62,6 +73,12 @@ internal static class JobRetryCommand
             {
                 throw new Flepimop2Exception(
                     $"{stored.Key} has not ended ({status.Status.ToWireName()}); a retry would run it twice: wait for it ('flepimop2 job wait {stored.Key}') or cancel it first");
+            }
+
+            if (sized)
+            {
+                var size = JobSizing.From(context, "--right-size", status);
+                runner = JobSizing.Override(stored.Key, recordedRunner, size.ToLimits() with { CpusPerTask = limits.CpusPerTask }, "--right-size");
             }
 
             var request = await runner.RetryRequestAsync(stored.Handle, parsed.GetValue(failedTasks), cancellationToken).ConfigureAwait(false);
@@ -102,26 +119,6 @@ internal static class JobRetryCommand
         text is null ? null
         : parse(text, out var value) ? value
         : throw new CliUsageException($"{option} '{Output.TerminalWriter.OneLine(text)}': expected {expected}, got '{Output.TerminalWriter.OneLine(text)}'");
-
-    /// <summary>
-    /// The recorded runner with the limits set; a limit the runner does not take (a shell job has no memory limit) or a
-    /// value it refuses is a usage error naming the option.
-    /// </summary>
-    private static JobRunner Override(Store.StoredJob stored, JobRunner recorded, JobLimits limits)
-    {
-        try
-        {
-            return recorded.WithLimits(limits);
-        }
-        catch (Flepimop2ConfigurationException ex)
-        {
-            var lines = ex.Problems.Select(p =>
-                limits.Given.Contains(p.Field ?? string.Empty) && p.Problem.StartsWith($"the {recorded.Backend} runner takes no ", StringComparison.Ordinal)
-                    ? $"--{p.Field}: {stored.Key} ran on {recorded.Module}, which takes no {p.Field}; retry it without --{p.Field}"
-                    : $"{stored.Key}'s recorded configuration with {string.Join(", ", limits.Given.Select(g => "--" + g))}: {p.Message}");
-            throw new CliUsageException(string.Join("\nerror: ", lines));
-        }
-    }
 
     /// <summary>Marks the old job <c>retried_as</c> the new one; a failure to do so is said, and the new job stands.</summary>
     private static void MarkRetried(CliContext context, string oldKey, JobHandle handle)

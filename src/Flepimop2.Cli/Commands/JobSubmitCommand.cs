@@ -44,6 +44,12 @@ internal sealed class JobSubmitCommand
 
     private readonly AfterOptions _after = new();
 
+    private readonly Option<string?> _sizeFrom = new("--size-from")
+    {
+        Description = "Ask for the memory and time an ended job KEY used (its largest peak and longest run, times 1.25) instead of the configured ones.",
+        HelpName = "KEY",
+    };
+
     private JobSubmitCommand(CliContext context, TaskSource source)
     {
         _context = context;
@@ -70,7 +76,7 @@ internal sealed class JobSubmitCommand
             }
         }
 
-        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json }.Concat(submit._after.Options))
+        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json, submit._sizeFrom }.Concat(submit._after.Options))
         {
             command.Options.Add(option);
         }
@@ -88,6 +94,11 @@ internal sealed class JobSubmitCommand
         CommonOptions.CheckEnvironment();
         var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
         var (entry, runner, plan) = Build(parsed, file);
+        if (parsed.GetValue(_sizeFrom) is { } sizeFrom)
+        {
+            runner = await SizeFromAsync(sizeFrom, runner, cancellationToken).ConfigureAwait(false);
+        }
+
         var request = Request(parsed, plan.Variants) with { After = _after.Resolve(parsed, _context.Store), ConfigPath = file.FullPath };
         if (runner.ValidateSubmission(request) is { Count: > 0 } issues)
         {
@@ -126,6 +137,23 @@ internal sealed class JobSubmitCommand
         }
 
         return SubmissionOutput.Print(_context, parsed.GetValue(_json), submission, record ? store : null, runner, cancellationToken, before: before);
+    }
+
+    /// <summary>
+    /// The runner with the memory and time the ended job <paramref name="key"/> used; a job of another backend (whose figures
+    /// mean something else), one without figures, or limits the runner refuses are refused.
+    /// </summary>
+    private async Task<JobRunner> SizeFromAsync(string key, JobRunner runner, CancellationToken cancellationToken)
+    {
+        var stored = _context.Store.Find(key);
+        if (stored.Handle.Backend != runner.Backend)
+        {
+            throw new CliUsageException($"--size-from {stored.Key}: it ran on {stored.Handle.Backend}, whose figures do not size a {runner.Backend} job; name a {runner.Backend} job");
+        }
+
+        var status = await JobRunners.Build(stored.JobConfig).StatusAsync(stored.Handle, cancellationToken).ConfigureAwait(false);
+        var size = JobSizing.From(_context, "--size-from", status);
+        return JobSizing.Override(stored.Key, runner, size.ToLimits(), "--size-from");
     }
 
     /// <summary>The submission: one command, or a sweep of each variant <c>--repeat</c> times; with every shared option applied.</summary>
