@@ -19,6 +19,7 @@ esac
 # The shells of the completion tests, the cluster and the cell (each started, and stopped at the end, if it was not running).
 start_everything() {
   scripts/install-test-shells.sh
+  scripts/install-test-browser.sh
 
   cluster_was_running=false
   if command -v sinfo >/dev/null 2>&1 && timeout 5 sinfo -h >/dev/null 2>&1; then

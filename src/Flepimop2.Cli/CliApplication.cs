@@ -203,6 +203,7 @@ internal static class CliApplication
                 JobWaitCommand.Create(context),
                 JobWatchCommand.Create(context),
                 JobLogsCommand.Create(context),
+                JobReportCommand.Create(context),
             },
             CompletionCommand.Create(context),
         };

@@ -25,6 +25,8 @@ public sealed class ShellSweepRecordSpecs : IDisposable
         Assert.Equal(0.5, records.Elapsed[2]);
         Assert.False(records.Elapsed.ContainsKey(1));
         Assert.False(records.Elapsed.ContainsKey(3));
+        Assert.Equal((DateTimeOffset.FromUnixTimeMilliseconds(1_764_160_000_100), DateTimeOffset.FromUnixTimeMilliseconds(1_764_160_002_350)), records.Times![0]);
+        Assert.Equal([0, 2], records.Times.Keys.Order());
     }
 
     private static ShellSweepRecords Parse(string results = "", string started = "", string pids = "", string[]? cancel = null, string done = "", int count = 4) =>

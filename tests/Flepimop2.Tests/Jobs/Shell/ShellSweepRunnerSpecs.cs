@@ -181,7 +181,7 @@ public sealed class ShellSweepRunnerSpecs : IDisposable
 
     /// <summary>A task's detail as JSON, without its elapsed time (a clock reading; ShellUsageSpecs checks it).</summary>
     private static string Json(IReadOnlyDictionary<string, JsonNode?> map) =>
-        new JsonObject([.. map.Where(kv => kv.Key != "elapsed_seconds").Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))]).ToJsonString(Relaxed);
+        new JsonObject([.. map.Where(kv => kv.Key is not ("elapsed_seconds" or "started_at" or "ended_at")).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))]).ToJsonString(Relaxed);
 
     private static string Statuses(JobStatusResult result) => string.Join(' ', result.Sweep!.Tasks.Select(t => t.Status.ToWireName()));
 

@@ -85,6 +85,13 @@ internal sealed class DetachedShellJobs(TimeProvider clock, TimeSpan grace)
                 detail["cpu_seconds"] = cpu;
             }
 
+            // When it ran, as a batch job's exit record tells it (a report draws it on a time axis).
+            detail[JobDetailKeys.StartedAt] = IsoTime.Format(record.StartedAt);
+            if (record.EndedAt is { } ended)
+            {
+                detail[JobDetailKeys.EndedAt] = IsoTime.Format(ended);
+            }
+
             result = result with { Detail = detail };
         }
 

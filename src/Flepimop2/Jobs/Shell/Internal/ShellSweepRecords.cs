@@ -16,6 +16,7 @@ namespace Flepimop2.Jobs.Shell.Internal;
 /// <param name="Cancelled">Single tasks that were cancelled.</param>
 /// <param name="Done">The supervisor's end record: 0 when it got through every task, 1 when it was stopped; null when absent.</param>
 /// <param name="Elapsed">Each ended task's run time in seconds, where its line has its start and end (bash 5's clock).</param>
+/// <param name="Times">Each ended task's start and end, where its line has them (as for <paramref name="Elapsed"/>).</param>
 internal sealed record ShellSweepRecords(
     IReadOnlyDictionary<int, int?> Results,
     IReadOnlySet<int> Started,
@@ -23,7 +24,8 @@ internal sealed record ShellSweepRecords(
     bool CancelAll,
     IReadOnlySet<int> Cancelled,
     int? Done,
-    IReadOnlyDictionary<int, double>? Elapsed = null)
+    IReadOnlyDictionary<int, double>? Elapsed = null,
+    IReadOnlyDictionary<int, (DateTimeOffset Start, DateTimeOffset End)>? Times = null)
 {
     /// <summary>The sweep's directory, where each task's exit record is (<c>exit/POSITION.json</c>); null for records parsed from text.</summary>
     public string? RunDirectory { get; init; }
@@ -65,6 +67,7 @@ internal sealed record ShellSweepRecords(
     {
         var codes = new Dictionary<int, int?>();
         var elapsed = new Dictionary<int, double>();
+        var times = new Dictionary<int, (DateTimeOffset Start, DateTimeOffset End)>();
         foreach (var fields in Lines(results))
         {
             // "I CODE", or "I CODE START END" with the task's start and end in seconds since the epoch.
@@ -72,6 +75,7 @@ internal sealed record ShellSweepRecords(
                 && stop >= start && stop - start < 1e9)
             {
                 elapsed[timed] = Math.Round(stop - start, 3);
+                times[timed] = (Instant(start), Instant(stop));
             }
 
             if (fields.Length is 2 or 4 && Index(fields[0], count) is { } task)
@@ -102,7 +106,7 @@ internal sealed record ShellSweepRecords(
         var names = cancelNames.ToList();
         var cancelled = new HashSet<int>(names.Select(n => Index(n, count)).OfType<int>());
         int? end = int.TryParse(done.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
-        return new ShellSweepRecords(codes, startedTasks, processes, names.Contains("all"), cancelled, end, elapsed);
+        return new ShellSweepRecords(codes, startedTasks, processes, names.Contains("all"), cancelled, end, elapsed, times);
     }
 
     private static IEnumerable<string[]> Lines(string text) =>
@@ -111,6 +115,14 @@ internal sealed record ShellSweepRecords(
     /// <summary>bash's <c>$EPOCHREALTIME</c> (<c>1764160000.123456</c>; a comma where the job's locale says so); null when empty or odd.</summary>
     private static double? Seconds(string text) =>
         double.TryParse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) ? seconds : null;
+
+    /// <summary>Seconds since the epoch as a time, to the microsecond (what bash's clock gives).</summary>
+    private static DateTimeOffset Instant(double seconds)
+    {
+        // Whole seconds and microseconds apart: a double holds the seconds since the epoch to about a tenth of a microsecond.
+        var whole = Math.Floor(seconds);
+        return DateTimeOffset.UnixEpoch.AddSeconds(whole).AddTicks((long)Math.Round((seconds - whole) * 1e6) * 10);
+    }
 
     private static int? Index(string text, int count) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < count ? i : null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Internal;
 
 namespace Flepimop2.Jobs.Shell.Internal;
 
@@ -50,6 +51,12 @@ internal static class ShellSweepStates
             if (records.Elapsed?.TryGetValue(index, out var seconds) == true)
             {
                 detail[JobDetailKeys.ElapsedSeconds] = seconds;
+            }
+
+            if (records.Times?.TryGetValue(index, out var times) == true)
+            {
+                detail[JobDetailKeys.StartedAt] = IsoTime.Format(times.Start);
+                detail[JobDetailKeys.EndedAt] = IsoTime.Format(times.End);
             }
 
             foreach (var (key, value) in records.Usage(index))
