@@ -31,7 +31,7 @@ public sealed class ReadmeFormatSpecs
     {
         var prose = Readme.Item("**Shell:**").Prose;
         var log = Readme.Find(prose, @"each with its output in `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
-        var results = Readme.Find(prose, @"its exit code appended atomically to `([^`]+)` when it ends \(`([a-z ]+)`, one short write; `start` and `end` are bash 5's `\$EPOCHREALTIME`");
+        var results = Readme.Find(prose, @"its exit code appended atomically to `([^`]+)` when it ends \(`([a-z ]+)`, one short write; `start` and `end` are seconds since the epoch");
         var table = Readme.Find(prose, @"its task table is `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
         var tableIndex = Readme.Find(Readme.Item("**The task table**").Prose, @"`TABLE` holds every task's argv, each argument ended by a NUL byte; `TABLE(\.[a-z]+)` has").Groups[1].Value;
         using var project = new TempProject(Config);

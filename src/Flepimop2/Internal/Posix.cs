@@ -23,7 +23,9 @@ internal static partial class Posix
     public const int Eloop = 40;
 
     public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
     public const int ORdWr = 2;
+    public const int OAppend = 0x400;
     public const int OCreat = 0x40;
     public const int ONoCtty = 0x100;
     public const int ONonBlock = 0x800;
@@ -106,6 +108,9 @@ internal static partial class Posix
 
     public static void Close(int fd) => _ = CloseCore(fd);
 
+    /// <summary>Makes <paramref name="target"/> another descriptor of <paramref name="fd"/>'s file (see <c>dup2(2)</c>); 0, or the error number.</summary>
+    public static int Duplicate(int fd, int target) => Dup2(fd, target) >= 0 ? 0 : Marshal.GetLastPInvokeError();
+
     /// <summary>Creates a directory (see <c>mkdir(2)</c>); fails with EEXIST when the name is taken, so a caller can claim a name.</summary>
     /// <returns>0, or the error number.</returns>
     public static int MakeDirectory(string path) => MakeDirectoryCore(path, 0x1FF /* 0777, less the umask */) == 0 ? 0 : Marshal.GetLastPInvokeError();
@@ -148,6 +153,9 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MakeDirectoryCore(string path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int fd, int target);
 
     [LibraryImport("libc", EntryPoint = "getsid")]
     private static partial int GetSession(int pid);

@@ -143,21 +143,36 @@ internal static class TaskTable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(task);
         using var index = File.OpenHandle(IndexPath(path));
+        using var table = File.OpenHandle(path);
+        return TryRead(table, index, task) is { } entry
+            ? entry.Argv
+            : throw new InvalidDataException($"{IndexPath(path)} has no well-formed entry for task {task}, or it points outside {path}");
+    }
+
+    /// <summary>
+    /// Task <paramref name="task"/>'s argv and <c>FLEPIMOP2_TASK_INDEX</c> from open table and index files; null, as the
+    /// scripts' readers fail, when its index line is not well formed, it has no arguments, or its bytes are not all there.
+    /// </summary>
+    /// <exception cref="IOException">A file could not be read.</exception>
+    public static (IReadOnlyList<string> Argv, int Index)? TryRead(Microsoft.Win32.SafeHandles.SafeFileHandle table, Microsoft.Win32.SafeHandles.SafeFileHandle index, int task)
+    {
         var line = new byte[IndexLineLength];
-        if (RandomAccess.Read(index, line, (long)task * IndexLineLength) != IndexLineLength
+        if (task < 0
+            || RandomAccess.Read(index, line, (long)task * IndexLineLength) != IndexLineLength
+            || line[11] != ' ' || line[23] != ' ' || line[31] != ' ' || line[39] != '\n'
             || !long.TryParse(line.AsSpan(0, 11), NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
             || !int.TryParse(line.AsSpan(12, 11), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-            || !int.TryParse(line.AsSpan(24, 7), NumberStyles.None, CultureInfo.InvariantCulture, out _)
-            || !int.TryParse(line.AsSpan(32, 7), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            || !int.TryParse(line.AsSpan(24, 7), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || !int.TryParse(line.AsSpan(32, 7), NumberStyles.None, CultureInfo.InvariantCulture, out var taskIndex)
+            || count == 0
+            || offset + length > RandomAccess.GetLength(table))
         {
-            throw new InvalidDataException($"{IndexPath(path)} has no entry for task {task}");
+            return null;
         }
 
-        using var table = File.OpenHandle(path);
         var bytes = new byte[length];
-        return RandomAccess.Read(table, bytes, offset) == length
-            ? Decode(bytes)
-            : throw new InvalidDataException($"{IndexPath(path)} points task {task} outside {path}");
+        var argv = RandomAccess.Read(table, bytes, offset) == length ? Decode(bytes) : [];
+        return argv.Count == count ? (argv, taskIndex) : null;
     }
 
     private static void WriteNew(string path, byte[] buffer, int length) =>

@@ -51,7 +51,7 @@ internal static class ExitRecorder
                 sampled = sampler.Peak;
             }
 
-            var peak = outcome.PeakRssBytes > shared + (shared / 20) || sampled == 0 ? outcome.PeakRssBytes : sampled;
+            var peak = RecordedRun.PeakOf(outcome, shared, sampled);
             var code = outcome.ExitCode ?? 128 + outcome.Signal!.Value;
             try
             {

@@ -342,6 +342,14 @@ public sealed class ShellJobRunner : JobRunner
 
     private DetachedShellJobs Detached() => new(_clock, CancelGracePeriod);
 
+    /// <summary>
+    /// The program that supervises a sweep itself (<see cref="SweepSupervisor"/>): this one when it is flepimop2. A program of
+    /// its own that uses this library gets the bash supervisor (<see cref="ShellSupervisor"/>), with each task under the
+    /// exit recorder of the flepimop2 found on PATH, if any: a flepimop2 there may be of another version.
+    /// </summary>
+    private static IReadOnlyList<string>? SweepProgram() =>
+        AppDomain.CurrentDomain.FriendlyName == "flepimop2" ? Executables.CurrentProgram() : null;
+
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, IReadOnlyList<string> prefix, string cwd, CancellationToken cancellationToken)
     {
         IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => t.CommandLine(prefix))];
@@ -361,9 +369,17 @@ public sealed class ShellJobRunner : JobRunner
             return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
-        var supervisor = ShellSupervisor.Argv(Options.Detach ? FindTool("setsid") : null, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, request.TaskCount ?? tasks.Count, ShellRecorder.Recorder());
+        var setsid = Options.Detach ? FindTool("setsid") : null;
+        var reported = request.TaskCount ?? tasks.Count;
+        var program = SweepProgram();
+        var supervisor = program is not null
+            ? SweepSupervisor.Argv(setsid, program, logRoot, FindTool("mv")!, FindTool("bash")!, tasks.Count, limit, reported)
+            : ShellSupervisor.Argv(setsid, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, reported, ShellRecorder.Recorder());
+
+        // The .NET runtime keeps copies of a process's standard output and error: the supervisor's must not be this
+        // program's, or whatever reads this program's output to its end would wait for the sweep.
         return await new ShellSweeps(_clock, CancelGracePeriod)
-            .StartAsync(Spec(supervisor, cwd), logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
+            .StartAsync(Spec(supervisor, cwd) with { CaptureOutput = program is not null }, logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
             .ConfigureAwait(false);
     }
 }
