@@ -1,28 +1,33 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Flepimop2.Tests.Common;
 
 /// <summary>
-/// The repository's README, read by the tests that hold the formats it states to the code that writes them: a test finds a
-/// statement by a pattern, and fails, saying what it looked for, when the README no longer makes it.
+/// The manual's pages (<c>docs/*.md</c>) and the README, read by the tests that hold the formats they state to the code that
+/// writes them: a test finds a statement by a pattern, and fails, saying what it looked for and where, when the page no
+/// longer makes it.
 /// </summary>
-public static class Readme
+public static class Manual
 {
-    /// <summary>The README's text, found above the test's output directory (next to Flepimop2.slnx).</summary>
-    public static string Text { get; } = File.ReadAllText(Path.Combine(SourceTree.Root, "README.md"));
+    private static readonly ConcurrentDictionary<string, string> Pages = new(StringComparer.Ordinal);
+
+    /// <summary>The text of a page, by its path from the repository's root (next to Flepimop2.slnx), such as <c>docs/sweeps.md</c>.</summary>
+    public static string Text(string page) =>
+        Pages.GetOrAdd(page, p => File.ReadAllText(Path.Combine(SourceTree.Root, p)));
 
     /// <summary>
-    /// The list item that starts with <c>- </c><paramref name="start"/>: its prose as one line (wrapped lines joined by a space),
-    /// and the lines of its fenced code block, if it has one, without their indentation.
+    /// The list item of <paramref name="page"/> that starts with <c>- </c><paramref name="start"/>: its prose as one line (wrapped
+    /// lines joined by a space), and the lines of its fenced code block, if it has one, without their indentation.
     /// </summary>
-    public static (string Prose, IReadOnlyList<string> Code) Item(string start)
+    public static (string Prose, IReadOnlyList<string> Code) Item(string page, string start)
     {
-        var lines = Text.Split('\n');
+        var lines = Text(page).Split('\n');
         var first = Array.FindIndex(lines, l => l.StartsWith("- " + start, StringComparison.Ordinal));
         if (first < 0)
         {
-            throw new InvalidOperationException($"the README has no list item starting '- {start}'");
+            throw new InvalidOperationException($"{page} has no list item starting '- {start}'");
         }
 
         var prose = new List<string> { lines[first][2..] };
@@ -52,6 +57,6 @@ public static class Readme
     public static Match Find(string text, [StringSyntax(StringSyntaxAttribute.Regex)] string pattern)
     {
         var match = Regex.Match(text, pattern);
-        return match.Success ? match : throw new InvalidOperationException($"the README no longer says /{pattern}/ in: {text}");
+        return match.Success ? match : throw new InvalidOperationException($"the manual no longer says /{pattern}/ in: {text}");
     }
 }
