@@ -15,7 +15,7 @@ public sealed partial class ManualSpecs
 
     private static string Root => SourceTree.Root;
 
-    public static TheoryData<string> Pages() => [.. DocsPages().Prepend("BENCHMARKS.md").Prepend("README.md")];
+    public static TheoryData<string> Pages() => [.. DocsPages().Prepend("README.md")];
 
     [Fact]
     public void The_readme_is_a_landing_page_of_at_most_10_KB()
