@@ -6,7 +6,7 @@ using Flepimop2.Tests.Common;
 namespace Flepimop2.Cli.Tests;
 
 /// <summary>
-/// The README's ways to install: the tool from the package folder, the library from a program of one's own. (The third,
+/// The manual's ways to install (docs/getting-started.md): the tool from the package folder, the library from a program of one's own. (The third,
 /// the release binary, is built and checked by .ci/run through scripts/publish.sh.)
 /// </summary>
 [Collection(InstallGroup.Name)]

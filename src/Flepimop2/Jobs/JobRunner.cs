@@ -340,7 +340,7 @@ public abstract class JobRunner
     /// <returns>The issues found.</returns>
     protected virtual IReadOnlyList<ValidationIssue> ValidateSubmit(JobRequest request) => ValidateSubmit();
 
-    /// <summary>The task table of a sweep (see the README's task table), or null when the record names none.</summary>
+    /// <summary>The task table of a sweep (see the task table in the manual, docs/sweeps.md), or null when the record names none.</summary>
     /// <param name="handle">The sweep.</param>
     /// <returns>The table's path.</returns>
     protected virtual string? GetTaskTable(JobHandle handle) => null;

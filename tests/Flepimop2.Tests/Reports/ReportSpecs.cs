@@ -51,6 +51,24 @@ public sealed partial class ReportSpecs
     }
 
     [Fact]
+    public void The_provenance_and_the_right_size_suggestion_come_from_the_record_and_the_usage()
+    {
+        var provenance = new JobProvenance("/p/config.yaml", "ab12", "/p/run/config.yaml", "0123abc", true, "1.2.3", ["flepimop2", "process", "a b"], new Dictionary<string, string> { ["SECRET"] = "x" }, "/p/run/job.sh");
+        var handle = new JobHandle("7", "slurm", At) { Provenance = provenance };
+        var ended = new JobStatusResult(handle, JobStatus.Successful) { Detail = Detail(("max_rss_bytes", 200L << 20), ("elapsed_seconds", 100)) };
+        var running = new JobStatusResult(handle, JobStatus.Running) { Detail = ended.Detail };
+
+        var entries = ReportProvenance.Of(ended).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.Equal("0123abc (tracked files changed)", entries["git commit"]);
+        Assert.Equal("flepimop2 process 'a b'", entries["command"]);
+        Assert.Equal("SECRET", entries["environment"]);
+        Assert.Equal("/p/run/job.sh", entries["batch script"]);
+        Assert.Equal(RightSizing.Suggest(ended).ToString(), entries["next run (right-size)"]);
+        Assert.DoesNotContain(ReportProvenance.Of(running), kv => kv.Key == "next run (right-size)");
+    }
+
+    [Fact]
     public void The_runner_shows_its_options_but_only_the_names_of_its_environment()
     {
         var runner = ReportBuilder.Runner(new JsonObject { ["module"] = "flepimop2.job.shell", ["cwd"] = null, ["env"] = new JsonObject { ["TOKEN"] = "s3cret", ["PATH"] = "/bin" }, ["detach"] = true });

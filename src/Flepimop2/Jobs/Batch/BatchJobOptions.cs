@@ -3,7 +3,8 @@ namespace Flepimop2.Jobs.Batch;
 /// <summary>
 /// What the options of every cluster scheduler runner (<see cref="Slurm.SlurmJobOptions"/>,
 /// <see cref="GridEngine.GridEngineJobOptions"/>) share: resources, where the job runs, the lines around its command and
-/// where its script goes. Values are checked when the runner is built; each runner's YAML keys are in its README section.
+/// where its script goes. Values are checked when the runner is built; each runner's YAML keys, and what each becomes on the
+/// scheduler's command line, are on its page of the manual (docs/slurm.md, docs/gridengine.md).
 /// </summary>
 public abstract record BatchJobOptions
 {

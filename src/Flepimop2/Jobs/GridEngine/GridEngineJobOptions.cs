@@ -24,7 +24,7 @@ public sealed record GridEngineJobOptions : BatchJobOptions
     /// <summary>
     /// Other qsub options by name without the dash (<c>qsub-options</c>), for example <c>m: bea</c> or <c>l: arch=lx-amd64</c>;
     /// a null value is a flag. Those flepimop2 sets itself, and those that change how qsub reads the script, are refused
-    /// (see the README).
+    /// (see the manual's Grid Engine page, docs/gridengine.md).
     /// </summary>
     public IReadOnlyDictionary<string, string?> QsubOptions { get; init; } = new Dictionary<string, string?>();
 }

@@ -20,7 +20,7 @@ public sealed record SlurmJobOptions : BatchJobOptions
     /// <summary>
     /// Other sbatch long options by name without dashes (<c>sbatch-options</c>), for example <c>partition</c>; a null value
     /// is a flag (<c>--exclusive</c>). The options flepimop2 sets itself, and those that change how sbatch reads the script,
-    /// are refused (see the README).
+    /// are refused (see the manual's Slurm page, docs/slurm.md).
     /// </summary>
     public IReadOnlyDictionary<string, string?> SbatchOptions { get; init; } = new Dictionary<string, string?>();
 

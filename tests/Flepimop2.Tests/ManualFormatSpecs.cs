@@ -11,27 +11,27 @@ using Flepimop2.Tests.Support;
 namespace Flepimop2.Tests;
 
 /// <summary>
-/// Formats on disk as the README states them, held to the code that writes them: the task table (its fields, their
-/// widths, the line length, where a task's line is, and an example, against <see cref="TaskTable.Write"/>), the names of
-/// temporary files, and how a save appends to the summary. The README cannot change without the code, nor the code without
-/// the README. (The files real shell jobs leave are held to it in the command line's tests.)
+/// Formats on disk as the manual states them, held to the code that writes them: the task table (its fields, their
+/// widths, the line length, where a task's line is, and an example, against <see cref="TaskTable.Write"/>; docs/sweeps.md),
+/// the names of temporary files, and how a save appends to the summary (docs/store.md). The manual cannot change without
+/// the code, nor the code without the manual. (The files real shell jobs leave are held to it in the command line's tests.)
 /// </summary>
-public sealed class ReadmeFormatSpecs : IDisposable
+public sealed class ManualFormatSpecs : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
-    private static readonly (string Prose, IReadOnlyList<string> Code) Item = Readme.Item("**The task table**");
+    private static readonly (string Prose, IReadOnlyList<string> Code) Item = Manual.Item("docs/sweeps.md", "**The task table**");
 
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void The_readme_states_the_index_line_the_code_writes()
+    public void The_manual_states_the_index_line_the_code_writes()
     {
-        var length = int.Parse(Readme.Find(Item.Prose, @"has one line of (\d+) bytes per task").Groups[1].Value, CultureInfo.InvariantCulture);
-        var fields = Readme.Find(Item.Prose, @"`([A-Z]+(?: [A-Z]+)+)` \((\d+(?:, \d+)*) and (\d+) digits, a space between, a newline at the end\)");
+        var length = int.Parse(Manual.Find(Item.Prose, @"has one line of (\d+) bytes per task").Groups[1].Value, CultureInfo.InvariantCulture);
+        var fields = Manual.Find(Item.Prose, @"`([A-Z]+(?: [A-Z]+)+)` \((\d+(?:, \d+)*) and (\d+) digits, a space between, a newline at the end\)");
         var names = fields.Groups[1].Value.Split(' ');
         var widths = fields.Groups[2].Value.Split(", ").Append(fields.Groups[3].Value).Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList();
-        var stride = int.Parse(Readme.Find(Item.Prose, @"finds task `i`'s line at byte `(\d+) i` of the index").Groups[1].Value, CultureInfo.InvariantCulture);
+        var stride = int.Parse(Manual.Find(Item.Prose, @"finds task `i`'s line at byte `(\d+) i` of the index").Groups[1].Value, CultureInfo.InvariantCulture);
         var table = _temp.Combine("TABLE");
 
         TaskTable.Write(table, [["a"], ["b", "c"]], [7, 9]);
@@ -48,9 +48,9 @@ public sealed class ReadmeFormatSpecs : IDisposable
     }
 
     [Fact]
-    public void The_readme_example_is_what_the_code_writes_for_its_tasks()
+    public void The_manual_example_is_what_the_code_writes_for_its_tasks()
     {
-        var tasks = Readme.Find(Item.Prose, @"The tasks `([^`]+)` and `([^`]+)` make:").Groups.Values.Skip(1).Select(g => (IReadOnlyList<string>)g.Value.Split(' ')).ToList();
+        var tasks = Manual.Find(Item.Prose, @"The tasks `([^`]+)` and `([^`]+)` make:").Groups.Values.Skip(1).Select(g => (IReadOnlyList<string>)g.Value.Split(' ')).ToList();
         var code = Item.Code.ToList();
         var tableText = Assert.Single(code, l => l.StartsWith("TABLE ", StringComparison.Ordinal))["TABLE".Length..].Trim();
         var indexStart = code.FindIndex(l => l.StartsWith("TABLE.index ", StringComparison.Ordinal));
@@ -65,9 +65,9 @@ public sealed class ReadmeFormatSpecs : IDisposable
     }
 
     [Fact]
-    public void A_temporary_file_named_as_the_readme_says_is_taken_for_one()
+    public void A_temporary_file_named_as_the_manual_says_is_taken_for_one()
     {
-        var pattern = Readme.Find(Readme.Item("**Crashes.**").Prose, @"A temporary file \(`(<name>\.<pid>\.<32 hex digits>\.tmp)`\)").Groups[1].Value;
+        var pattern = Manual.Find(Manual.Item("docs/store.md", "**Crashes.**").Prose, @"A temporary file \(`(<name>\.<pid>\.<32 hex digits>\.tmp)`\)").Groups[1].Value;
 
         var name = pattern.Replace("<name>", "summary.json", StringComparison.Ordinal).Replace("<pid>", "4211", StringComparison.Ordinal).Replace("<32 hex digits>", "0123456789abcdef0123456789abcdef", StringComparison.Ordinal);
 
@@ -76,9 +76,9 @@ public sealed class ReadmeFormatSpecs : IDisposable
     }
 
     [Fact]
-    public void A_save_appends_to_the_summary_as_the_readme_says()
+    public void A_save_appends_to_the_summary_as_the_manual_says()
     {
-        var write = Readme.Find(Readme.Item("**Constant-cost saves").Prose, @"a save appends its entry by writing `([^`]+)` over the closing `([^`]+)` of `summary.json`");
+        var write = Manual.Find(Manual.Item("docs/store.md", "**Constant-cost saves").Prose, @"a save appends its entry by writing `([^`]+)` over the closing `([^`]+)` of `summary.json`");
         var appended = write.Groups[1].Value.Replace("\\n", "\n", StringComparison.Ordinal);
         var closing = write.Groups[2].Value.Replace("\\n", "\n", StringComparison.Ordinal);
         var store = JobStore.ForDirectory(_temp.Path);

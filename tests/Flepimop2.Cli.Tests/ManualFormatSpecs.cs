@@ -5,18 +5,19 @@ using Flepimop2.Tests.Common;
 namespace Flepimop2.Cli.Tests;
 
 /// <summary>
-/// The files the README says a shell job and a shell sweep leave (names, the fields of a line, the store's fields), read
-/// from the README and looked for in what real jobs wrote: the README cannot drift from the code unnoticed.
+/// The files the manual says a shell job and a shell sweep leave (names, the fields of a line, the store's fields), read
+/// from its pages (docs/shell.md, docs/sweeps.md, docs/command-line.md) and looked for in what real jobs wrote: the manual
+/// cannot drift from the code unnoticed.
 /// </summary>
-public sealed class ReadmeFormatSpecs
+public sealed class ManualFormatSpecs
 {
     private const string Config = "jobs:\n  bg: {module: shell}\n";
 
     [Fact]
-    public async Task A_detached_job_leaves_the_files_the_readme_names()
+    public async Task A_detached_job_leaves_the_files_the_manual_names()
     {
-        var prose = Readme.Item("A detached job's id is its pid").Prose;
-        var files = Readme.Find(prose, @"named the job's directory \(`logs/shell-<pid>/`\), then sends the job's output to `([^`]+)` and writes the exit code atomically to `([^`]+)` when the job ends");
+        var prose = Manual.Item("docs/shell.md", "A detached job's id is its pid").Prose;
+        var files = Manual.Find(prose, @"named the job's directory \(`logs/shell-<pid>/`\), then sends the job's output to `([^`]+)` and writes the exit code atomically to `([^`]+)` when the job ends");
         using var project = new TempProject(Config);
 
         var key = await RunAndWait(project, "job", "run", "--", "sh", "-c", "echo out; exit 4");
@@ -27,13 +28,13 @@ public sealed class ReadmeFormatSpecs
     }
 
     [Fact]
-    public async Task A_shell_sweep_leaves_the_files_and_result_lines_the_readme_states()
+    public async Task A_shell_sweep_leaves_the_files_and_result_lines_the_manual_states()
     {
-        var prose = Readme.Item("**Shell:**").Prose;
-        var log = Readme.Find(prose, @"each with its output in `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
-        var results = Readme.Find(prose, @"its exit code appended atomically to `([^`]+)` when it ends \(`([a-z ]+)`, one short write; `start` and `end` are seconds since the epoch");
-        var table = Readme.Find(prose, @"its task table is `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
-        var tableIndex = Readme.Find(Readme.Item("**The task table**").Prose, @"`TABLE` holds every task's argv, each argument ended by a NUL byte; `TABLE(\.[a-z]+)` has").Groups[1].Value;
+        var prose = Manual.Item("docs/sweeps.md", "**Shell:**").Prose;
+        var log = Manual.Find(prose, @"each with its output in `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
+        var results = Manual.Find(prose, @"its exit code appended atomically to `([^`]+)` when it ends \(`([a-z ]+)`, one short write; `start` and `end` are seconds since the epoch");
+        var table = Manual.Find(prose, @"its task table is `logs/shell-<pid>/([^`]+)`").Groups[1].Value;
+        var tableIndex = Manual.Find(Manual.Item("docs/sweeps.md", "**The task table**").Prose, @"`TABLE` holds every task's argv, each argument ended by a NUL byte; `TABLE(\.[a-z]+)` has").Groups[1].Value;
         using var project = new TempProject(Config);
 
         var key = await RunAndWait(project, "job", "run", "--repeat", "2", "--", "sh", "-c", "echo \"task $FLEPIMOP2_TASK_INDEX\"; exit $((FLEPIMOP2_TASK_INDEX + 3))");
@@ -52,11 +53,11 @@ public sealed class ReadmeFormatSpecs
     }
 
     [Fact]
-    public async Task A_sweep_is_stored_with_the_fields_the_readme_states()
+    public async Task A_sweep_is_stored_with_the_fields_the_manual_states()
     {
-        var prose = Readme.Item("In the store a sweep is one handle file").Prose;
-        var sweepKeys = Readme.Find(prose, @"metadata `sweep: \{([a-z_, ]+)\}`").Groups[1].Value.Split(", ");
-        var summaryField = Readme.Find(prose, @"one summary entry with an extra `([a-z_]+)` field of counts").Groups[1].Value;
+        var prose = Manual.Item("docs/sweeps.md", "In the store a sweep is one handle file").Prose;
+        var sweepKeys = Manual.Find(prose, @"metadata `sweep: \{([a-z_, ]+)\}`").Groups[1].Value.Split(", ");
+        var summaryField = Manual.Find(prose, @"one summary entry with an extra `([a-z_]+)` field of counts").Groups[1].Value;
         using var project = new TempProject(Config);
 
         var key = await RunAndWait(project, "job", "run", "--repeat", "2", "--", "true");
@@ -71,9 +72,9 @@ public sealed class ReadmeFormatSpecs
     }
 
     [Fact]
-    public async Task Watch_prints_json_lines_with_the_fields_of_the_readme_example()
+    public async Task Watch_prints_json_lines_with_the_fields_of_the_manual_example()
     {
-        var example = Readme.Item("`job watch` follows the jobs it is given").Code.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var example = Manual.Item("docs/command-line.md", "`job watch` follows the jobs it is given").Code.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         using var project = new TempProject(Config);
         var key = await RunAndWait(project, "job", "run", "--repeat", "3", "--", "true");
 
