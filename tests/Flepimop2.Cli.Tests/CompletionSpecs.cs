@@ -18,7 +18,7 @@ public sealed class CompletionSpecs
         var keys = await Shell(project, "bash", "source <(flepimop2 completion bash); COMP_LINE='/some/path/flepimop2 job status shell-'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(/some/path/flepimop2 job status shell-); COMP_CWORD=3; _flepimop2_complete; printf '%s\\n' \"${COMPREPLY[@]}\"");
         var after = await Shell(project, "bash", "source <(flepimop2 completion bash); COMP_LINE='flepimop2 job run --after '; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(flepimop2 job run --after ''); COMP_CWORD=4; _flepimop2_complete; printf '%s\\n' \"${COMPREPLY[@]}\"");
 
-        Assert.Equal(["retry"], commands);
+        Assert.Equal(["report", "retry"], commands);
         Assert.Equal(project.Keys.Order(StringComparer.Ordinal), keys);
         Assert.Equal(project.Keys.Order(StringComparer.Ordinal), after);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
@@ -78,9 +79,14 @@ public sealed class SweepCliSpecs
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.EndsWith("status=failed", one.StdoutLines[0], StringComparison.Ordinal);
         Assert.Equal(["  task: 4", "  returncode: 24"], one.StdoutLines[1..3]);
-        Assert.Matches(@"^  elapsed_seconds: [0-9]+(\.[0-9]+)?$", one.StdoutLines[3]);
-        Assert.Matches(@"^  peak_rss_bytes: [1-9][0-9]*$", one.StdoutLines[4]);
-        Assert.Matches(@"^  cpu_seconds: [0-9]+(\.[0-9]+)?$", Assert.Single(one.StdoutLines[5..]));
+        // The figures after the exit code, in any order: each once and nothing else.
+        var figures = one.StdoutLines[3..];
+        Assert.Equal(5, figures.Length);
+        Assert.Single(figures, l => Regex.IsMatch(l, @"^  elapsed_seconds: [0-9]+(\.[0-9]+)?$"));
+        Assert.Single(figures, l => Regex.IsMatch(l, @"^  peak_rss_bytes: [1-9][0-9]*$"));
+        Assert.Single(figures, l => Regex.IsMatch(l, @"^  cpu_seconds: [0-9]+(\.[0-9]+)?$"));
+        Assert.Single(figures, l => Regex.IsMatch(l, @"^  started_at: 20[0-9-]+T[0-9:.]+Z$"));
+        Assert.Single(figures, l => Regex.IsMatch(l, @"^  ended_at: 20[0-9-]+T[0-9:.]+Z$"));
     }
 
     [Fact]

@@ -66,9 +66,10 @@ public sealed class SlurmUsageClusterSpecs(SlurmClusterFixture cluster)
             Assert.False(result.Detail.ContainsKey("retry"));
         }
 
-        // 60 MB held is seen in the peak; a CPU kept busy shows in the CPU time (two were given, one used).
+        // 60 MB held is seen in the peak; a CPU kept busy shows in the CPU time (two were given, one used; on a loaded
+        // machine it gets a fraction of a core, so only a share an idle job never reaches is asked for).
         Assert.True(Number(results[1], "max_rss_bytes") > 60 * MiB, RunnerSteps.Describe(results[1]));
-        Assert.True(Fraction(results[0], "cpu_efficiency") > 0.2, RunnerSteps.Describe(results[0]));
+        Assert.True(Fraction(results[0], "cpu_efficiency") > 0.05, RunnerSteps.Describe(results[0]));
     }
 
     [Fact]
