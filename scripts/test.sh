@@ -59,15 +59,18 @@ status=0
 # A test that hangs fails (its host is stopped after 15 minutes without an end, longer than any one test takes) rather
 # than holding the run until CI's limit.
 hang=(--blame-hang-timeout 15m --blame-hang-dump-type none)
+# A shell without job control starts a background command with SIGINT ignored, and a program keeps an ignored signal
+# ignored: the signal specs (Ctrl-C ends a command with 130) would then test nothing but that. The tests get SIGINT back.
+signals=(env --default-signal=INT)
 assemblies=2 # tests/Flepimop2.Tests and tests/Flepimop2.Cli.Tests
 if [ "$unit" = true ]; then
   # Nothing of the unit run touches a daemon, so the two test assemblies run side by side.
-  dotnet test Flepimop2.slnx --no-build --nologo "${hang[@]}" "${filter[@]}" 2>&1 | tee -a "$log" || status=$?
+  "${signals[@]}" dotnet test Flepimop2.slnx --no-build --nologo "${hang[@]}" "${filter[@]}" 2>&1 | tee -a "$log" || status=$?
 else
   # One test assembly after the other: the Slurm fault tests stop and restart the controller, which
   # must not happen while another assembly's Slurm tests are running.
   for project in tests/Flepimop2.Tests tests/Flepimop2.Cli.Tests; do
-    dotnet test "$project" --no-build --nologo "${hang[@]}" 2>&1 | tee -a "$log" || status=$?
+    "${signals[@]}" dotnet test "$project" --no-build --nologo "${hang[@]}" 2>&1 | tee -a "$log" || status=$?
   done
 fi
 
