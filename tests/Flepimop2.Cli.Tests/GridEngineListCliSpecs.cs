@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
@@ -15,17 +14,17 @@ public sealed class GridEngineListCliSpecs
     [Fact]
     public async Task Job_list_over_a_thousand_live_jobs_makes_at_most_two_scheduler_calls()
     {
-        RequireCell();
+        GridEngineCell.Require();
         using var project = new TempProject("jobs:\n  ge: {module: gridengine}\n");
         var ids = project.Combine("ids");
 
         // A thousand held jobs, submitted straight to the cell (eight qsubs at a time), then recorded in the store.
-        var submit = Run("sh", "-c", $"seq 1000 | xargs -P 8 -I{{}} qsub -h -b y -terse -N flepimop2-list-{{}} -o /dev/null -e /dev/null /bin/true > '{ids}'");
+        var submit = GridEngineCell.Run("sh", "-c", $"seq 1000 | xargs -P 8 -I{{}} qsub -h -b y -terse -N flepimop2-list-{{}} -o /dev/null -e /dev/null /bin/true > '{ids}'");
         try
         {
             Assert.True(submit.ExitCode == 0, submit.Output);
             Assert.Equal(1000, File.ReadAllLines(ids).Count(l => l.Length > 0));
-            var saved = Run(CliRunner.Dummy, "process", "save-batch-handles", project.Combine(".flepimop2_cache", "job"), "gridengine", ids);
+            var saved = GridEngineCell.Run(CliRunner.Dummy, "process", "save-batch-handles", project.Combine(".flepimop2_cache", "job"), "gridengine", ids);
             Assert.True(saved.ExitCode == 0, saved.Output);
 
             var calls = project.Combine("calls.log");
@@ -43,34 +42,8 @@ public sealed class GridEngineListCliSpecs
         {
             if (File.Exists(ids))
             {
-                Run("sh", "-c", $"xargs qdel < '{ids}' > /dev/null 2>&1");
+                GridEngineCell.Run("sh", "-c", $"xargs qdel < '{ids}' > /dev/null 2>&1");
             }
         }
-    }
-
-    private static void RequireCell()
-    {
-        var (code, output) = Run("qstat", "-f");
-        Assert.True(code == 0 && output.Contains("all.q@", StringComparison.Ordinal), $"the Grid Engine cell does not answer (qstat -f: {output.Trim()}); start it with scripts/gridengine/start-cell.sh");
-    }
-
-    /// <summary>Runs a program (at most five minutes) and returns its exit code and what it printed.</summary>
-    private static (int ExitCode, string Output) Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        return (process.ExitCode, output + error.Result);
     }
 }

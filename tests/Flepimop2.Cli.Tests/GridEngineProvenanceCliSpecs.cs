@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Flepimop2.Tests.Common;
 
 namespace Flepimop2.Cli.Tests;
@@ -12,8 +11,7 @@ public sealed class GridEngineProvenanceCliSpecs
     {
         using var project = new TempProject();
         File.WriteAllText(project.Combine("config.yaml"), $"jobs:\n  ge:\n    module: gridengine\n    chdir: '{project.Path}'\n");
-        using var qstat = Process.Start(new ProcessStartInfo("qstat", "-f") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        Assert.True(qstat.WaitForExit(TimeSpan.FromMinutes(1)) && qstat.ExitCode == 0, "the Grid Engine cell does not answer; start it with scripts/gridengine/start-cell.sh");
+        GridEngineCell.Require();
 
         var key = ProvenanceCliSpecs.KeyOf(await project.Run("job", "run", "-j", "ge", "--", "/bin/true"));
         var shown = await project.Run("job", "status", key, "--provenance", "--json");

@@ -96,7 +96,9 @@ switch (args[1])
         var now = () => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
         File.WriteAllText(Path.Combine(rest[0], $"{index}.start"), now());
         Console.WriteLine($"task {index} of {Environment.GetEnvironmentVariable("FLEPIMOP2_TASK_COUNT")}");
-        Thread.Sleep(TimeSpan.FromSeconds(double.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture)));
+        // An index in the optional fourth argument waits for its cancel: a spec that cancels it never races its end.
+        var waitsForCancel = rest.Length > 3 && rest[3].Split(',').Contains(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(waitsForCancel ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(double.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture)));
         File.WriteAllText(Path.Combine(rest[0], $"{index}.end"), now());
         var failing = rest[1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => int.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
         return failing.Contains(index) ? 10 + index : 0;

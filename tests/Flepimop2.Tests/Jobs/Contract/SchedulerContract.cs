@@ -217,7 +217,7 @@ public abstract class SchedulerContract
     public async Task Cancelling_one_task_leaves_the_others_to_finish()
     {
         var runner = Runner();
-        var (handle, _) = await SubmitSweepAsync(runner, 4, failing: [], seconds: LongEnoughSeconds);
+        var (handle, _) = await SubmitSweepAsync(runner, 4, failing: [], seconds: LongEnoughSeconds, waitingForCancel: [1]);
         await WaitAsync(runner, [handle], r => r.Sweep!.Tasks[1].Status == JobStatus.Running);
 
         await runner.CancelTaskAsync(handle, 1);
@@ -424,9 +424,9 @@ public abstract class SchedulerContract
     private static double Mark(string marks, int task, string what) =>
         double.Parse(File.ReadAllText(Path.Combine(marks, $"{task}.{what}")), CultureInfo.InvariantCulture);
 
-    private static List<CliCommand> Tasks(int count, string marks, int[] failing, double seconds) =>
+    private static List<CliCommand> Tasks(int count, string marks, int[] failing, double seconds, int[]? waitingForCancel = null) =>
         [.. Enumerable.Range(0, count).Select(_ => (CliCommand)new DummyCommand(
-            "task", marks, string.Join(',', failing), seconds.ToString(CultureInfo.InvariantCulture)))];
+            "task", marks, string.Join(',', failing), seconds.ToString(CultureInfo.InvariantCulture), string.Join(',', waitingForCancel ?? [])))];
 
     private static async Task<JobHandle> SubmitAsync(JobRunner runner, JobRequest request) =>
         Assert.IsType<JobHandle>(await runner.SubmitAsync(request));
@@ -447,10 +447,10 @@ public abstract class SchedulerContract
     private string Marks() =>
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, $"marks-{Guid.NewGuid():N}")).FullName;
 
-    private async Task<(JobHandle Handle, string Marks)> SubmitSweepAsync(JobRunner runner, int count, int[] failing, double seconds, int? maxParallel = null)
+    private async Task<(JobHandle Handle, string Marks)> SubmitSweepAsync(JobRunner runner, int count, int[] failing, double seconds, int? maxParallel = null, int[]? waitingForCancel = null)
     {
         var marks = Marks();
-        var handle = await SubmitAsync(runner, JobRequest.Sweep(Tasks(count, marks, failing, seconds), maxParallel));
+        var handle = await SubmitAsync(runner, JobRequest.Sweep(Tasks(count, marks, failing, seconds, waitingForCancel), maxParallel));
         Assert.Equal(count, handle.SweepSize);
         return (handle, marks);
     }
