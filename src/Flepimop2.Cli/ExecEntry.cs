@@ -3,8 +3,8 @@ using Flepimop2.Jobs.Internal;
 namespace Flepimop2.Cli;
 
 /// <summary>
-/// <c>flepimop2 job exec --exit-record FILE -- PROGRAM [ARGS...]</c>: the wrapper a job's script runs its command under
-/// (see <see cref="ExitRecorder"/>). Taken before the command line is parsed: it must start fast, must not stop on a
+/// <c>flepimop2 job exec --exit-record FILE [--cancel-file FILE] -- PROGRAM [ARGS...]</c>: the wrapper a job's script runs
+/// its command under (see <see cref="ExitRecorder"/>; a packed task's cancel file ends it on its own). Taken before the command line is parsed: it must start fast, must not stop on a
 /// signal as other commands do, and passes everything after <c>--</c> on exactly.
 /// </summary>
 internal static class ExecEntry
@@ -14,15 +14,23 @@ internal static class ExecEntry
 
     public static int Run(string[] args)
     {
-        if (args is not ["job", "exec", "--exit-record", { Length: > 0 } record, "--", { Length: > 0 }, ..])
+        string? cancel = null;
+        var command = 5;
+        if (args is ["job", "exec", "--exit-record", { Length: > 0 }, "--cancel-file", { Length: > 0 } file, "--", { Length: > 0 }, ..])
         {
-            Console.Error.WriteLine("error: usage: flepimop2 job exec --exit-record FILE -- PROGRAM [ARGS...] (the wrapper of a job's command, written into job scripts)");
+            cancel = file;
+            command = 7;
+        }
+        else if (args is not ["job", "exec", "--exit-record", { Length: > 0 }, "--", { Length: > 0 }, ..])
+        {
+            Console.Error.WriteLine("error: usage: flepimop2 job exec --exit-record FILE [--cancel-file FILE] -- PROGRAM [ARGS...] (the wrapper of a job's command, written into job scripts)");
             return ExitCodes.Usage;
         }
 
+        var record = args[3];
         try
         {
-            return ExitRecorder.Run(record, args[5..], TimeProvider.System, Console.Error);
+            return ExitRecorder.Run(record, args[command..], TimeProvider.System, Console.Error, cancel);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -38,6 +38,12 @@ internal sealed class JobSubmitCommand
         CustomParser = CommonOptions.ParseCount("--max-parallel", minimum: 1, maximum: JobRequest.MaxTasks),
     };
 
+    private readonly Option<int?> _tasksPerJob = new("--tasks-per-job")
+    {
+        Description = "Pack M tasks of the sweep into each scheduler task, run one after another (each keeps its index, exit record, log and status); the runner's tasks-per-job by default.",
+        CustomParser = CommonOptions.ParseCount("--tasks-per-job", minimum: 1, maximum: JobRequest.MaxTasks),
+    };
+
     private readonly Option<bool> _dryRun = CommonOptions.DryRunOption("Prepare the submission (resolve, render, write scripts) and print it; submit and record nothing.");
 
     private readonly Option<bool> _json = CommonOptions.JsonOption();
@@ -76,7 +82,7 @@ internal sealed class JobSubmitCommand
             }
         }
 
-        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._dryRun, submit._json, submit._sizeFrom }.Concat(submit._after.Options))
+        foreach (var option in new Option[] { submit._jobTarget, submit._noCache, submit._repeat, submit._maxParallel, submit._tasksPerJob, submit._dryRun, submit._json, submit._sizeFrom }.Concat(submit._after.Options))
         {
             command.Options.Add(option);
         }
@@ -89,7 +95,7 @@ internal sealed class JobSubmitCommand
     {
         // The command line first: a mistake there costs nothing to find, and nothing is read for it.
         var variants = _source.CheckCommandLine(parsed);
-        CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel));
+        CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel), parsed.GetValue(_tasksPerJob));
         _after.CheckCommandLine(parsed);
         CommonOptions.CheckEnvironment();
         var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
@@ -163,7 +169,7 @@ internal sealed class JobSubmitCommand
         var request = variants.Count > 1 || repeats is not null
             ? JobRequest.Sweep([.. variants.SelectMany(v => Enumerable.Repeat(v, repeats ?? 1))], parsed.GetValue(_maxParallel))
             : new JobRequest(variants[0]);
-        return request with { DryRun = parsed.GetValue(_dryRun) };
+        return request with { DryRun = parsed.GetValue(_dryRun), TasksPerJob = request.IsSweep ? parsed.GetValue(_tasksPerJob) : null };
     }
 
     /// <summary>The runner and the tasks; every problem of both at once (a file with <c>jobs: 5</c> and no step section gets both lines).</summary>
@@ -203,7 +209,7 @@ internal sealed class JobSubmitCommand
     /// The sweep options together (each alone is checked as it is parsed; a command validator cannot read a value that
     /// failed to parse, so these checks run first in the action).
     /// </summary>
-    private void CheckSweep(int variants, int? repeat, int? maxParallel)
+    private void CheckSweep(int variants, int? repeat, int? maxParallel, int? tasksPerJob)
     {
         var tasks = (long)variants * (repeat ?? 1);
         if (tasks > JobRequest.MaxTasks)
@@ -214,6 +220,11 @@ internal sealed class JobSubmitCommand
         if (maxParallel is { } k && variants <= 1 && repeat is null)
         {
             throw new CliUsageException($"--max-parallel {k} limits the tasks of a sweep; {_source.SweepHint}");
+        }
+
+        if (tasksPerJob is { } m && variants <= 1 && repeat is null)
+        {
+            throw new CliUsageException($"--tasks-per-job {m} packs the tasks of a sweep; {_source.SweepHint}");
         }
     }
 }

@@ -31,7 +31,15 @@ public sealed record JobRequest(CliCommand Command)
     public int? TaskCount { get; init; }
 
     /// <summary>At most this many of a sweep's tasks run at once; no limit of flepimop2's own when null.</summary>
+    /// <remarks>For a packed sweep (<see cref="TasksPerJob"/>), the limit counts the scheduler's tasks, each running its pack.</remarks>
     public int? MaxParallel { get; init; }
+
+    /// <summary>
+    /// For a sweep, how many of its tasks each scheduler task runs, one after another (a packed sweep): N tasks become
+    /// ⌈N / M⌉ array tasks. Each task still has its own index, exit record, log and status. The runner's
+    /// <c>tasks-per-job</c> when null, else 1.
+    /// </summary>
+    public int? TasksPerJob { get; init; }
 
     /// <summary>
     /// The jobs this one waits for, on the same backend: it starts only once each has ended, and for a

@@ -213,6 +213,9 @@ public abstract class JobRunner
             TaskIndices = indices.Select((index, position) => index == position).All(same => same) ? null : indices,
             TaskCount = sweep.TaskCount ?? sweep.Tasks,
             RetryOf = handle.Key,
+
+            // The failed tasks are packed again as the sweep was, into as few scheduler tasks as they fill.
+            TasksPerJob = sweep.TasksPerJob > 1 ? sweep.TasksPerJob : null,
         };
     }
 

@@ -43,4 +43,10 @@ public abstract record BatchJobOptions
 
     /// <summary>At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise; all the scheduler allows when null.</summary>
     public int? MaxParallel { get; init; }
+
+    /// <summary>
+    /// How many tasks of a sweep each array task runs one after another (<c>tasks-per-job</c>), unless a submission says
+    /// otherwise; one when null. The time limit, given per task, is multiplied by it for the array task.
+    /// </summary>
+    public int? TasksPerJob { get; init; }
 }

@@ -12,7 +12,7 @@ internal static class BatchOptionFields
 {
     /// <summary>The keys <see cref="Read"/> knows, in both spellings.</summary>
     public static IEnumerable<string> Known(BatchOptionKeys keys) =>
-        new[] { "module", "options", keys.Memory, keys.MemoryAlias, keys.Time, keys.TimeAlias, keys.ScriptDirectory, keys.ToolOptions, "chdir", "debug", "pre-commands", "post-commands", "executable", "max-parallel" }
+        new[] { "module", "options", keys.Memory, keys.MemoryAlias, keys.Time, keys.TimeAlias, keys.ScriptDirectory, keys.ToolOptions, "chdir", "debug", "pre-commands", "post-commands", "executable", "max-parallel", "tasks-per-job" }
             .OfType<string>();
 
     /// <summary><paramref name="options"/> with the shared fields read from the entry; every problem goes to the reader.</summary>
@@ -48,6 +48,7 @@ internal static class BatchOptionFields
             ScriptDirectory = reader.OptionalString(keys.ScriptDirectory),
             Executable = reader.OptionalString("executable"),
             MaxParallel = reader.PositiveInt("max-parallel"),
+            TasksPerJob = reader.PositiveInt("tasks-per-job"),
         });
     }
 
@@ -70,6 +71,11 @@ internal static class BatchOptionFields
         if (options.MaxParallel is { } max)
         {
             config[OptionReader.Stored("max-parallel")] = max;
+        }
+
+        if (options.TasksPerJob is { } packed)
+        {
+            config[OptionReader.Stored("tasks-per-job")] = packed;
         }
     }
 
@@ -98,6 +104,11 @@ internal static class BatchOptionFields
         if (options.MaxParallel is < 1)
         {
             problems.Add(new($"must be a whole number of at least 1, got {options.MaxParallel}", field: "max-parallel"));
+        }
+
+        if (options.TasksPerJob is < 1 or > JobRequest.MaxTasks)
+        {
+            problems.Add(new($"must be a whole number from 1 to {JobRequest.MaxTasks}, got {options.TasksPerJob}", field: "tasks-per-job"));
         }
 
         return problems;

@@ -16,7 +16,16 @@ internal static class ExitRecorder
     public const int NotStarted = 127;
 
     /// <summary>Runs <paramref name="argv"/>, recording it in <paramref name="record"/>; returns the command's exit code, or 128 + the signal that ended it.</summary>
-    public static int Run(string record, IReadOnlyList<string> argv, TimeProvider clock, TextWriter error)
+    /// <param name="record">The exit record to write.</param>
+    /// <param name="argv">The command.</param>
+    /// <param name="clock">The clock of the record's times.</param>
+    /// <param name="error">Where the recorder's own messages go.</param>
+    /// <param name="cancelFile">
+    /// A file whose appearance cancels the command (a packed task's <c>cancel --task</c>, written where the node shares the run
+    /// directory): present before the start, the command is not started and is recorded as ended by SIGTERM; appearing while it
+    /// runs, the command gets SIGTERM, then SIGKILL after a grace. Null: none.
+    /// </param>
+    public static int Run(string record, IReadOnlyList<string> argv, TimeProvider clock, TextWriter error, string? cancelFile = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(argv);
@@ -28,6 +37,12 @@ internal static class ExitRecorder
         {
             var start = new ExitRecord(IsoTime.Now(clock), Environment.MachineName, "flepimop2");
             start.Write(record);
+            if (cancelFile is not null && File.Exists(cancelFile))
+            {
+                (start with { EndedAt = IsoTime.Now(clock), Signal = CancelWatch.Signal }).Write(record);
+                return 128 + CancelWatch.Signal;
+            }
+
             // The kernel counts against the child the memory this process had when it started it (they share it until the
             // exec): a peak no larger than that is taken from the child's own high-water marks, read while it runs.
             var shared = ProcessHighWater.ResidentBytes(Environment.ProcessId);
@@ -46,6 +61,7 @@ internal static class ExitRecorder
             RecordedRun.Outcome outcome;
             long sampled;
             using (var sampler = new ProcessHighWater(pid, clock))
+            using (cancelFile is null ? null : new CancelWatch(pid, cancelFile, clock))
             {
                 outcome = RecordedRun.Wait(pid);
                 sampled = sampler.Peak;

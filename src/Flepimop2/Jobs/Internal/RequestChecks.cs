@@ -30,6 +30,11 @@ internal static class RequestChecks
             yield return new ValidationIssue($"a sweep's task count is from 1 to {JobRequest.MaxTasks}, got {request.TaskCount}", "invalid_sweep");
         }
 
+        if (request.TasksPerJob is < 1 or > JobRequest.MaxTasks)
+        {
+            yield return new ValidationIssue($"tasks per job are from 1 to {JobRequest.MaxTasks}, got {request.TasksPerJob}", "invalid_sweep") { Field = "tasks-per-job" };
+        }
+
         if (request.MaxParallel is < 1)
         {
             yield return new ValidationIssue($"at most {request.MaxParallel} tasks at once would run none; give 1 or more", "invalid_sweep") { Field = "max-parallel" };

@@ -24,8 +24,14 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
     /// <summary>The target every task runs, when they share one; null for tasks of several targets, or programs.</summary>
     public string? Target { get; init; }
 
-    /// <summary>The sweep a request asks for.</summary>
-    public static SweepInfo Of(JobRequest request, int? maxParallel)
+    /// <summary>How many tasks each scheduler task runs one after another (<c>tasks_per_job</c>, written only above 1).</summary>
+    public int TasksPerJob { get; init; } = 1;
+
+    /// <summary>How many scheduler tasks (array tasks, or a shell sweep's slots) run the sweep: ⌈<see cref="Tasks"/> / <see cref="TasksPerJob"/>⌉.</summary>
+    public int Slots => Packing.Slots(Tasks, TasksPerJob);
+
+    /// <summary>The sweep a request asks for, packed <paramref name="tasksPerJob"/> tasks to a scheduler task.</summary>
+    public static SweepInfo Of(JobRequest request, int? maxParallel, int tasksPerJob = 1)
     {
         ArgumentNullException.ThrowIfNull(request);
         var tasks = request.Tasks ?? throw new ArgumentException("the request is not a sweep", nameof(request));
@@ -35,6 +41,7 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
             Indices = request.TaskIndices,
             TaskCount = request.TaskCount,
             Target = targets is [{ } target] ? target : null,
+            TasksPerJob = tasksPerJob,
         };
     }
 
@@ -58,6 +65,7 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
 
         var max = JsonText.Int64(sweep["max_parallel"]);
         var count = JsonText.Int64(sweep["task_count"]);
+        var packed = JsonText.Int64(sweep["tasks_per_job"]);
         IReadOnlyList<int>? indices = null;
         if (sweep["indices"] is JsonArray list)
         {
@@ -76,6 +84,9 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
             Indices = indices,
             TaskCount = count is >= 1 and <= JobRequest.MaxTasks ? (int)count : null,
             Target = JsonText.Of(sweep["target"]),
+
+            // A damaged figure is not guessed at: the record reads as unpacked, whose tasks then find no record of their own.
+            TasksPerJob = packed is >= 1 and <= JobRequest.MaxTasks ? (int)packed : 1,
         };
     }
 
@@ -129,6 +140,11 @@ internal sealed record SweepInfo(int Tasks, int? MaxParallel)
         if (Target is { } target)
         {
             json["target"] = target;
+        }
+
+        if (TasksPerJob > 1)
+        {
+            json["tasks_per_job"] = TasksPerJob;
         }
 
         return json;

@@ -21,6 +21,12 @@ public sealed record ShellJobOptions
     /// <summary>At most this many tasks of a sweep run at once (<c>max-parallel</c>), unless a submission says otherwise; one per CPU when null.</summary>
     public int? MaxParallel { get; init; }
 
+    /// <summary>
+    /// How many tasks of a sweep each of its slots runs one after another (<c>tasks-per-job</c>), unless a submission says
+    /// otherwise; one when null. <see cref="MaxParallel"/> then counts slots.
+    /// </summary>
+    public int? TasksPerJob { get; init; }
+
     /// <summary>Where detached jobs keep their output and exit code; <c>.flepimop2_cache/job/logs</c> under the current directory when null.</summary>
     public string? LogDirectory { get; init; }
 }

@@ -20,7 +20,7 @@ public sealed class ShellJobRunner : JobRunner
     /// <summary>The fully qualified module name.</summary>
     public const string ModuleName = "flepimop2.job.shell";
 
-    private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory", "max-parallel"];
+    private static readonly string[] OwnKeys = ["module", "options", "cwd", "env", "detach", "executable", "log-directory", "max-parallel", "tasks-per-job"];
 
     private readonly JsonObject _extra;
     private readonly TimeProvider _clock;
@@ -70,6 +70,7 @@ public sealed class ShellJobRunner : JobRunner
             Executable = reader.OptionalString("executable"),
             LogDirectory = reader.OptionalString("log-directory"),
             MaxParallel = reader.PositiveInt("max-parallel"),
+            TasksPerJob = reader.PositiveInt("tasks-per-job"),
         };
         reader.ThrowIfAny();
         var extra = OptionReader.UnknownKeys(configuration, OwnKeys);
@@ -93,6 +94,11 @@ public sealed class ShellJobRunner : JobRunner
         if (Options.MaxParallel is { } max)
         {
             config[OptionReader.Stored("max-parallel")] = max;
+        }
+
+        if (Options.TasksPerJob is { } packed)
+        {
+            config[OptionReader.Stored("tasks-per-job")] = packed;
         }
 
         return OptionReader.WithUnknownKeys(config, _extra);
