@@ -105,7 +105,7 @@ public abstract class BatchJobRunner : JobRunner
     /// <summary>How a sweep is cut into scheduler jobs; by default one, whatever its size.</summary>
     /// <returns>The units (without ids), and a note for a dry run when the plan had to assume something.</returns>
     internal virtual Task<(IReadOnlyList<BatchUnit> Units, string? Note)> PlanAsync(BatchSubmission submission, CancellationToken cancellationToken) =>
-        Task.FromResult<(IReadOnlyList<BatchUnit>, string?)>(([new BatchUnit(string.Empty, 0, submission.Commands.Count)], null));
+        Task.FromResult<(IReadOnlyList<BatchUnit>, string?)>(([new BatchUnit(string.Empty, 0, submission.Slots)], null));
 
     /// <summary>The submit tool's command line: for one job (<paramref name="unit"/> null), or one unit of a sweep.</summary>
     /// <param name="submission">The submission.</param>
@@ -233,7 +233,17 @@ public abstract class BatchJobRunner : JobRunner
     internal IReadOnlyList<BatchUnit> Units(JobHandle handle)
     {
         var units = BatchUnit.Read(handle, IsUnitId);
-        return units.Count == 0 && InfersUnits && handle.SweepSize is { } size && IsUnitId(handle.JobId) ? [new BatchUnit(handle.JobId, 0, size)] : units;
+        return units.Count == 0 && InfersUnits && SweepInfo.Of(handle) is { } sweep && IsUnitId(handle.JobId) ? [new BatchUnit(handle.JobId, 0, sweep.Slots)] : units;
+    }
+
+    /// <summary>How many tasks each array task of a sweep runs (its record's <c>tasks_per_job</c>; 1 for one job).</summary>
+    internal static int TasksPerJob(JobHandle handle) => SweepInfo.Of(handle)?.TasksPerJob ?? 1;
+
+    /// <summary>The unit that runs a sweep's position, and the array index it gives it (a packed sweep's: its slot's).</summary>
+    internal (BatchUnit Unit, int ArrayIndex)? UnitOf(JobHandle handle, int position)
+    {
+        var slot = Packing.SlotOf(position, TasksPerJob(handle));
+        return Units(handle).FirstOrDefault(u => u.Holds(slot)) is { } unit ? (unit, ArrayIndex(unit, slot)) : null;
     }
 
     /// <summary>A unit's id: a job id, never an array task's.</summary>
@@ -282,14 +292,20 @@ public abstract class BatchJobRunner : JobRunner
     {
         ArgumentNullException.ThrowIfNull(handle);
         var record = BatchRecord.Of(handle);
-        if (Units(handle).FirstOrDefault(u => u.Holds(position)) is not { } unit || record.Chdir is not { } chdir)
+        if (TasksPerJob(handle) > 1)
+        {
+            // A packed task writes its own log; its array task's holds only what the script said around the tasks.
+            return record.RunDirectory is { } run ? [ExitRecording.TaskLog(run, position)] : [];
+        }
+
+        if (UnitOf(handle, position) is not var (unit, arrayIndex) || record.Chdir is not { } chdir)
         {
             return [];
         }
 
         return new[] { record.OutputPattern, record.ErrorPattern }
             .OfType<string>()
-            .Select(pattern => ExpandLog(pattern, unit.JobId, record.JobName ?? string.Empty, chdir, ArrayIndex(unit, position)))
+            .Select(pattern => ExpandLog(pattern, unit.JobId, record.JobName ?? string.Empty, chdir, arrayIndex))
             .Distinct(StringComparer.Ordinal)
             .ToArray();
     }
@@ -372,12 +388,23 @@ public abstract class BatchJobRunner : JobRunner
     /// <inheritdoc/>
     protected sealed override async Task CancelTaskCoreAsync(JobHandle handle, int position, CancellationToken cancellationToken)
     {
-        if (Units(handle).FirstOrDefault(u => u.Holds(position)) is not { } unit)
+        var index = SweepInfo.Of(handle)?.IndexOf(position) ?? position;
+        if (UnitOf(handle, position) is not var (unit, arrayIndex))
         {
-            var index = SweepInfo.Of(handle)?.IndexOf(position) ?? position;
             throw new JobBackendException($"cannot cancel task {index} of {handle.Key}: its record names no {UnitWord} that runs it");
         }
 
-        await CancelArrayTaskAsync(unit, ArrayIndex(unit, position), BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
+        if (TasksPerJob(handle) > 1)
+        {
+            // Its array task runs other tasks too: the task alone is cancelled, by a mark its recorder (or the script, before
+            // it starts) looks for in the run directory the nodes share.
+            var run = BatchRecord.Of(handle).RunDirectory
+                ?? throw new JobBackendException($"cannot cancel task {index} of {handle.Key}: its record names no run directory to leave the cancel mark in");
+            var mark = ExitRecording.CancelMark(run, position);
+            DiskWrites.Run(mark, () => AtomicFile.WriteAllBytes(mark, []));
+            return;
+        }
+
+        await CancelArrayTaskAsync(unit, arrayIndex, BatchRecord.ClusterOf(handle), cancellationToken).ConfigureAwait(false);
     }
 }

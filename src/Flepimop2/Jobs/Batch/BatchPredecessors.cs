@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Flepimop2.Internal;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Batch;
 
@@ -15,7 +16,7 @@ internal static class BatchPredecessors
     /// <summary>The predecessors of a request, each with the ids <paramref name="idsOf"/> finds in its record.</summary>
     public static IReadOnlyList<BatchPredecessor> From(JobRequest request, Func<JobHandle, IReadOnlyList<string>> idsOf)
     {
-        return [.. request.After.Select(d => new BatchPredecessor(d.Key, d.Condition, d.Predecessor is { } p ? idsOf(p) : [], d.Predecessor?.SweepSize ?? 1))];
+        return [.. request.After.Select(d => new BatchPredecessor(d.Key, d.Condition, d.Predecessor is { } p ? idsOf(p) : [], d.Predecessor is { } counted ? SweepInfo.Of(counted)?.Slots ?? 1 : 1))];
     }
 
     /// <summary>The ids by predecessor, for the handle.</summary>

@@ -42,6 +42,11 @@ internal static class BatchScript
         // The first line that is not a comment ends sbatch's reading of #SBATCH lines. #PBS and #BSUB lines sbatch reads
         // anywhere (the Slurm runner turns that off), and qsub its #$ lines: pre- and post-commands holding those are refused.
         script.Append(":\n").Append(parts.Comment).Append(Preamble);
+        if (parts.Sweep is { TasksPerJob: > 1 } packed)
+        {
+            return RenderPacked(script, parts, packed);
+        }
+
         if (parts.Sweep is { } sweep)
         {
             CheckArguments([[sweep.Table]]);
@@ -62,7 +67,49 @@ internal static class BatchScript
 
         script.Append(parts.Checks);
         ExitRecording.Append(script, parts.Recorder, parts.RunDirectory, parts.Sweep is not null);
-        return AppendRun(script, parts.Debug, parts.PreCommands, $"{ExitRecording.Function} {parts.CommandLine}", parts.PostCommands).ToString();
+        return AppendRun(script, parts.Debug, parts.PreCommands, $"{ExitRecording.Function} {parts.CommandLine}\n{ExitVariable}=$?\n", parts.PostCommands).ToString();
+    }
+
+    /// <summary>
+    /// A packed sweep's script: the array task finds its slot, then runs the slot's tasks one after another, each with its
+    /// own index, exit record, log and cancel mark; a task cancelled on its own is skipped, and one that fails does not stop
+    /// the rest. The pre- and post-commands run once for the array task, which ends with the last failing task's code.
+    /// </summary>
+    private static string RenderPacked(StringBuilder script, BatchScriptParts parts, BatchScriptSweep sweep)
+    {
+        CheckArguments([[sweep.Table], [parts.RunDirectory]]);
+        var logs = ShellQuote.Quote(ExitRecording.TaskLogs(parts.RunDirectory) + "/");
+        var marks = ShellQuote.Quote(ExitRecording.CancelMarks(parts.RunDirectory) + "/");
+        script.Append(sweep.PositionCode)
+            .Append(CultureInfo.InvariantCulture, $"flepimop2_table={ShellQuote.Quote(sweep.Table)}\n")
+            .Append(TaskTable.BashReader)
+            .Append(CultureInfo.InvariantCulture, $"flepimop2_first=$((flepimop2_task * {sweep.TasksPerJob}))\n")
+            .Append(CultureInfo.InvariantCulture, $"flepimop2_end=$((flepimop2_first + {sweep.TasksPerJob}))\n")
+            .Append(CultureInfo.InvariantCulture, $"(( flepimop2_end > {sweep.Tasks} )) && flepimop2_end={sweep.Tasks}\n")
+            .Append(parts.Checks);
+        ExitRecording.Append(script, parts.Recorder, parts.RunDirectory, sweep: true, packed: true);
+        var run = new StringBuilder()
+            .Append(ExitVariable).Append("=0\n")
+            .Append("for (( flepimop2_task = flepimop2_first; flepimop2_task < flepimop2_end; flepimop2_task++ )); do\n")
+            .Append("  ").Append(ExitRecording.TaskRecordAssignment(parts.RunDirectory)).Append('\n')
+            .Append("  ").Append(ExitRecording.CancelVariable).Append('=').Append(marks).Append("\"$flepimop2_task\"\n")
+            .Append("  if [[ -e $").Append(ExitRecording.CancelVariable).Append(" ]]; then\n")
+            .Append("    echo \"flepimop2: task at position $flepimop2_task was cancelled before it started\" >&2\n")
+            .Append("    ").Append(ExitVariable).Append("=143\n")
+            .Append("    continue\n")
+            .Append("  fi\n")
+            .Append("  if ! flepimop2_task_argv \"$flepimop2_table\" \"$flepimop2_task\"; then\n")
+            .Append("    echo \"flepimop2: cannot read task $flepimop2_task from the task table $flepimop2_table (is it on a filesystem this node shares?)\" >&2\n")
+            .Append("    ").Append(ExitVariable).Append("=2\n")
+            .Append("    continue\n")
+            .Append("  fi\n")
+            .Append(CultureInfo.InvariantCulture, $"  export {TaskTable.IndexVariable}=\"$flepimop2_index\" {TaskTable.CountVariable}={sweep.TaskCount}\n")
+            .Append("  ").Append(ExitRecording.Function).Append(' ').Append(parts.CommandLine)
+            .Append(" </dev/null >").Append(logs).Append("\"$flepimop2_task.log\" 2>&1\n")
+            .Append("  flepimop2_rc=$?\n")
+            .Append("  (( flepimop2_rc == 0 )) || ").Append(ExitVariable).Append("=$flepimop2_rc\n")
+            .Append("done\n");
+        return AppendRun(script, parts.Debug, parts.PreCommands, run.ToString(), parts.PostCommands).ToString();
     }
 
     /// <summary>The command line: every token shell-quoted, and the first quoted even when bare if it could be read as an assignment.</summary>
@@ -110,10 +157,10 @@ internal static class BatchScript
     /// <param name="script">The script so far.</param>
     /// <param name="debug">Trace the rest of the script.</param>
     /// <param name="preCommands">Shell lines run before the command.</param>
-    /// <param name="commandLine">The command line (see <see cref="CommandLine"/>, or <see cref="SweepCommandLine"/>).</param>
+    /// <param name="run">The lines that run the command (or a packed sweep's tasks) and set <see cref="ExitVariable"/>.</param>
     /// <param name="postCommands">Shell lines run after it.</param>
     /// <returns><paramref name="script"/>.</returns>
-    private static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string commandLine, IReadOnlyList<string> postCommands)
+    private static StringBuilder AppendRun(StringBuilder script, bool debug, IReadOnlyList<string> preCommands, string run, IReadOnlyList<string> postCommands)
     {
         if (debug)
         {
@@ -125,8 +172,7 @@ internal static class BatchScript
             script.Append(line).Append('\n');
         }
 
-        script.Append(commandLine).Append('\n')
-            .Append(ExitVariable).Append("=$?\n");
+        script.Append(run);
         if (postCommands.Count > 0)
         {
             script.Append("(\n");

@@ -66,15 +66,28 @@ internal static class BatchStatus
             : ExitRecordMerge.Merge(scheduler, listed, ExitRecord.Read(recordPath), runner.EndedByScheduler(scheduler));
     }
 
+    /// <summary>A task of a packed sweep: its array task's answer, its own exit record and its cancel mark (see <see cref="PackedTaskStatus"/>).</summary>
+    private static JobStatusResult Packed(BatchJobRunner runner, JobHandle handle, BatchUnit unit, int arrayIndex, string id, IBatchStatusRound round, BatchRecord record, int position)
+    {
+        var listed = round.Has(handle, id);
+        var element = !listed && round.Knows(handle, unit)
+            ? runner.MissingTask(handle, unit, arrayIndex, id, false)
+            : runner.Explain(round.Resolve(handle, id), handle, round);
+        var cancelled = record.RunDirectory is { } run && File.Exists(ExitRecording.CancelMark(run, position));
+        return PackedTaskStatus.Decide(element, listed, ExitRecord.Read(record.ExitRecordPath(position)), cancelled, runner.EndedByScheduler(element), id, runner.Scheduler);
+    }
+
     /// <summary>Each task of a sweep decided as an ordinary job named by its array task id, then the whole.</summary>
     private static JobStatusResult Sweep(BatchJobRunner runner, JobHandle handle, int size, IBatchStatusRound round)
     {
         var units = runner.Units(handle);
         var record = BatchRecord.Of(handle);
+        var tasksPerJob = BatchJobRunner.TasksPerJob(handle);
         var tasks = new SweepTaskStatus[size];
         for (var position = 0; position < size; position++)
         {
-            if (units.FirstOrDefault(u => u.Holds(position)) is not { } unit)
+            var slot = Packing.SlotOf(position, tasksPerJob);
+            if (units.FirstOrDefault(u => u.Holds(slot)) is not { } unit)
             {
                 tasks[position] = new SweepTaskStatus(position, JobStatus.FinishedUnknown)
                 {
@@ -83,10 +96,12 @@ internal static class BatchStatus
                 continue;
             }
 
-            var arrayIndex = runner.ArrayIndex(unit, position);
+            var arrayIndex = runner.ArrayIndex(unit, slot);
             var id = runner.TaskId(unit.JobId, arrayIndex);
             var recordPath = record.ExitRecordPath(position);
-            var result = !round.Has(handle, id) && round.Knows(handle, unit)
+            var result = tasksPerJob > 1
+                ? Packed(runner, handle, unit, arrayIndex, id, round, record, position)
+                : !round.Has(handle, id) && round.Knows(handle, unit)
                 ? ExitRecordMerge.Merge(runner.MissingTask(handle, unit, arrayIndex, id, round.IsLive(handle, unit) && recordPath is null), false, ExitRecord.Read(recordPath), false)
                 : runner.Explain(Decide(runner, handle, id, round, recordPath), handle, round);
             tasks[position] = new SweepTaskStatus(position, result.Status)

@@ -1,4 +1,5 @@
 using Flepimop2.Commands;
+using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Batch;
 
@@ -10,7 +11,8 @@ namespace Flepimop2.Jobs.Batch;
 /// <param name="Table">A sweep's task table, or null.</param>
 /// <param name="JobName">The job's name on the scheduler.</param>
 /// <param name="Predecessors">The jobs it waits for.</param>
-/// <param name="MaxParallel">A sweep's limit of tasks at once, or null.</param>
+/// <param name="MaxParallel">A sweep's limit of array tasks at once, or null.</param>
+/// <param name="TasksPerJob">How many of a sweep's tasks each array task runs, one after another (1 for one job).</param>
 internal sealed record BatchSubmission(
     JobRequest Request,
     string Chdir,
@@ -19,11 +21,18 @@ internal sealed record BatchSubmission(
     string? Table,
     string JobName,
     IReadOnlyList<BatchPredecessor> Predecessors,
-    int? MaxParallel)
+    int? MaxParallel,
+    int TasksPerJob = 1)
 {
     /// <summary>The commands the submission runs: a sweep's tasks, or the one command.</summary>
     public IReadOnlyList<CliCommand> Commands => Request.Tasks ?? [Request.Command];
 
     /// <summary>The <c>FLEPIMOP2_TASK_COUNT</c> a sweep's tasks see.</summary>
     public int TaskCount => Request.TaskCount ?? Commands.Count;
+
+    /// <summary>How many array tasks run the sweep: its tasks, or for a packed sweep ⌈tasks / <see cref="TasksPerJob"/>⌉.</summary>
+    public int Slots => Packing.Slots(Commands.Count, TasksPerJob);
+
+    /// <summary>Whether each array task runs more than one task.</summary>
+    public bool Packed => TasksPerJob > 1;
 }

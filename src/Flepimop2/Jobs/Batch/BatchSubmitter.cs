@@ -34,6 +34,12 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         SubmissionFiles.Write(run, () =>
         {
             DiskWrites.Run(run, () => Directory.CreateDirectory(request.IsSweep ? ExitRecording.TaskRecords(run) : run));
+            if (submission.Packed)
+            {
+                DiskWrites.Run(run, () => Directory.CreateDirectory(ExitRecording.TaskLogs(run)));
+                DiskWrites.Run(run, () => Directory.CreateDirectory(ExitRecording.CancelMarks(run)));
+            }
+
             if (submission.Table is { } table)
             {
                 TaskTable.Write(table, [.. submission.Commands.Select(t => t.CommandLine(program))], request.TaskIndices);
@@ -56,7 +62,8 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
             request.IsSweep ? Path.Join(run, "tasks") : null,
             runner.JobName(request.Commands),
             BatchPredecessors.From(request, runner.PredecessorIds),
-            request.IsSweep ? request.MaxParallel ?? runner.BatchOptions.MaxParallel : null);
+            request.IsSweep ? request.MaxParallel ?? runner.BatchOptions.MaxParallel : null,
+            request.Tasks is { } tasks ? Math.Min(request.TasksPerJob ?? runner.BatchOptions.TasksPerJob ?? 1, tasks.Count) : 1);
 
     /// <summary>The whole script of a submission. Pure: it touches no file.</summary>
     public string Render(BatchSubmission submission, BatchLogs logs, IReadOnlyList<string> program)
@@ -68,11 +75,16 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         BatchScriptSweep? sweep = null;
         if (submission.Table is { } table)
         {
-            comment = string.Create(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {submission.Commands.Count} tasks as {scheduler} array jobs. Each task finds\n")
-                + "# its position in the sweep, and reads its argv from the task table: every argument ended by a NUL byte,\n"
-                + "# found through the table's index, read as it is.\n";
+            comment = submission.Packed
+                ? string.Create(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {submission.Commands.Count} tasks as {scheduler} array jobs, {submission.TasksPerJob} tasks to an\n")
+                    + "# array task, one after another. Each array task finds its first position in the sweep; each of its tasks\n"
+                    + "# reads its argv from the task table (every argument ended by a NUL byte, found through the table's index, read\n"
+                    + "# as it is), and writes its own exit record and log.\n"
+                : string.Create(CultureInfo.InvariantCulture, $"# Written by flepimop2 to run a sweep of {submission.Commands.Count} tasks as {scheduler} array jobs. Each task finds\n")
+                    + "# its position in the sweep, and reads its argv from the task table: every argument ended by a NUL byte,\n"
+                    + "# found through the table's index, read as it is.\n";
             commandLine = BatchScript.SweepCommandLine;
-            sweep = new BatchScriptSweep(runner.SweepPositionCode, table, submission.TaskCount);
+            sweep = new BatchScriptSweep(runner.SweepPositionCode, table, submission.TaskCount) { Tasks = submission.Commands.Count, TasksPerJob = submission.TasksPerJob };
         }
         else
         {
@@ -122,6 +134,12 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         details["tasks"] = submission.Commands.Count.ToString(CultureInfo.InvariantCulture);
         details["arrays"] = string.Join(", ", plan.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.First}-{p.First + p.Count - 1}")));
         details["max_parallel"] = submission.MaxParallel?.ToString(CultureInfo.InvariantCulture) ?? "all";
+        if (submission.Packed)
+        {
+            details["tasks_per_job"] = submission.TasksPerJob.ToString(CultureInfo.InvariantCulture);
+            details["array_tasks"] = submission.Slots.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (note is not null)
         {
             details["note"] = note;
@@ -184,7 +202,7 @@ internal sealed class BatchSubmitter(BatchJobRunner runner)
         if (submission.Table is not null)
         {
             metadata[BatchUnit.Key] = BatchUnit.ToJson(units);
-            metadata[SweepInfo.Key] = SweepInfo.Of(submission.Request, submission.MaxParallel).ToJson();
+            metadata[SweepInfo.Key] = SweepInfo.Of(submission.Request, submission.MaxParallel, submission.TasksPerJob).ToJson();
         }
 
         if (submission.Predecessors.Count > 0)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Batch;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.GridEngine.Internal;
 using Flepimop2.Subprocesses;
 
@@ -149,7 +150,7 @@ public sealed class GridEngineJobRunner : BatchJobRunner
 
     internal override string[] SubmitArgv(BatchSubmission submission, BatchLogs logs, BatchUnit? unit, string? previousUnit) =>
         GridEngineCommandLines.Qsub(
-            Options,
+            Options with { Time = Packing.PackedTime(Options.Time, submission.TasksPerJob) },
             submission.ScriptPath,
             submission.JobName,
             submission.Chdir,

@@ -17,8 +17,9 @@ internal static class Packing
         Enumerable.Range(slot * tasksPerJob, Math.Max(0, Math.Min(tasks, (slot * tasksPerJob) + tasksPerJob) - (slot * tasksPerJob)));
 
     /// <summary>
-    /// A per-task time limit, in seconds, for a scheduler task that runs <paramref name="tasksPerJob"/> tasks one after
-    /// another: multiplied, so that a pack of tasks each within the limit is not killed part way.
+    /// A per-task time limit for a scheduler task that runs <paramref name="tasksPerJob"/> tasks one after another:
+    /// multiplied, so that a pack of tasks each within the limit is not killed part way. No limit stays none.
     /// </summary>
-    public static long PackedSeconds(long perTask, int tasksPerJob) => checked(perTask * tasksPerJob);
+    public static WallTime? PackedTime(WallTime? perTask, int tasksPerJob) =>
+        perTask is { IsUnlimited: false } time && tasksPerJob > 1 ? WallTime.FromSeconds(time.TotalSeconds * tasksPerJob) : perTask;
 }

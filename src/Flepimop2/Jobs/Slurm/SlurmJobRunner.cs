@@ -139,7 +139,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
 
     internal override BatchLogs LogPatterns(BatchSubmission submission) => SlurmScriptRenderer.Logs(Options, submission.Chdir, submission.Table is not null);
 
-    internal override IReadOnlyList<string> Directives(BatchSubmission submission, BatchLogs logs) => SlurmScriptRenderer.Directives(Options, submission, logs);
+    internal override IReadOnlyList<string> Directives(BatchSubmission submission, BatchLogs logs) => SlurmScriptRenderer.Directives(Options with { Time = Packing.PackedTime(Options.Time, submission.TasksPerJob) }, submission, logs);
 
     /// <summary>A sweep is cut into arrays of at most the cluster's <c>MaxArraySize</c> (a dry run assumes Slurm's default when it cannot ask).</summary>
     internal override async Task<(IReadOnlyList<BatchUnit> Units, string? Note)> PlanAsync(BatchSubmission submission, CancellationToken cancellationToken)
@@ -157,7 +157,7 @@ public sealed class SlurmJobRunner : BatchJobRunner
             note = $"Slurm's default MaxArraySize ({largest}) was assumed: {ex.Message}";
         }
 
-        var plan = BatchUnit.Plan(submission.Commands.Count, largest);
+        var plan = BatchUnit.Plan(submission.Slots, largest);
         if (submission.MaxParallel is { } limit && plan.Count > 1 && SlurmDependencies.Own(Options) is { } own && own.Contains('?', StringComparison.Ordinal))
         {
             // sbatch takes either ',' (all of) or '?' (any of) in one dependency list, never both.

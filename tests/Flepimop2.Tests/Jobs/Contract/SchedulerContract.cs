@@ -229,6 +229,90 @@ public abstract class SchedulerContract
     }
 
     [Fact]
+    public async Task A_packed_sweep_runs_three_tasks_to_an_array_task_one_after_another_each_with_its_own_index_exit_code_and_log()
+    {
+        var runner = Runner();
+        var (handle, marks) = await SubmitSweepAsync(runner, 7, failing: [1, 5], seconds: 0.3, maxParallel: 2, tasksPerJob: 3);
+
+        var last = await WaitSweepAsync(runner, handle);
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.Equal([1, 5], last.Sweep!.FailedIndices);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => (int?)(i is 1 or 5 ? 10 + i : 0)), last.Sweep.Tasks.Select(t => t.ExitCode));
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => Dialect.TaskId(handle, i / 3)), last.Sweep.Tasks.Select(t => t.BackendId));
+        var spans = Enumerable.Range(0, 7).Select(i => (Start: Mark(marks, i, "start"), End: Mark(marks, i, "end"))).ToList();
+        for (var i = 0; i < 7; i++)
+        {
+            if (i % 3 != 0)
+            {
+                Assert.True(spans[i].Start >= spans[i - 1].End, $"task {i} started before task {i - 1} of its array task ended");
+            }
+
+            var log = Assert.Single(runner.GetTaskLogFiles(handle, i));
+            Assert.Equal($"task {i} of 7\n", await File.ReadAllTextAsync(log));
+        }
+
+        // Three array tasks, at most two at once: the packs' spans overlap two at a time at most.
+        var packs = Enumerable.Range(0, 3).Select(p => (Start: spans[p * 3].Start, End: spans[Math.Min(6, (p * 3) + 2)].End)).ToList();
+        Assert.InRange(packs.Max(s => packs.Count(o => o.Start <= s.Start && s.Start < o.End)), 1, 2);
+        var one = await runner.TaskStatusAsync(handle, 5);
+        Assert.Equal("15", Text(one, "exit_code"));
+        Assert.Equal(Dialect.TaskId(handle, 1), Text(one, "job_id"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_packed_task_and_one_waiting_its_turn_leaves_the_other_array_task_to_finish()
+    {
+        var runner = Runner();
+        var (handle, _) = await SubmitSweepAsync(runner, 4, failing: [], seconds: 0.5, tasksPerJob: 2, waitingForCancel: [0]);
+        await WaitAsync(runner, [handle], r => r.Sweep!.Tasks[0].Status == JobStatus.Running);
+
+        await runner.CancelTaskAsync(handle, 1);
+        await runner.CancelTaskAsync(handle, 0);
+        var last = await WaitSweepAsync(runner, handle);
+
+        Assert.Equal([JobStatus.Failed, JobStatus.Failed, JobStatus.Successful, JobStatus.Successful], last.Sweep!.Tasks.Select(t => t.Status));
+        Assert.Equal("143", Text(last.Sweep.Tasks[0].Detail, "exit_code"));
+        Assert.Contains("cancelled", Text(last.Sweep.Tasks[0].Detail, "reason"), StringComparison.Ordinal);
+        Assert.Contains("before it started", Text(last.Sweep.Tasks[1].Detail, "reason"), StringComparison.Ordinal);
+        Assert.Equal([0, 1], last.Sweep.FailedIndices);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_packed_sweep_ends_every_task_running_or_waiting_its_turn()
+    {
+        var runner = Runner();
+        var (handle, _) = await SubmitSweepAsync(runner, 6, failing: [], seconds: 300, maxParallel: 1, tasksPerJob: 3);
+        await WaitAsync(runner, [handle], r => r.Sweep!.Tasks[0].Status == JobStatus.Running);
+
+        await runner.CancelAsync(handle);
+        var last = await WaitSweepAsync(runner, handle);
+
+        Assert.Equal(JobStatus.Failed, last.Status);
+        Assert.All(last.Sweep!.Tasks, t => Assert.True(t.Status is JobStatus.Failed or JobStatus.FinishedUnknown, $"task {t.Index}: {t.Status}"));
+        Assert.False(await Dialect.HoldsAsync(Settings.Tools, handle), $"the scheduler still holds a task of {handle.JobId}");
+    }
+
+    [Fact]
+    public async Task Retrying_the_failed_tasks_of_a_packed_sweep_packs_only_them_with_their_first_indices()
+    {
+        var runner = Runner();
+        var (handle, marks) = await SubmitSweepAsync(runner, 7, failing: [0, 4, 6], seconds: 0, tasksPerJob: 3);
+        await WaitSweepAsync(runner, handle);
+
+        var retry = await runner.RetryRequestAsync(handle, failedTasksOnly: true);
+        var again = await SubmitAsync(runner, retry);
+        var last = await WaitSweepAsync(runner, again);
+
+        Assert.Equal(3, retry.TasksPerJob);
+        Assert.Equal([0, 4, 6], last.Sweep!.Tasks.Select(t => t.Index));
+        Assert.Equal([Dialect.TaskId(again, 0), Dialect.TaskId(again, 0), Dialect.TaskId(again, 0)], last.Sweep.Tasks.Select(t => t.BackendId));
+        Assert.Equal([10, 14, 16], last.Sweep.Tasks.Select(t => t.ExitCode));
+        Assert.Equal(["task 0 of 7\n", "task 4 of 7\n", "task 6 of 7\n"], await Task.WhenAll(new[] { 0, 4, 6 }.Select(i => File.ReadAllTextAsync(Assert.Single(runner.GetTaskLogFiles(again, i))))));
+        Assert.True(File.Exists(Path.Combine(marks, "6.end")));
+    }
+
+    [Fact]
     public async Task Cancelling_the_sweep_ends_every_task_running_or_pending()
     {
         var runner = Runner();
@@ -415,6 +499,8 @@ public abstract class SchedulerContract
 
     private static string? Text(JobStatusResult result, string key) => JsonText.Display(result.Detail.GetValueOrDefault(key));
 
+    private static string? Text(IReadOnlyDictionary<string, JsonNode?> detail, string key) => JsonText.Display(detail.GetValueOrDefault(key));
+
     private static long Number(JobStatusResult result, string key) =>
         JsonText.Int64(result.Detail.GetValueOrDefault(key)) ?? throw new Xunit.Sdk.XunitException($"no {key}: {RunnerSteps.Describe(result)}");
 
@@ -447,10 +533,10 @@ public abstract class SchedulerContract
     private string Marks() =>
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, $"marks-{Guid.NewGuid():N}")).FullName;
 
-    private async Task<(JobHandle Handle, string Marks)> SubmitSweepAsync(JobRunner runner, int count, int[] failing, double seconds, int? maxParallel = null, int[]? waitingForCancel = null)
+    private async Task<(JobHandle Handle, string Marks)> SubmitSweepAsync(JobRunner runner, int count, int[] failing, double seconds, int? maxParallel = null, int[]? waitingForCancel = null, int? tasksPerJob = null)
     {
         var marks = Marks();
-        var handle = await SubmitAsync(runner, JobRequest.Sweep(Tasks(count, marks, failing, seconds, waitingForCancel), maxParallel));
+        var handle = await SubmitAsync(runner, JobRequest.Sweep(Tasks(count, marks, failing, seconds, waitingForCancel), maxParallel) with { TasksPerJob = tasksPerJob });
         Assert.Equal(count, handle.SweepSize);
         return (handle, marks);
     }
