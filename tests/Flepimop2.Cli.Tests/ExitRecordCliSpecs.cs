@@ -57,6 +57,43 @@ public sealed class ExitRecordCliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_cancel_file_that_appears_while_the_command_runs_stops_it_with_SIGTERM_and_is_recorded()
+    {
+        Directory.CreateDirectory(_project.Combine("run"));
+        var cancel = _project.Combine("run", "cancel-3");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var run = _project.Run("job", "exec", "--exit-record", Record, "--cancel-file", cancel, "--", "sleep", "60");
+        while (!File.Exists(Record) && started.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        await File.WriteAllTextAsync(cancel, string.Empty);
+        var result = await run;
+
+        Assert.Equal(128 + 15, result.ExitCode);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(40), $"the command ran on for {started.Elapsed} after its cancel file appeared");
+        var record = ReadRecord();
+        Assert.Equal(15, record.GetProperty("signal").GetInt32());
+        Assert.True(record.TryGetProperty("ended_at", out _), record.ToString());
+    }
+
+    [Fact]
+    public async Task A_cancel_file_already_there_means_the_command_never_starts()
+    {
+        Directory.CreateDirectory(_project.Combine("run"));
+        var cancel = _project.Combine("run", "cancel-3");
+        var mark = _project.Combine("ran");
+        await File.WriteAllTextAsync(cancel, string.Empty);
+
+        var result = await _project.Run("job", "exec", "--exit-record", Record, "--cancel-file", cancel, "--", "touch", mark);
+
+        Assert.Equal(128 + 15, result.ExitCode);
+        Assert.False(File.Exists(mark), "the cancelled command ran");
+        Assert.Equal(15, ReadRecord().GetProperty("signal").GetInt32());
+    }
+
+    [Fact]
     public async Task The_peak_memory_recorded_is_the_commands_own()
     {
         var run = await ExecAsync(CliRunner.Dummy, "process", "allocate", "120", "0.5");

@@ -28,6 +28,8 @@ public sealed class NumericOptionSpecs
         ("--repeat", ["job", "simulate", "--repeat", "{0}"], ["0", "100001"]),
         ("--max-parallel", ["job", "run", "--repeat", "2", "--max-parallel", "{0}", "--", "true"], [.. NotNumbers, .. NotCounts, "0", "100001"]),
         ("--max-parallel", ["job", "process", "--repeat", "2", "--max-parallel", "{0}"], ["0", "100001"]),
+        ("--tasks-per-job", ["job", "run", "--repeat", "2", "--tasks-per-job", "{0}", "--", "true"], [.. NotNumbers, .. NotCounts, "0", "100001"]),
+        ("--tasks-per-job", ["job", "simulate", "--repeat", "2", "--tasks-per-job", "{0}"], ["0", "100001"]),
         ("--task", ["job", "status", "shell-1", "--task", "{0}"], [.. NotNumbers, .. NotCounts, "100000"]),
         ("--task", ["job", "logs", "shell-1", "--task", "{0}"], ["-1", "100000", "1e-9"]),
         ("--task", ["job", "cancel", "shell-1", "--task", "{0}"], ["-1", "100000", "1e-9"]),

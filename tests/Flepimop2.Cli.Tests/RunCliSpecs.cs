@@ -242,6 +242,7 @@ public sealed class RunCliSpecs
 
     [Theory]
     [InlineData(new[] { "job", "run", "-j", "local", "--max-parallel", "2", "--", "true" }, "error: --max-parallel 2 limits the tasks of a sweep; give --repeat")]
+    [InlineData(new[] { "job", "run", "-j", "local", "--tasks-per-job", "5", "--", "true" }, "error: --tasks-per-job 5 packs the tasks of a sweep; give --repeat")]
     [InlineData(new[] { "job", "run", "-j", "local", "--repeat", "0", "--", "true" }, "error: --repeat must be a whole number from 1 to 100000; got '0'")]
     [InlineData(new[] { "job", "run", "-j", "local", "--", "", "x" }, "error: the program after -- is empty; give its name or path")]
     [InlineData(new[] { "job", "run", "-j", "local", "--" }, "error: no program to run; give it and its arguments after --: flepimop2 job run [OPTIONS] -- PROGRAM [ARGS...]")]

@@ -15,7 +15,7 @@ public sealed class AnyRunnerEntrySpecs
 
     private static readonly string[] Options =
     [
-        "cwd", "env", "detach", "executable", "log-directory", "log_directory", "max-parallel", "cpus-per-task", "cpus_per_task",
+        "cwd", "env", "detach", "executable", "log-directory", "log_directory", "max-parallel", "tasks-per-job", "cpus-per-task", "cpus_per_task",
         "memory", "time", "nodes", "ntasks", "chdir", "debug", "pre-commands", "post-commands", "sbatch-options", "sbatch-directory",
         "requeue", "queue", "slots", "h_rt", "h_vmem", "project", "qsub-options", "script-directory", "parallel-environment",
         "\"a\\nb\"", "options", "min-poll-interval", "min_poll_interval",

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Flepimop2.Commands;
 using Flepimop2.Internal;
 using Flepimop2.Jobs.Batch;
-using Flepimop2.Jobs.Internal;
 using Flepimop2.Jobs.GridEngine.Internal;
+using Flepimop2.Jobs.Internal;
 using Flepimop2.Subprocesses;
 
 namespace Flepimop2.Jobs.GridEngine;

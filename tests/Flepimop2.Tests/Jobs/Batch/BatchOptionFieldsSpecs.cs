@@ -25,7 +25,7 @@ public sealed class BatchOptionFieldsSpecs
     public void Every_shared_key_is_known_in_each_of_its_spellings()
     {
         Assert.Equal(
-            ["module", "options", "h_vmem", "memory", "h_rt", "walltime", "script-directory", "qsub-options", "chdir", "debug", "pre-commands", "post-commands", "executable", "max-parallel"],
+            ["module", "options", "h_vmem", "memory", "h_rt", "walltime", "script-directory", "qsub-options", "chdir", "debug", "pre-commands", "post-commands", "executable", "max-parallel", "tasks-per-job"],
             BatchOptionFields.Known(Keys));
     }
 
@@ -35,7 +35,7 @@ public sealed class BatchOptionFieldsSpecs
         var keys = Keys with { MemoryAlias = null, TimeAlias = null };
 
         Assert.DoesNotContain("memory", BatchOptionFields.Known(keys));
-        Assert.Equal(12, BatchOptionFields.Known(keys).Count());
+        Assert.Equal(13, BatchOptionFields.Known(keys).Count());
     }
 
     [Fact]
@@ -43,7 +43,8 @@ public sealed class BatchOptionFieldsSpecs
     {
         var (options, problems) = Read("""
             {"h_vmem": "4G", "h_rt": "1:30:00", "chdir": "/scratch/run", "debug": true, "pre-commands": ["module load R"],
-             "post-commands": "echo done", "script-directory": "scripts", "executable": "/opt/flepimop2", "max-parallel": 3}
+             "post-commands": "echo done", "script-directory": "scripts", "executable": "/opt/flepimop2", "max-parallel": 3,
+             "tasks-per-job": 50}
             """);
 
         Assert.Empty(problems);
@@ -56,6 +57,7 @@ public sealed class BatchOptionFieldsSpecs
         Assert.Equal("scripts", options.ScriptDirectory);
         Assert.Equal("/opt/flepimop2", options.Executable);
         Assert.Equal(3, options.MaxParallel);
+        Assert.Equal(50, options.TasksPerJob);
     }
 
     [Fact]
@@ -166,6 +168,27 @@ public sealed class BatchOptionFieldsSpecs
             var problem = Assert.Single(problems);
             Assert.Equal("max-parallel", problem.Field);
             Assert.Equal($"must be a whole number of at least 1, got {max}", problem.Problem);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(100001, false)]
+    [InlineData(1, true)]
+    [InlineData(100000, true)]
+    public void Tasks_per_job_is_a_whole_number_from_one_to_the_largest_sweep(int packed, bool accepted)
+    {
+        var problems = BatchOptionFields.Problems(new SlurmJobOptions { TasksPerJob = packed }, Keys, ["#$"], "the node's PATH");
+
+        if (accepted)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            var problem = Assert.Single(problems);
+            Assert.Equal("tasks-per-job", problem.Field);
+            Assert.Equal($"must be a whole number from 1 to 100000, got {packed}", problem.Problem);
         }
     }
 

@@ -44,6 +44,51 @@ public sealed class SlurmSweepRunnerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_packed_sweep_is_submitted_as_its_slots_cut_into_arrays_with_the_time_limit_multiplied()
+    {
+        var slurm = Scheduler(maxArraySize: 25);
+        var runner = SlurmRunners.With(slurm, Options() with { Time = WallTime.Parse("00:10:00") }, _clock);
+
+        var handle = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(118), maxParallel: 4) with { TasksPerJob = 4 }));
+
+        var script = handle.MetadataText("script")!;
+        var calls = slurm.Calls.ToList();
+        Assert.Equal(["sbatch", "--parsable", "--array=0-24%4", script, "0"], calls[1]);
+        Assert.Equal(["sbatch", "--parsable", "--array=0-4%4", "--dependency=afterany:101", script, "25"], calls[2]);
+        Assert.Equal(3, calls.Count);
+        Assert.Equal("""[{"job_id":"101","first":0,"count":25},{"job_id":"102","first":25,"count":5}]""", handle.Metadata["arrays"]!.ToJsonString());
+        Assert.Equal("""{"tasks":118,"max_parallel":4,"tasks_per_job":4}""", handle.Metadata["sweep"]!.ToJsonString());
+        Assert.Equal(118, handle.SweepSize);
+        var text = await File.ReadAllTextAsync(script);
+        Assert.Contains("\n#SBATCH --time=0-00:40:00\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nflepimop2_first=$((flepimop2_task * 4))\n", text, StringComparison.Ordinal);
+        Assert.Contains("\n(( flepimop2_end > 118 )) && flepimop2_end=118\n", text, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(handle.MetadataText("run_dir")!, "log")));
+        Assert.True(Directory.Exists(Path.Combine(handle.MetadataText("run_dir")!, "cancel")));
+
+        var logs = runner.GetTaskLogFiles(handle, 117);
+        Assert.Equal([Path.Combine(handle.MetadataText("run_dir")!, "log", "117.log")], logs);
+    }
+
+    [Fact]
+    public async Task More_tasks_per_job_than_tasks_make_one_array_task_and_one_task_per_job_changes_nothing()
+    {
+        var slurm = Scheduler(maxArraySize: 25);
+        var runner = SlurmRunners.With(slurm, Options() with { Time = WallTime.Parse("00:10:00") }, _clock);
+
+        var all = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(3)) with { TasksPerJob = 50 }));
+        var one = Assert.IsType<JobHandle>(await runner.SubmitAsync(JobRequest.Sweep(Tasks(3)) with { TasksPerJob = 1 }));
+
+        var calls = slurm.Calls.ToList();
+        Assert.Equal(["sbatch", "--parsable", "--array=0-0", all.MetadataText("script")!, "0"], calls[1]);
+        Assert.Contains("\n#SBATCH --time=0-00:30:00\n", await File.ReadAllTextAsync(all.MetadataText("script")!), StringComparison.Ordinal);
+        Assert.Equal("""{"tasks":3,"max_parallel":null,"tasks_per_job":3}""", all.Metadata["sweep"]!.ToJsonString());
+        Assert.Equal(["sbatch", "--parsable", "--array=0-2", one.MetadataText("script")!, "0"], calls[^1]);
+        Assert.Equal("""{"tasks":3,"max_parallel":null}""", one.Metadata["sweep"]!.ToJsonString());
+        Assert.Contains("\n#SBATCH --time=0-00:10:00\n", await File.ReadAllTextAsync(one.MetadataText("script")!), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_handle_records_the_arrays_the_sweep_the_script_and_the_task_table()
     {
         var runner = SlurmRunners.With(Scheduler(maxArraySize: 50), Options(), _clock);
