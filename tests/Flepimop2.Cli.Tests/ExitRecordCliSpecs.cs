@@ -131,11 +131,13 @@ public sealed class ExitRecordCliSpecs : IDisposable
     [InlineData("job", "exec", "--exit-record", "x.json")]
     [InlineData("job", "exec", "--exit-record", "x.json", "--")]
     [InlineData("job", "exec", "--", "true")]
+    [InlineData("job", "exec", "--exit-record", "x.json", "--cancel-file", "--", "true")]
+    [InlineData("job", "exec", "--exit-record", "x.json", "--cancel-file", "c")]
     public async Task A_wrong_command_line_is_a_usage_error(params string[] args)
     {
         var run = await _project.Run(args);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: usage: flepimop2 job exec --exit-record FILE -- PROGRAM", run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("error: usage: flepimop2 job exec --exit-record FILE [--cancel-file FILE] -- PROGRAM", run.Stderr, StringComparison.Ordinal);
     }
 }

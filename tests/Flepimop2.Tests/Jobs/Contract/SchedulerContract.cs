@@ -512,7 +512,7 @@ public abstract class SchedulerContract
 
     private static List<CliCommand> Tasks(int count, string marks, int[] failing, double seconds, int[]? waitingForCancel = null) =>
         [.. Enumerable.Range(0, count).Select(_ => (CliCommand)new DummyCommand(
-            "task", marks, string.Join(',', failing), seconds.ToString(CultureInfo.InvariantCulture), string.Join(',', waitingForCancel ?? [])))];
+            ["task", marks, string.Join(',', failing), seconds.ToString(CultureInfo.InvariantCulture), .. waitingForCancel is null ? Array.Empty<string>() : [string.Join(',', waitingForCancel)]]))];
 
     private static async Task<JobHandle> SubmitAsync(JobRunner runner, JobRequest request) =>
         Assert.IsType<JobHandle>(await runner.SubmitAsync(request));
