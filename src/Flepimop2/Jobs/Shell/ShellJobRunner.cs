@@ -381,10 +381,10 @@ public sealed class ShellJobRunner : JobRunner
                 var slots = Packing.Slots(tasks.Count, perSlot);
                 details["tasks_per_job"] = perSlot.ToString(CultureInfo.InvariantCulture);
                 details["slots"] = slots.ToString(CultureInfo.InvariantCulture);
-                packing = string.Create(CultureInfo.InvariantCulture, $" in {slots} {(slots == 1 ? "slot" : "slots")} of at most {perSlot} run one after another,");
+                packing = string.Create(CultureInfo.InvariantCulture, $" in {slots} {(slots == 1 ? "slot" : "slots")} of at most {perSlot} run one after another");
             }
 
-            return new JobDryRun($"{tasks.Count} tasks,{packing} the first: {ShellQuote.Join(argvs[0])}", details);
+            return new JobDryRun($"{tasks.Count} tasks{packing}, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
         var setsid = Options.Detach ? FindTool("setsid") : null;
