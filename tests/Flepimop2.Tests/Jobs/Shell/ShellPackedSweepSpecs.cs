@@ -336,6 +336,33 @@ public sealed class ShellPackedSweepSpecs : IDisposable
         Assert.Equal(["0", "3"], File.ReadAllLines(Path.Combine(RunDirectory(handle), "started")).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_blocking_packed_sweep_cancelled_by_its_token_stops_every_slot_and_still_returns_its_handle()
+    {
+        var runner = Runner(detach: false);
+        using var cancel = new CancellationTokenSource();
+
+        var submitting = runner.SubmitAsync(JobRequest.Sweep([.. Enumerable.Range(0, 6).Select(_ => Command("hold", Work))], maxParallel: 2) with { TasksPerJob = 3 }, cancel.Token);
+        var children = new[] { Child(0), Child(3) };
+        await cancel.CancelAsync();
+        var handle = Assert.IsType<JobHandle>(await submitting.WaitAsync(Deadline));
+        var status = await runner.StatusAsync(handle);
+
+        foreach (var child in children)
+        {
+            AssertGone(child, "a cancelled task's child");
+        }
+
+        Assert.Equal("true", handle.Metadata["cancelled"]!.ToJsonString());
+        Assert.Equal("failed failed failed failed failed failed", Statuses(status));
+        Assert.True(status.Sweep!.Tasks[0].Detail.ContainsKey("cancelled") && status.Sweep.Tasks[3].Detail.ContainsKey("cancelled"));
+        foreach (var i in new[] { 1, 2, 4, 5 })
+        {
+            Assert.Equal(CancelledBeforeStart, status.Sweep.Tasks[i].Detail["reason"]!.GetValue<string>());
+            Assert.False(File.Exists(Path.Combine(RunDirectory(handle), "tasks", $"{Text(i)}.log")), $"task {i} never started, yet has a log");
+        }
+    }
+
     // --- Retry and the record --------------------------------------------------------------------------------------------------
 
     [Fact]
