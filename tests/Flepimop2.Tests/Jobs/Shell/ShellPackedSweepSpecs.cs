@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Flepimop2.Internal;
 using Flepimop2.Jobs;
 using Flepimop2.Jobs.Shell;
+using Flepimop2.Jobs.Shell.Internal;
 using Flepimop2.Tests.Common;
 using Flepimop2.Tests.Support;
 
@@ -257,6 +258,40 @@ public sealed class ShellPackedSweepSpecs : IDisposable
         Assert.Equal(none.Metadata["sweep"]!.ToJsonString(), one.Metadata["sweep"]!.ToJsonString());
         Assert.Equal(Listing(RunDirectory(none)), Listing(RunDirectory(one)));
         Assert.Equal(Statuses(await runner.StatusAsync(none)), Statuses(await runner.StatusAsync(one)));
+    }
+
+    [Fact]
+    public void One_task_per_slot_starts_either_supervisor_with_the_argv_of_an_unpacked_sweep_and_more_name_the_pack_last()
+    {
+        string[] program = ["/bin/flepimop2"];
+
+        Assert.Equal(
+            ShellSupervisor.Argv("/bin/setsid", "/bin/bash", "/bin/mv", Logs, 7, 2, 7, "/bin/flepimop2"),
+            ShellSupervisor.Argv("/bin/setsid", "/bin/bash", "/bin/mv", Logs, 7, 2, 7, "/bin/flepimop2", tasksPerSlot: 1));
+        Assert.Equal(
+            SweepSupervisor.Argv(null, program, Logs, "/bin/mv", "/bin/bash", 7, 2, 7),
+            SweepSupervisor.Argv(null, program, Logs, "/bin/mv", "/bin/bash", 7, 2, 7, tasksPerSlot: 1));
+        Assert.Equal("3", ShellSupervisor.Argv(null, "/bin/bash", "/bin/mv", Logs, 7, 2, 7, string.Empty, tasksPerSlot: 3)[^1]);
+        Assert.Equal(
+            [.. SweepSupervisor.Argv(null, program, Logs, "/bin/mv", "/bin/bash", 7, 2, 7), "3"],
+            SweepSupervisor.Argv(null, program, Logs, "/bin/mv", "/bin/bash", 7, 2, 7, tasksPerSlot: 3));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("three")]
+    public void The_supervisor_refuses_a_pack_that_is_not_a_whole_number_of_at_least_one_and_starts_nothing(string pack)
+    {
+        using var error = new StringWriter();
+
+        var code = SweepSupervisor.Run([Logs, "/bin/mv", "/bin/bash", "7", "2", "7", pack], new MemoryStream(), TimeProvider.System, error);
+        var extra = SweepSupervisor.Run([Logs, "/bin/mv", "/bin/bash", "7", "2", "7", "3", "4"], new MemoryStream(), TimeProvider.System, error);
+
+        Assert.Equal(2, code);
+        Assert.Equal(2, extra);
+        Assert.StartsWith("error: usage: flepimop2 job supervise LOG_ROOT MV BASH COUNT MAX REPORTED [PER]", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Logs));
     }
 
     [Fact]
