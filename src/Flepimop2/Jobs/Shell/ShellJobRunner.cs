@@ -359,8 +359,11 @@ public sealed class ShellJobRunner : JobRunner
     private async Task<JobSubmission> SubmitSweepAsync(JobRequest request, IReadOnlyList<CliCommand> tasks, IReadOnlyList<string> prefix, string cwd, CancellationToken cancellationToken)
     {
         IReadOnlyList<IReadOnlyList<string>> argvs = [.. tasks.Select(t => t.CommandLine(prefix))];
-        // A local pool is bounded: by default one task per CPU, not a thousand processes at once.
+        // A local pool is bounded: by default one slot per CPU, not a thousand processes at once.
         var limit = request.MaxParallel ?? Options.MaxParallel ?? Environment.ProcessorCount;
+
+        // A pack larger than the sweep is the whole sweep in one slot.
+        var perSlot = Math.Min(request.TasksPerJob ?? Options.TasksPerJob ?? 1, tasks.Count);
         var logRoot = LogRoot();
         if (request.DryRun)
         {
@@ -372,20 +375,29 @@ public sealed class ShellJobRunner : JobRunner
                 ["max_parallel"] = limit.ToString(CultureInfo.InvariantCulture),
                 ["task_logs"] = Path.Combine(logRoot, "shell-PID", "tasks", "INDEX.log"),
             };
-            return new JobDryRun($"{tasks.Count} tasks, the first: {ShellQuote.Join(argvs[0])}", details);
+            var packing = string.Empty;
+            if (perSlot > 1)
+            {
+                var slots = Packing.Slots(tasks.Count, perSlot);
+                details["tasks_per_job"] = perSlot.ToString(CultureInfo.InvariantCulture);
+                details["slots"] = slots.ToString(CultureInfo.InvariantCulture);
+                packing = string.Create(CultureInfo.InvariantCulture, $" in {slots} {(slots == 1 ? "slot" : "slots")} of at most {perSlot} run one after another");
+            }
+
+            return new JobDryRun($"{tasks.Count} tasks{packing}, the first: {ShellQuote.Join(argvs[0])}", details);
         }
 
         var setsid = Options.Detach ? FindTool("setsid") : null;
         var reported = request.TaskCount ?? tasks.Count;
         var program = SweepProgram();
         var supervisor = program is not null
-            ? SweepSupervisor.Argv(setsid, program, logRoot, FindTool("mv")!, FindTool("bash")!, tasks.Count, limit, reported)
-            : ShellSupervisor.Argv(setsid, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, reported, ShellRecorder.Recorder());
+            ? SweepSupervisor.Argv(setsid, program, logRoot, FindTool("mv")!, FindTool("bash")!, tasks.Count, limit, reported, perSlot)
+            : ShellSupervisor.Argv(setsid, FindTool("bash")!, FindTool("mv")!, logRoot, tasks.Count, limit, reported, ShellRecorder.Recorder(), perSlot);
 
         // The .NET runtime keeps copies of a process's standard output and error: the supervisor's must not be this
         // program's, or whatever reads this program's output to its end would wait for the sweep.
         return await new ShellSweeps(_clock, CancelGracePeriod)
-            .StartAsync(Spec(supervisor, cwd) with { CaptureOutput = program is not null }, logRoot, argvs, SweepInfo.Of(request, limit), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
+            .StartAsync(Spec(supervisor, cwd) with { CaptureOutput = program is not null }, logRoot, argvs, SweepInfo.Of(request, limit, perSlot), Options.Detach, request.After, request.BeforeRelease, cancellationToken)
             .ConfigureAwait(false);
     }
 }

@@ -9,20 +9,22 @@ namespace Flepimop2.Jobs.Shell.Internal;
 
 /// <summary>
 /// The shell sweep's supervisor inside the flepimop2 program: <c>[setsid] flepimop2 job supervise LOG_ROOT MV BASH COUNT MAX
-/// REPORTED</c>. It keeps the contract of the bash <see cref="ShellSupervisor"/> (the readiness handshake on standard input,
+/// REPORTED [PER]</c>. It keeps the contract of the bash <see cref="ShellSupervisor"/> (the readiness handshake on standard input,
 /// the run directory's files, <c>cancel/</c>, the wait for predecessors, the environment of each task) but starts every
 /// task itself with <c>posix_spawnp</c> and reaps it with <c>wait4</c>, so a task costs one process instead of four (two
 /// bash subshells and an exit recorder), and its exit record (times, exit code or signal, peak memory and CPU time) is
 /// written from the kernel's own account. A signal (SIGTERM, SIGINT, SIGHUP) stops it starting tasks; the running ones
 /// (signalled with it when the whole sweep is) are waited for and recorded. If it is killed, the tasks it started run on
-/// unrecorded: status reads them from <c>pids</c> while they run and calls the sweep killed once they are gone.
+/// unrecorded: status reads them from <c>pids</c> while they run and calls the sweep killed once they are gone. A packed
+/// sweep (<c>PER</c> above 1) runs its tasks in slots of <c>PER</c> (see <see cref="Packing"/>): each slot starts its next
+/// task when the one before has ended, however it ended, and <c>MAX</c> counts slots.
 /// </summary>
 internal sealed class SweepSupervisor : IDisposable
 {
     /// <summary>The hidden subcommand's words after <c>flepimop2</c>.</summary>
     public static readonly string[] Command = ["job", "supervise"];
 
-    public const string Usage = "usage: flepimop2 job supervise LOG_ROOT MV BASH COUNT MAX REPORTED (a shell sweep's supervisor, started by the shell runner, which names its run directory on standard input)";
+    public const string Usage = "usage: flepimop2 job supervise LOG_ROOT MV BASH COUNT MAX REPORTED [PER] (a shell sweep's supervisor, started by the shell runner, which names its run directory on standard input)";
 
     /// <summary>
     /// The wait for predecessors, run once by bash with <see cref="ShellPredecessors.Bash"/>: it writes <c>not_run</c> and
@@ -45,6 +47,7 @@ internal sealed class SweepSupervisor : IDisposable
     private readonly string _bash;
     private readonly int _count;
     private readonly int _max;
+    private readonly int _per;
     private readonly string _reported;
     private readonly TimeProvider _clock;
     private readonly TextWriter _log;
@@ -57,19 +60,23 @@ internal sealed class SweepSupervisor : IDisposable
     private volatile int _waiter;
     private int _succeeded;
 
-    private SweepSupervisor(string run, string mv, string bash, int count, int max, int reported, TimeProvider clock, TextWriter log)
+    private SweepSupervisor(string run, string mv, string bash, int count, int max, int per, int reported, TimeProvider clock, TextWriter log)
     {
-        (_run, _mv, _bash, _count, _max, _clock, _log) = (run, mv, bash, count, max, clock, log);
+        (_run, _mv, _bash, _count, _max, _per, _clock, _log) = (run, mv, bash, count, max, per, clock, log);
         _reported = $"{TaskTable.CountVariable}={reported.ToString(CultureInfo.InvariantCulture)}";
         _results = new SweepLines(Path.Combine(run, "results"));
         _started = new SweepLines(Path.Combine(run, "started"));
         _pids = new SweepLines(Path.Combine(run, "pids"));
     }
 
-    /// <summary>The argv that starts the supervisor (<paramref name="program"/>: the flepimop2 program), in a new session when <paramref name="setsid"/> is given.</summary>
-    public static IReadOnlyList<string> Argv(string? setsid, IReadOnlyList<string> program, string logRoot, string mv, string bash, int count, int maxParallel, int reportedCount) =>
+    /// <summary>
+    /// The argv that starts the supervisor (<paramref name="program"/>: the flepimop2 program), in a new session when
+    /// <paramref name="setsid"/> is given; <paramref name="tasksPerSlot"/> is named only above 1, so an unpacked sweep's is as before.
+    /// </summary>
+    public static IReadOnlyList<string> Argv(string? setsid, IReadOnlyList<string> program, string logRoot, string mv, string bash, int count, int maxParallel, int reportedCount, int tasksPerSlot = 1) =>
         [.. setsid is null ? [] : new[] { setsid }, .. program, .. Command, logRoot, mv, bash,
-         count.ToString(CultureInfo.InvariantCulture), maxParallel.ToString(CultureInfo.InvariantCulture), reportedCount.ToString(CultureInfo.InvariantCulture)];
+         count.ToString(CultureInfo.InvariantCulture), maxParallel.ToString(CultureInfo.InvariantCulture), reportedCount.ToString(CultureInfo.InvariantCulture),
+         .. tasksPerSlot > 1 ? new[] { tasksPerSlot.ToString(CultureInfo.InvariantCulture) } : []];
 
     /// <summary>
     /// Runs a sweep: <paramref name="args"/> are the words after <see cref="Command"/>, and <paramref name="input"/> names
@@ -82,12 +89,15 @@ internal sealed class SweepSupervisor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(input);
-        if (args is not [var logRoot, var mv, var bash, var countText, var maxText, var reportedText]
-            || Count(countText) is not { } count || Count(maxText) is not { } max || Count(reportedText) is not { } reported)
+        if (args.Count is not (6 or 7)
+            || Count(args[3]) is not { } count || Count(args[4]) is not { } max || Count(args[5]) is not { } reported
+            || (args.Count == 7 ? Count(args[6]) : 1) is not { } per)
         {
             (error ?? Console.Error).WriteLine("error: " + Usage);
             return 2;
         }
+
+        var (logRoot, mv, bash) = (args[0], args[1], args[2]);
 
         if (ReadName(input) is not { } name)
         {
@@ -96,7 +106,7 @@ internal sealed class SweepSupervisor : IDisposable
 
         var run = Path.Combine(logRoot, name);
         SendOutputTo(Path.Combine(run, "supervisor.log"));
-        using var supervisor = new SweepSupervisor(run, mv, bash, count, max, reported, clock, error ?? Console.Error);
+        using var supervisor = new SweepSupervisor(run, mv, bash, count, max, per, reported, clock, error ?? Console.Error);
         var signals = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }
             .Select(s => PosixSignalRegistration.Create(s, supervisor.OnSignal))
             .ToList();
@@ -140,12 +150,14 @@ internal sealed class SweepSupervisor : IDisposable
         using (table)
         using (index)
         {
+            // Each running task holds its slot; unpacked, a slot is one task, and this is the plain pool of MAX tasks.
+            var slots = Packing.Slots(_count, _per);
             var next = 0;
             while (true)
             {
-                while (!_stop && _running.Count < _max && next < _count)
+                while (!_stop && _running.Count < _max && next < slots)
                 {
-                    Start(next++, table, index);
+                    StartFrom(next * _per, next++, table, index);
                 }
 
                 if (_running.Count == 0 || RecordedRun.WaitAny() is not { } ended)
@@ -156,6 +168,12 @@ internal sealed class SweepSupervisor : IDisposable
                 if (_running.Remove(ended.Pid, out var task))
                 {
                     Record(task, ended.Outcome);
+
+                    // A slot goes on to its next task however this one ended; a stopped sweep starts nothing more.
+                    if (!_stop)
+                    {
+                        StartFrom(task.Next, task.Slot, table, index);
+                    }
                 }
             }
         }
@@ -163,7 +181,24 @@ internal sealed class SweepSupervisor : IDisposable
         return Finish() ? 0 : 1;
     }
 
-    private void Start(int position, Microsoft.Win32.SafeHandles.SafeFileHandle table, Microsoft.Win32.SafeHandles.SafeFileHandle index)
+    /// <summary>
+    /// Starts the tasks of <paramref name="slot"/> from <paramref name="position"/> on, in order, until one runs; those that
+    /// cannot run (cancelled, or unreadable) are recorded and passed over.
+    /// </summary>
+    private void StartFrom(int position, int slot, Microsoft.Win32.SafeHandles.SafeFileHandle table, Microsoft.Win32.SafeHandles.SafeFileHandle index)
+    {
+        var end = Math.Min(_count, (slot * _per) + _per);
+        for (var p = position; p < end && !_stop; p++)
+        {
+            if (Start(p, slot, table, index))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Starts the task at <paramref name="position"/>, or records why it did not run; whether it runs.</summary>
+    private bool Start(int position, int slot, Microsoft.Win32.SafeHandles.SafeFileHandle table, Microsoft.Win32.SafeHandles.SafeFileHandle index)
     {
         var p = position.ToString(CultureInfo.InvariantCulture);
         (IReadOnlyList<string> Argv, int Index)? entry;
@@ -180,13 +215,13 @@ internal sealed class SweepSupervisor : IDisposable
         {
             // As bash's reader of the table fails: the task cannot be run, as a command not found.
             Append(_results, $"{p} {ExitRecorder.NotStarted}");
-            return;
+            return false;
         }
 
         if (Cancelled(p))
         {
             Append(_results, $"{p} cancelled");
-            return;
+            return false;
         }
 
         Append(_started, p);
@@ -196,7 +231,7 @@ internal sealed class SweepSupervisor : IDisposable
         {
             var now = Epoch(_clock.GetUtcNow());
             Append(_results, $"{p} 143 {now} {now}");
-            return;
+            return false;
         }
 
         var startedAt = _clock.GetUtcNow();
@@ -213,13 +248,14 @@ internal sealed class SweepSupervisor : IDisposable
             var end = _clock.GetUtcNow();
             WriteRecord(p, new ExitRecord(IsoTime.Normalize(startedAt), _host, "flepimop2") { EndedAt = IsoTime.Normalize(end), ExitCode = ExitRecorder.NotStarted });
             Append(_results, $"{p} {ExitRecorder.NotStarted} {Epoch(startedAt)} {Epoch(end)}");
-            return;
+            return false;
         }
 
         // The task is not reaped before this line is written, so /proc still names it (a zombie at worst).
         var probe = ProcessProbe.Read(pid);
         Append(_pids, $"{p} {pid.ToString(CultureInfo.InvariantCulture)} {probe.StartTicks.ToString(CultureInfo.InvariantCulture)}");
-        _running[pid] = new RunningTask(p, startedAt, shared, new ProcessHighWater(pid, _clock));
+        _running[pid] = new RunningTask(p, position + 1, slot, startedAt, shared, new ProcessHighWater(pid, _clock));
+        return true;
     }
 
     private void Record(RunningTask task, RecordedRun.Outcome outcome)
@@ -373,6 +409,9 @@ internal sealed class SweepSupervisor : IDisposable
         }
     }
 
-    /// <summary>A started task: its position, start, the supervisor's memory when it started it, and its own high-water marks.</summary>
-    private sealed record RunningTask(string Position, DateTimeOffset StartedAt, long Shared, ProcessHighWater Memory);
+    /// <summary>
+    /// A started task: its position, the position its slot runs next, its slot, its start, the supervisor's memory when it
+    /// started it, and its own high-water marks.
+    /// </summary>
+    private sealed record RunningTask(string Position, int Next, int Slot, DateTimeOffset StartedAt, long Shared, ProcessHighWater Memory);
 }
