@@ -67,14 +67,14 @@ internal static class BatchStatus
     }
 
     /// <summary>A task of a packed sweep: its array task's answer, its own exit record and its cancel mark (see <see cref="PackedTaskStatus"/>).</summary>
-    private static JobStatusResult Packed(BatchJobRunner runner, JobHandle handle, BatchUnit unit, int arrayIndex, string id, IBatchStatusRound round, BatchRecord record, int position)
+    private static JobStatusResult Packed(BatchJobRunner runner, JobHandle handle, BatchUnit unit, int arrayIndex, string id, IBatchStatusRound round, BatchRecord record, int position, int tasksPerJob)
     {
         var listed = round.Has(handle, id);
         var element = !listed && round.Knows(handle, unit)
             ? runner.MissingTask(handle, unit, arrayIndex, id, false)
             : runner.Explain(round.Resolve(handle, id), handle, round);
         var cancelled = record.RunDirectory is { } run && File.Exists(ExitRecording.CancelMark(run, position));
-        return PackedTaskStatus.Decide(element, listed, ExitRecord.Read(record.ExitRecordPath(position)), cancelled, runner.EndedByScheduler(element), id, runner.Scheduler);
+        return PackedTaskStatus.Decide(element, listed, ExitRecord.Read(record.ExitRecordPath(position)), cancelled, runner.EndedByScheduler(element), id, runner.Scheduler, tasksPerJob);
     }
 
     /// <summary>Each task of a sweep decided as an ordinary job named by its array task id, then the whole.</summary>
@@ -100,7 +100,7 @@ internal static class BatchStatus
             var id = runner.TaskId(unit.JobId, arrayIndex);
             var recordPath = record.ExitRecordPath(position);
             var result = tasksPerJob > 1
-                ? Packed(runner, handle, unit, arrayIndex, id, round, record, position)
+                ? Packed(runner, handle, unit, arrayIndex, id, round, record, position, tasksPerJob)
                 : !round.Has(handle, id) && round.Knows(handle, unit)
                 ? ExitRecordMerge.Merge(runner.MissingTask(handle, unit, arrayIndex, id, round.IsLive(handle, unit) && recordPath is null), false, ExitRecord.Read(recordPath), false)
                 : runner.Explain(Decide(runner, handle, id, round, recordPath), handle, round);

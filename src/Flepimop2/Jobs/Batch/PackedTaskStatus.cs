@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Flepimop2.Internal;
 using Flepimop2.Jobs.Internal;
 
 namespace Flepimop2.Jobs.Batch;
@@ -27,7 +28,8 @@ internal static class PackedTaskStatus
     /// <param name="endedByScheduler">Whether the scheduler ended the array task itself.</param>
     /// <param name="id">The array task's scheduler id.</param>
     /// <param name="scheduler">The scheduler's name, for a reason.</param>
-    public static JobStatusResult Decide(JobStatusResult element, bool listed, ExitRecord? record, bool cancelled, bool endedByScheduler, string id, string scheduler)
+    /// <param name="tasksPerJob">How many tasks the array task runs: its time limit is theirs together, and a retry's time is per task.</param>
+    public static JobStatusResult Decide(JobStatusResult element, bool listed, ExitRecord? record, bool cancelled, bool endedByScheduler, string id, string scheduler, int tasksPerJob)
     {
         var detail = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["job_id"] = id };
         var live = !element.Status.IsFinished() && (listed || element.Status == JobStatus.Pending);
@@ -65,7 +67,7 @@ internal static class PackedTaskStatus
 
             if (element.Status.IsFinished() && endedByScheduler)
             {
-                KeepSchedulerWord(detail, element);
+                KeepSchedulerWord(detail, element, tasksPerJob);
                 return element with { Detail = detail };
             }
 
@@ -82,7 +84,7 @@ internal static class PackedTaskStatus
 
         if (live)
         {
-            KeepSchedulerWord(detail, element);
+            KeepSchedulerWord(detail, element, tasksPerJob);
             if (element.Status == JobStatus.Running)
             {
                 detail.Remove("state");
@@ -92,7 +94,7 @@ internal static class PackedTaskStatus
             return element with { Status = JobStatus.Pending, Detail = detail };
         }
 
-        KeepSchedulerWord(detail, element);
+        KeepSchedulerWord(detail, element, tasksPerJob);
         if (element.Status.IsFinished() && endedByScheduler)
         {
             detail["reason"] = $"it never started: {scheduler} ended its array task {id} first" + (detail.GetValueOrDefault("reason") is { } why ? $" ({why})" : string.Empty);
@@ -113,7 +115,7 @@ internal static class PackedTaskStatus
         }
     }
 
-    private static void KeepSchedulerWord(Dictionary<string, JsonNode?> detail, JobStatusResult element)
+    private static void KeepSchedulerWord(Dictionary<string, JsonNode?> detail, JobStatusResult element, int tasksPerJob)
     {
         foreach (var key in SchedulerKeys)
         {
@@ -121,6 +123,15 @@ internal static class PackedTaskStatus
             {
                 detail[key] = value.DeepClone();
             }
+        }
+
+        // The scheduler's advice doubles the array task's limit, which is the per-task limit times the tasks it runs; a retry
+        // takes a per-task time, so the advice is divided back (twice the per-task limit).
+        if (detail.GetValueOrDefault(JobDetailKeys.Retry) is JsonObject retry
+            && WallTime.TryParse(JsonText.Of(retry[JobDetailKeys.RetryTime]), out var time)
+            && !time.IsUnlimited)
+        {
+            retry[JobDetailKeys.RetryTime] = WallTime.FromSeconds(Math.Max(1, (time.TotalSeconds + tasksPerJob - 1) / tasksPerJob)).ToString();
         }
     }
 }

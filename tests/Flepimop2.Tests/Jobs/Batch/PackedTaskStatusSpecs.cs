@@ -39,7 +39,8 @@ public sealed class PackedTaskStatusSpecs
     public void A_task_whose_record_only_started_runs_while_its_array_task_runs_and_takes_the_schedulers_word_when_it_was_ended()
     {
         var running = Decide(Element(JobStatus.Running, ("state", "RUNNING")), listed: true, Started);
-        var timedOut = Decide(Element(JobStatus.Failed, ("state", "TIMEOUT"), ("reason", "it ran past its time limit"), ("exit_code", 0)), listed: false, Started, endedByScheduler: true);
+        var advice = new JsonObject { [JobDetailKeys.RetryTime] = "0-01:00:00" };
+        var timedOut = Decide(Element(JobStatus.Failed, ("state", "TIMEOUT"), ("reason", "it ran past its time limit"), ("exit_code", 0), (JobDetailKeys.Retry, advice), (JobDetailKeys.TimeLimitSeconds, 1800)), listed: false, Started, endedByScheduler: true);
         var killed = Decide(Element(JobStatus.Failed, ("state", "FAILED"), ("exit_code", 3)), listed: false, Started);
 
         Assert.Equal(JobStatus.Running, running.Status);
@@ -47,6 +48,8 @@ public sealed class PackedTaskStatusSpecs
         Assert.Equal("TIMEOUT", Text(timedOut, "state"));
         Assert.Equal("it ran past its time limit", Text(timedOut, "reason"));
         Assert.Null(Text(timedOut, "exit_code"));
+        Assert.Equal(WallTime.FromSeconds(1200).ToString(), ((JsonObject)timedOut.Detail[JobDetailKeys.Retry]!)[JobDetailKeys.RetryTime]!.ToString());
+        Assert.Null(Text(timedOut, JobDetailKeys.TimeLimitSeconds));
         Assert.Equal(JobStatus.Failed, killed.Status);
         Assert.StartsWith("it was killed with its exit recorder", Text(killed, "reason"), StringComparison.Ordinal);
         Assert.Null(Text(killed, "exit_code"));
@@ -140,7 +143,7 @@ public sealed class PackedTaskStatusSpecs
         };
 
     private static JobStatusResult Decide(JobStatusResult element, bool listed, ExitRecord? record, bool cancelled = false, bool endedByScheduler = false) =>
-        PackedTaskStatus.Decide(element, listed, record, cancelled, endedByScheduler, Id, "Slurm");
+        PackedTaskStatus.Decide(element, listed, record, cancelled, endedByScheduler, Id, "Slurm", 3);
 
     private static string? Text(JobStatusResult result, string key) => result.Detail.GetValueOrDefault(key)?.ToString();
 }
