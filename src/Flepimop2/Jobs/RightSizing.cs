@@ -9,7 +9,8 @@ namespace Flepimop2.Jobs;
 /// <summary>
 /// Sizes the next run of a job from what it used (<c>job retry --right-size</c>, <c>job process --size-from</c>, the
 /// report): memory from the largest peak any task reached (<see cref="JobDetailKeys.MaxRssBytes"/>, or a shell job's
-/// <c>peak_rss_bytes</c>) times <see cref="Headroom"/>, rounded up to whole mebibytes (Slurm's unit), at least
+/// <c>peak_rss_bytes</c>; a Grid Engine job's <c>max_vmem_bytes</c> when larger, since its <c>h_vmem</c> limit counts virtual
+/// memory) times <see cref="Headroom"/>, rounded up to whole mebibytes (Slurm's unit), at least
 /// <see cref="MinimumMemoryBytes"/>; time from the longest run (<see cref="JobDetailKeys.ElapsedSeconds"/>) times
 /// <see cref="Headroom"/>, rounded up to whole minutes, at least one. A task that ran out of memory was killed at or below
 /// its limit, so its peak is only a lower bound: it asks for twice its limit (or, without one, the next power of two above
@@ -22,6 +23,9 @@ public static class RightSizing
 
     /// <summary>The least memory suggested, 64 MiB: sampling misses short peaks, and the job's own shell and recorder need some.</summary>
     public const long MinimumMemoryBytes = 64L << 20;
+
+    /// <summary>The key of a Grid Engine job's peak virtual memory, which its <c>h_vmem</c> limit counts.</summary>
+    private const string VirtualPeak = "max_vmem_bytes";
 
     /// <summary>The key of a shell job's peak memory (sampled, or from its exit recorder).</summary>
     private const string ShellPeak = "peak_rss_bytes";
@@ -37,7 +41,9 @@ public static class RightSizing
         int oomTasks = 0, timeoutTasks = 0;
         foreach (var detail in details)
         {
-            peak = Math.Max(peak, Figure(detail, JobDetailKeys.MaxRssBytes) ?? Figure(detail, ShellPeak) ?? 0);
+            // Grid Engine's h_vmem limits virtual memory, which its accounting gives as maxvmem: sized from resident memory
+            // alone, the next run would be killed (a .NET or R process maps far more than it touches).
+            peak = Math.Max(peak, Math.Max(Figure(detail, JobDetailKeys.MaxRssBytes) ?? Figure(detail, ShellPeak) ?? 0, Figure(detail, VirtualPeak) ?? 0));
             longest = Math.Max(longest, Figure(detail, JobDetailKeys.ElapsedSeconds) ?? 0);
             if (detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry)
             {

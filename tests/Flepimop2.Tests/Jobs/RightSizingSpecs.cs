@@ -33,6 +33,19 @@ public sealed class RightSizingSpecs
         new(Handle, JobStatus.Failed) { Sweep = new SweepStatus([.. tasks.Select((d, i) => new SweepTaskStatus(i, JobStatus.Successful) { Detail = d })]) };
 
     [Theory]
+    [InlineData(40, 2400, "3000M")]
+    [InlineData(300, 100, "375M")]
+    public void A_grid_engine_job_is_sized_at_the_larger_of_its_resident_and_virtual_peaks_which_h_vmem_counts(long rssMiB, long vmemMiB, string memory)
+    {
+        var detail = Used(rssMiB * MiB, 60);
+        detail["max_vmem_bytes"] = vmemMiB * MiB;
+
+        var size = RightSizing.Suggest(new JobStatusResult(new JobHandle("7", "gridengine", DateTimeOffset.UnixEpoch), JobStatus.Successful) { Detail = detail });
+
+        Assert.Equal(memory, size.Memory.ToString());
+    }
+
+    [Theory]
     [InlineData(200, 100, "250M", "0-00:03:00")]
     [InlineData(1000, 3600, "1250M", "0-01:15:00")]
     [InlineData(1, 1, "64M", "0-00:01:00")]
