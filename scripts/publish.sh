@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release binaries: flepimop2 as one self-contained Native AOT executable per platform, packed as
-# artifacts/release/flepimop2-VERSION-RID.tar.gz (the binary, README.md, LICENSE) with a .sha256 file beside it
-# that `sha256sum -c` checks.
+# artifacts/release/flepimop2-VERSION-RID.tar.gz (the binary, README.md, LICENSE, BENCHMARKS.md and the manual's pages
+# in docs/) with a .sha256 file beside it that `sha256sum -c` checks.
 #
 #   scripts/publish.sh                        linux-x64 and linux-arm64 (each where this machine can build it)
 #   scripts/publish.sh linux-x64              only the given platforms
@@ -100,10 +100,13 @@ for rid in "${rids[@]}"; do
 
   mkdir "$stage/$name"
   install -m 755 "$stage/publish/flepimop2" "$stage/$name/flepimop2"
-  install -m 644 README.md LICENSE "$stage/$name/"
+  # The manual's pages go along, so that the README's links into docs/ work in the unpacked archive too.
+  install -m 644 README.md LICENSE BENCHMARKS.md "$stage/$name/"
+  install -d "$stage/$name/docs"
+  install -m 644 docs/*.md "$stage/$name/docs/"
   # Flat, so that `tar -xzf ARCHIVE -C ~/bin flepimop2` puts the binary straight into ~/bin.
-  tar -C "$stage/$name" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" -cf - flepimop2 README.md LICENSE \
-    | gzip -n -9 >"$out/$name.tar.gz"
+  tar -C "$stage/$name" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$stamp" -cf - \
+    flepimop2 README.md LICENSE BENCHMARKS.md docs | gzip -n -9 >"$out/$name.tar.gz"
   (cd "$out" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
   rm -rf "$stage"
   echo "  $out/$name.tar.gz" >&2

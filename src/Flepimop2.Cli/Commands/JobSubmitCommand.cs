@@ -98,7 +98,8 @@ internal sealed class JobSubmitCommand
         CheckSweep(variants, parsed.GetValue(_repeat), parsed.GetValue(_maxParallel), parsed.GetValue(_tasksPerJob));
         _after.CheckCommandLine(parsed);
         CommonOptions.CheckEnvironment();
-        var file = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
+        var given = await CommonOptions.LoadConfigAsync(_source.ConfigPath(parsed), _context, cancellationToken).ConfigureAwait(false);
+        var file = StreamedConfiguration.Locate(given, _context.Store);
         var (entry, runner, plan) = Build(parsed, file);
         if (parsed.GetValue(_sizeFrom) is { } sizeFrom)
         {
@@ -121,6 +122,15 @@ internal sealed class JobSubmitCommand
             SubmissionOutput.EnsureRecordable(store, cancellationToken);
             before = new SubmissionRecord(store, runner);
             request = before.Attach(request);
+        }
+
+        if (!dry)
+        {
+            StreamedConfiguration.Write(given, file);
+            if (!ReferenceEquals(given, file))
+            {
+                _context.Logger.LogInformation("{Config} came through a pipe; the job reads the copy kept at {Copy}", given.DisplayPath, file.FullPath);
+            }
         }
 
         if (request.Tasks is { } all)

@@ -32,11 +32,12 @@ public sealed class ConfigurationFile
 
     private readonly JsonObject _root;
 
-    private ConfigurationFile(string displayPath, string fullPath, JsonObject root)
+    private ConfigurationFile(string displayPath, string fullPath, JsonObject root, string text)
     {
         DisplayPath = displayPath;
         FullPath = fullPath;
         _root = root;
+        Text = text;
     }
 
     /// <summary>The path as the user gave it, for messages.</summary>
@@ -44,6 +45,18 @@ public sealed class ConfigurationFile
 
     /// <summary>The absolute path.</summary>
     public string FullPath { get; }
+
+    /// <summary>The text the configuration was parsed from.</summary>
+    internal string Text { get; }
+
+    /// <summary>
+    /// Read from a stream rather than a file (a pipe such as <c>&lt;(generate-config)</c>, a terminal): what was read cannot be
+    /// read again at <see cref="FullPath"/>, so a job that reads it later needs a copy (<see cref="At"/>).
+    /// </summary>
+    internal bool IsStream { get; private set; }
+
+    /// <summary>The same configuration, found at <paramref name="fullPath"/> (a copy of its <see cref="Text"/>); messages still name the given path.</summary>
+    internal ConfigurationFile At(string fullPath) => new(DisplayPath, fullPath, _root, Text);
 
     /// <summary>Finds the default configuration file in a directory.</summary>
     /// <param name="directory">The directory to look in.</param>
@@ -61,7 +74,10 @@ public sealed class ConfigurationFile
     public static ConfigurationFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(ReadText(path), path, Path.GetFullPath(path));
+        var (text, isStream) = ReadText(path);
+        var file = Parse(text, path, Path.GetFullPath(path));
+        file.IsStream = isStream;
+        return file;
     }
 
     /// <summary>
@@ -76,8 +92,10 @@ public sealed class ConfigurationFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        var text = await Task.Run(() => ReadText(path), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(text, path, fullPath);
+        var (text, isStream) = await Task.Run(() => ReadText(path), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var file = Parse(text, path, fullPath);
+        file.IsStream = isStream;
+        return file;
     }
 
     /// <summary>Parses configuration text.</summary>
@@ -101,10 +119,10 @@ public sealed class ConfigurationFile
                 $"the top level must be a mapping with 'jobs' and 'process' or 'simulate' sections, got {OptionReader.Describe(root)}", displayPath);
         }
 
-        return new ConfigurationFile(displayPath, fullPath, map);
+        return new ConfigurationFile(displayPath, fullPath, map, text);
     }
 
-    private static string ReadText(string path)
+    private static (string Text, bool IsStream) ReadText(string path)
     {
         try
         {
@@ -117,7 +135,7 @@ public sealed class ConfigurationFile
                 throw Flepimop2ConfigurationException.Unreadable(path, problem);
             }
 
-            return Encoding.UTF8.GetString(StripBom(bytes));
+            return (Encoding.UTF8.GetString(StripBom(bytes)), !stream.CanSeek);
         }
         catch (UnsafeFileException ex)
         {

@@ -24,6 +24,34 @@ public sealed class ConfigurationFileSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_configuration_read_through_a_pipe_is_known_as_one_and_keeps_its_text_for_a_copy()
+    {
+        var fifo = _temp.Combine("fifo.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var regular = _temp.Combine("config.yaml");
+        const string Text = "jobs:\n  local: {module: shell}\n";
+        File.WriteAllText(regular, Text);
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var writer = Task.Run(() => File.WriteAllText(fifo, Text), limit.Token);
+
+        var piped = await ConfigurationFile.LoadAsync(fifo, limit.Token);
+        await writer;
+        var file = await ConfigurationFile.LoadAsync(regular, limit.Token);
+        var moved = piped.At("/kept/copy.yaml");
+
+        Assert.True(piped.IsStream);
+        Assert.False(file.IsStream);
+        Assert.Equal(Text, piped.Text);
+        Assert.Equal(("/kept/copy.yaml", fifo, false), (moved.FullPath, moved.DisplayPath, moved.IsStream));
+        Assert.Equal("local", moved.Select("jobs", null).Name);
+    }
+
+    [Fact]
     public void A_list_section_has_one_entry_named_default()
     {
         var file = Parse("jobs:\n  - module: shell\n");
