@@ -105,6 +105,21 @@ public sealed class ExitRecordCliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task The_address_space_recorded_is_the_largest_of_the_commands_processes_and_not_the_recorders()
+    {
+        // A grandchild maps 3 GiB it never touches: its address space, which Grid Engine's h_vmem caps, and not its resident
+        // memory. The recorder's own runtime reserves far more, and is not counted.
+        const string Map = "import mmap, time; m = mmap.mmap(-1, 3 << 30); time.sleep(0.6)";
+
+        var run = await ExecAsync("sh", "-c", $"python3 -c '{Map}'; true");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var record = ReadRecord();
+        Assert.InRange(record.GetProperty("peak_vmem_bytes").GetInt64(), 3L << 30, 4L << 30);
+        Assert.True(record.GetProperty("peak_rss_bytes").GetInt64() < 1L << 30, record.ToString());
+    }
+
+    [Fact]
     public async Task A_program_that_cannot_start_is_recorded_as_exit_127_and_said()
     {
         var run = await ExecAsync(_project.Combine("no such program"));

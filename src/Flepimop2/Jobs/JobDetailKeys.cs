@@ -28,6 +28,12 @@ public static class JobDetailKeys
     /// <summary>The peak resident memory of the job's largest step, in bytes (a finished job, when it was sampled).</summary>
     public const string MaxRssBytes = "max_rss_bytes";
 
+    /// <summary>
+    /// The largest address space (virtual size) any process of the job's command reached, in bytes, as the job's own recorder
+    /// sampled it: what Grid Engine's <c>h_vmem</c> caps per process, and what right-sizing a Grid Engine job goes by.
+    /// </summary>
+    public const string PeakVmemBytes = "peak_vmem_bytes";
+
     /// <summary>Peak memory over requested memory: 0 to 1, above 1 for a job that went over (a finished job).</summary>
     public const string MemEfficiency = "mem_efficiency";
 

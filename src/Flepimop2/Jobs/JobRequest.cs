@@ -74,6 +74,24 @@ public sealed record JobRequest(CliCommand Command)
     /// <summary>Whether some command of the submission runs flepimop2, and so needs the runner's flepimop2 prefix.</summary>
     internal bool RunsFlepimop2 => Commands.Any(c => c.RunsFlepimop2);
 
+    /// <summary>
+    /// Whether some command starts this very program: one that runs flepimop2, or a recorded one whose argv begins with
+    /// this program's (a sweep's retry runs its task table's command lines as they were, prefix included).
+    /// </summary>
+    internal bool StartsThisProgram
+    {
+        get
+        {
+            if (RunsFlepimop2)
+            {
+                return true;
+            }
+
+            var program = Subprocesses.Executables.CurrentProgram();
+            return Commands.Any(c => c.CommandLine([]) is var argv && argv.Count >= program.Count && argv.Take(program.Count).SequenceEqual(program, StringComparer.Ordinal));
+        }
+    }
+
     /// <summary>A sweep of tasks, submitted as one job.</summary>
     /// <param name="tasks">The tasks, at least one and at most <see cref="MaxTasks"/>.</param>
     /// <param name="maxParallel">At most this many run at once, or null.</param>

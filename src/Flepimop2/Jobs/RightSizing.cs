@@ -9,9 +9,11 @@ namespace Flepimop2.Jobs;
 /// <summary>
 /// Sizes the next run of a job from what it used (<c>job retry --right-size</c>, <c>job process --size-from</c>, the
 /// report): memory from the largest peak any task reached (<see cref="JobDetailKeys.MaxRssBytes"/>, or a shell job's
-/// <c>peak_rss_bytes</c>; a Grid Engine job's <c>max_vmem_bytes</c> when larger, since its <c>h_vmem</c> limit counts virtual
-/// memory) times <see cref="Headroom"/>, rounded up to whole mebibytes (Slurm's unit), at least
-/// <see cref="MinimumMemoryBytes"/>; time from the longest run (<see cref="JobDetailKeys.ElapsedSeconds"/>) times
+/// <c>peak_rss_bytes</c>; on Grid Engine, whose <c>h_vmem</c> caps the address space of each process and of the job's
+/// processes together, the largest address space the job's recorder saw, <see cref="JobDetailKeys.PeakVmemBytes"/>, or the
+/// accounting's <c>max_vmem_bytes</c>, when larger) times <see cref="Headroom"/>, rounded up to whole mebibytes (Slurm's unit), at least
+/// <see cref="MinimumMemoryBytes"/>, and no more than the largest limit the tasks ran in when none ran out of memory (a run
+/// that fit needs no more); time from the longest run (<see cref="JobDetailKeys.ElapsedSeconds"/>) times
 /// <see cref="Headroom"/>, rounded up to whole minutes, at least one. A task that ran out of memory was killed at or below
 /// its limit, so its peak is only a lower bound: it asks for twice its limit (or, without one, the next power of two above
 /// its peak); a task that ran out of time, for twice its time limit. The largest of these wins.
@@ -24,7 +26,10 @@ public static class RightSizing
     /// <summary>The least memory suggested, 64 MiB: sampling misses short peaks, and the job's own shell and recorder need some.</summary>
     public const long MinimumMemoryBytes = 64L << 20;
 
-    /// <summary>The key of a Grid Engine job's peak virtual memory, which its <c>h_vmem</c> limit counts.</summary>
+    /// <summary>The backend whose memory limit, <c>h_vmem</c>, caps address space rather than resident memory.</summary>
+    private const string GridEngineBackend = "gridengine";
+
+    /// <summary>The key of a Grid Engine job's peak virtual memory in its accounting.</summary>
     private const string VirtualPeak = "max_vmem_bytes";
 
     /// <summary>The key of a shell job's peak memory (sampled, or from its exit recorder).</summary>
@@ -36,14 +41,29 @@ public static class RightSizing
     public static RightSize Suggest(JobStatusResult status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        IEnumerable<IReadOnlyDictionary<string, JsonNode?>> details = status.Sweep is { } sweep ? sweep.Tasks.Select(t => t.Detail) : [status.Detail];
-        long peak = 0, outOfMemory = 0, longest = 0, outOfTime = 0;
+        IEnumerable<(JobStatus Status, IReadOnlyDictionary<string, JsonNode?> Detail)> tasks = status.Sweep is { } sweep
+            ? sweep.Tasks.Select(t => (t.Status, t.Detail))
+            : [(status.Status, status.Detail)];
+        var virtualLimit = status.Backend == GridEngineBackend;
+        long peak = 0, outOfMemory = 0, longest = 0, outOfTime = 0, limits = 0, failedLimits = 0;
         int oomTasks = 0, timeoutTasks = 0;
-        foreach (var detail in details)
+        foreach (var (taskStatus, detail) in tasks)
         {
-            // Grid Engine's h_vmem limits virtual memory, which its accounting gives as maxvmem: sized from resident memory
-            // alone, the next run would be killed (a .NET or R process maps far more than it touches).
-            peak = Math.Max(peak, Math.Max(Figure(detail, JobDetailKeys.MaxRssBytes) ?? Figure(detail, ShellPeak) ?? 0, Figure(detail, VirtualPeak) ?? 0));
+            // Grid Engine's h_vmem caps each process's address space, and the job's processes together: sized from resident
+            // memory alone, the next run would fail (a .NET or Java runtime reserves far more than it touches). The
+            // recorder's sampled VmPeak sees the largest process, the accounting's maxvmem the processes together.
+            var resident = Figure(detail, JobDetailKeys.MaxRssBytes) ?? Figure(detail, ShellPeak) ?? 0;
+            var space = virtualLimit ? Math.Max(Figure(detail, JobDetailKeys.PeakVmemBytes) ?? 0, Figure(detail, VirtualPeak) ?? 0) : 0;
+            peak = Math.Max(peak, Math.Max(resident, space));
+            var taskLimit = Figure(detail, JobDetailKeys.ReqMemBytes) ?? 0;
+            limits = Math.Max(limits, taskLimit);
+            if (taskStatus != JobStatus.Successful)
+            {
+                // A failure its peak does not explain may still be memory (an allocation refused whole under h_vmem): a
+                // failed task is never given less than it had.
+                failedLimits = Math.Max(failedLimits, taskLimit);
+            }
+
             longest = Math.Max(longest, Figure(detail, JobDetailKeys.ElapsedSeconds) ?? 0);
             if (detail.GetValueOrDefault(JobDetailKeys.Retry) is not JsonObject retry)
             {
@@ -68,10 +88,17 @@ public static class RightSizing
         if (peak > 0 || outOfMemory > 0)
         {
             var fromPeak = (long)Math.Ceiling(peak * Headroom);
-            memory = MemoryRequest.AtLeast(Math.Max(Math.Max(fromPeak, outOfMemory), MinimumMemoryBytes));
+            var capped = oomTasks == 0 && limits > 0 && fromPeak > limits;
+            var kept = failedLimits > fromPeak && failedLimits > outOfMemory;
+            memory = MemoryRequest.AtLeast(Math.Max(Math.Max(Math.Max(capped ? limits : fromPeak, outOfMemory), failedLimits), MinimumMemoryBytes));
+            var what = virtualLimit ? $"the largest peak address space (which h_vmem limits), {ByteSizes.Human(peak)}" : $"the largest peak, {ByteSizes.Human(peak)}";
             basis.Add(oomTasks > 0 && outOfMemory >= fromPeak
                 ? Say($"memory {memory}: {Tasks(oomTasks, status)} ran out of memory, so the peak seen ({ByteSizes.Human(peak)}) is only a lower bound; twice the limit it was killed at")
-                : Say($"memory {memory}: the largest peak, {ByteSizes.Human(peak)}, times {Headroom}, rounded up to whole megabytes (at least {ByteSizes.Human(MinimumMemoryBytes)})"));
+                : kept
+                ? Say($"memory {memory}: the limit {(status.Sweep is null ? "it" : "a failed task")} had; the largest peak, {ByteSizes.Human(peak)}, times {Headroom}, is less, but a failed task is not given less memory than it failed with")
+                : capped
+                ? Say($"memory {memory}: {what}, times {Headroom}, is more than the {ByteSizes.Human(limits)} it ran in without running out, so that limit again")
+                : Say($"memory {memory}: {what}, times {Headroom}, rounded up to whole megabytes (at least {ByteSizes.Human(MinimumMemoryBytes)})"));
         }
 
         WallTime? limitTime = null;

@@ -46,6 +46,51 @@ public sealed class RightSizingSpecs
     }
 
     [Theory]
+    [InlineData("gridengine", "2500M")]
+    [InlineData("slurm", "375M")]
+    public void The_recorders_address_space_peak_sizes_a_grid_engine_job_only_where_h_vmem_caps_address_space(string backend, string memory)
+    {
+        var detail = Used(300 * MiB, 60, 8192 * MiB);
+        detail[JobDetailKeys.PeakVmemBytes] = 2000 * MiB;
+        detail["max_vmem_bytes"] = 310 * MiB;
+
+        var size = RightSizing.Suggest(new JobStatusResult(new JobHandle("7", backend, DateTimeOffset.UnixEpoch), JobStatus.Successful) { Detail = detail });
+
+        Assert.Equal(memory, size.Memory.ToString());
+        Assert.Contains(backend == "gridengine" ? "address space (which h_vmem limits)" : "the largest peak, 300M", size.Basis[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_that_fit_its_limit_is_not_asked_to_take_more_than_that_limit()
+    {
+        // A .NET runtime reserves nearly all the address space it is allowed: a peak near the limit says nothing of need.
+        var detail = Used(200 * MiB, 60, 8192 * MiB);
+        detail[JobDetailKeys.PeakVmemBytes] = 7000 * MiB;
+
+        var size = RightSizing.Suggest(new JobStatusResult(new JobHandle("7", "gridengine", DateTimeOffset.UnixEpoch), JobStatus.Successful) { Detail = detail });
+
+        Assert.Equal("8G", size.Memory.ToString());
+        Assert.Contains("is more than the 8G it ran in without running out, so that limit again", size.Basis[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failed_task_is_not_given_less_memory_than_it_failed_with()
+    {
+        var tasks = new[] { Used(100 * MiB, 30, 4096 * MiB), Used(120 * MiB, 30, 4096 * MiB) };
+        var status = new JobStatusResult(Handle, JobStatus.Failed)
+        {
+            Sweep = new SweepStatus([new SweepTaskStatus(0, JobStatus.Successful) { Detail = tasks[0] }, new SweepTaskStatus(1, JobStatus.Failed) { Detail = tasks[1] }]),
+        };
+
+        var size = RightSizing.Suggest(status);
+        var fine = RightSizing.Suggest(Sweep(tasks));
+
+        Assert.Equal("4G", size.Memory.ToString());
+        Assert.Contains("a failed task is not given less memory than it failed with", size.Basis[0], StringComparison.Ordinal);
+        Assert.Equal("150M", fine.Memory.ToString());
+    }
+
+    [Theory]
     [InlineData(200, 100, "250M", "0-00:03:00")]
     [InlineData(1000, 3600, "1250M", "0-01:15:00")]
     [InlineData(1, 1, "64M", "0-00:01:00")]

@@ -226,7 +226,7 @@ public sealed class GridEngineJobRunner : BatchJobRunner
     /// </summary>
     internal override IEnumerable<ValidationIssue> SchedulerIssues(JobRequest request)
     {
-        if (request.RunsFlepimop2 && Options.Executable is null && JitRuntime.IsJit
+        if (request.StartsThisProgram && Options.Executable is null && JitRuntime.IsJit
             && Options.Memory is { } memory && memory.Bytes < MinimumJitAddressSpace)
         {
             yield return new ValidationIssue(

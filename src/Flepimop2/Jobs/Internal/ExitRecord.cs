@@ -31,6 +31,12 @@ internal sealed record ExitRecord(DateTimeOffset StartedAt, string Host, string 
     /// <summary>The peak resident memory of the largest of its processes, in bytes (the kernel's <c>ru_maxrss</c>).</summary>
     public long? PeakRssBytes { get; init; }
 
+    /// <summary>
+    /// The largest address space any of its processes reached (<c>VmPeak</c>, sampled), in bytes: what Grid Engine's
+    /// <c>h_vmem</c> limits, per process.
+    /// </summary>
+    public long? PeakVmemBytes { get; init; }
+
     /// <summary>CPU time its processes used, user and system, in seconds.</summary>
     public double? CpuSeconds { get; init; }
 
@@ -53,6 +59,7 @@ internal sealed record ExitRecord(DateTimeOffset StartedAt, string Host, string 
             ["exit_code"] = ExitCode,
             ["signal"] = Signal,
             ["peak_rss_bytes"] = PeakRssBytes,
+            ["peak_vmem_bytes"] = PeakVmemBytes,
             ["cpu_seconds"] = CpuSeconds,
             ["host"] = Host,
             ["wrapper"] = Wrapper,
@@ -111,6 +118,7 @@ internal sealed record ExitRecord(DateTimeOffset StartedAt, string Host, string 
             ExitCode = Small(json["exit_code"], 0, 255),
             Signal = Small(json["signal"], 1, 127),
             PeakRssBytes = JsonText.Int64(json["peak_rss_bytes"]) is >= 0 and var peak ? peak : null,
+            PeakVmemBytes = JsonText.Int64(json["peak_vmem_bytes"]) is > 0 and var space ? space : null,
             CpuSeconds = json["cpu_seconds"] is JsonValue v && v.TryGetValue<double>(out var cpu) && cpu >= 0 && double.IsFinite(cpu) ? cpu : null,
         };
     }
@@ -127,6 +135,11 @@ internal sealed record ExitRecord(DateTimeOffset StartedAt, string Host, string 
         if (PeakRssBytes is { } peak)
         {
             yield return new(JobDetailKeys.MaxRssBytes, peak);
+        }
+
+        if (PeakVmemBytes is { } space)
+        {
+            yield return new(JobDetailKeys.PeakVmemBytes, space);
         }
 
         yield return new("host", Host);

@@ -59,12 +59,14 @@ internal static class ExitRecorder
             }
 
             RecordedRun.Outcome outcome;
-            long sampled;
+            long sampled, addressSpace;
             using (var sampler = new ProcessHighWater(pid, clock))
+            using (var space = new ProcessTreeAddressSpace(pid, clock))
             using (cancelFile is null ? null : new CancelWatch(pid, cancelFile, clock))
             {
                 outcome = RecordedRun.Wait(pid);
                 sampled = sampler.Peak;
+                addressSpace = space.Peak;
             }
 
             var peak = RecordedRun.PeakOf(outcome, shared, sampled);
@@ -77,6 +79,7 @@ internal static class ExitRecorder
                     ExitCode = outcome.ExitCode,
                     Signal = outcome.Signal,
                     PeakRssBytes = peak,
+                    PeakVmemBytes = addressSpace > 0 ? addressSpace : null,
                     CpuSeconds = Math.Round(outcome.CpuSeconds, 3),
                 }).Write(record);
             }

@@ -63,6 +63,20 @@ public sealed class ExitRecordMergeSpecs
     }
 
     [Fact]
+    public void The_records_address_space_peak_reaches_the_status_and_survives_its_file_while_a_damaged_one_reads_as_none()
+    {
+        var record = Ended(0) with { PeakVmemBytes = 3L << 30 };
+
+        var merged = ExitRecordMerge.Merge(Scheduler(JobStatus.Successful), listed: false, ExitRecord.Parse(record.ToJson()), endedByScheduler: false);
+        var damaged = ExitRecord.Parse("{\"started_at\":\"2026-12-05T10:00:00Z\",\"peak_vmem_bytes\":-5}"u8);
+
+        Assert.Equal(3L << 30, merged.Detail[JobDetailKeys.PeakVmemBytes]!.GetValue<long>());
+        Assert.NotNull(damaged);
+        Assert.Null(damaged.PeakVmemBytes);
+        Assert.DoesNotContain(damaged.Detail(), kv => kv.Key == JobDetailKeys.PeakVmemBytes);
+    }
+
+    [Fact]
     public void The_schedulers_own_figures_win_over_the_records()
     {
         var scheduler = Scheduler(JobStatus.Successful, ("host", "from-accounting"), (JobDetailKeys.ElapsedSeconds, 99.0));

@@ -66,8 +66,20 @@ public sealed class GridEngineEndingSpecs
     }
 
     [Theory]
+    [InlineData(100L, true, "it had not reached its h_rt, so its h_vmem limit of 300M; its last sampled peak, 100M, missed the end")]
+    [InlineData(0L, false, "it has no h_rt, so its h_vmem limit of 300M; its memory was not sampled")]
+    public void Killed_for_a_limit_short_of_its_h_rt_it_probably_ran_out_of_memory_whatever_the_last_sample_said(long peakMiB, bool withTime, string why)
+    {
+        var limits = withTime ? Limits : Limits with { TimeLimitSeconds = null };
+
+        var (reason, retry) = GridEngineStatusResolver.Ending(Record(failed: 37, exit: 137, wallclock: 5, maxRss: peakMiB * MiB, maxVmem: peakMiB * MiB), limits);
+
+        Assert.Equal("probably ran out of memory: Grid Engine killed it for a limit (failed 37, signal 9) and " + why, reason);
+        Assert.Equal("""{"memory":"512M"}""", retry!.ToJsonString());
+    }
+
+    [Theory]
     [InlineData(0, GridEngineScriptRenderer.DependencyFailedExitCode, 10L, null)]
-    [InlineData(37, 137, 100L, "qmaster enforced its h_rt, h_cpu or h_vmem limit")]
     [InlineData(100, 137, 290L, "assumedly after job: it was killed while it ran (qdel, or a limit)")]
     public void Other_failures_keep_grid_engines_meaning_and_get_no_advice(int failed, int exit, long peakMiB, string? meaning)
     {

@@ -31,4 +31,17 @@ public sealed class GridEngineValidationSpecs
             Assert.StartsWith($"h_vmem {memory} is below the 2G of address space this flepimop2 (a JIT build) needs to start on the node", issue.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void A_retried_sweep_whose_recorded_tasks_start_this_program_is_checked_as_one_that_runs_flepimop2()
+    {
+        // A sweep's retry runs its task table's command lines as recorded, this program's path first.
+        var runner = new GridEngineJobRunner(new GridEngineJobOptions { Memory = MemoryRequest.Parse("500M") });
+        var program = Flepimop2.Subprocesses.Executables.CurrentProgram();
+        CliCommand recorded = new ArgvCommand([.. program, "process", "/p/config.yaml", "--target=hold"], runsFlepimop2: false);
+
+        var issues = runner.ValidateSubmission(JobRequest.Sweep([recorded, recorded]));
+
+        Assert.Contains(issues, i => i.Kind == "address_space");
+    }
 }

@@ -95,7 +95,7 @@ internal static class GridEngineStatusResolver
     /// <summary>
     /// Why a failed job ended, with what to ask for next time when it ran out of time or memory. Grid Engine ends a job over
     /// its <c>h_rt</c>, or whose processes together go over <c>h_vmem</c>, with <c>failed</c> 37 and SIGKILL; the run time
-    /// or the sampled peak virtual memory tells which. A single process cannot go over <c>h_vmem</c> (it is its address-space
+    /// tells which (the sampled peak virtual memory often misses the last rise). A single process cannot go over <c>h_vmem</c> (it is its address-space
     /// limit): its allocation fails and the program ends with its own error, so a failed job that reached nine tenths of
     /// the limit is reported as probably out of memory, and any other job that failed under the limit as one that may have
     /// hit it (a single large allocation is refused without raising the peak).
@@ -125,6 +125,16 @@ internal static class GridEngineStatusResolver
             return (
                 $"ran out of memory: its processes together reached {ByteSizes.Human(vmem)} of virtual memory, over its h_vmem limit of {limitText}, so Grid Engine killed it (signal 9)",
                 RetryAdvice.Memory(Math.Max(vmem / slots, perSlot)));
+        }
+
+        if (row.Failed == 37)
+        {
+            // Killed by the qmaster short of its h_rt: over h_vmem, with a peak that rose after the last sample.
+            var sampled = vmem > 0 ? $"its last sampled peak, {ByteSizes.Human(vmem)}, missed the end" : "its memory was not sampled";
+            var runTime = context.TimeLimitSeconds is null ? "it has no h_rt" : "it had not reached its h_rt";
+            return (
+                $"probably ran out of memory: Grid Engine killed it for a limit (failed 37, signal 9) and {runTime}, so its h_vmem limit of {limitText}; {sampled}",
+                RetryAdvice.Memory(perSlot));
         }
 
         var peak = Math.Max(vmem, row.MaxRssBytes ?? 0);
