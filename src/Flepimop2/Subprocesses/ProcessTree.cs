@@ -106,6 +106,14 @@ internal static class ProcessTree
         return members.Sum(m => probes.TryGetValue(m.Pid, out var probe) && probe.StartTicks == m.StartTicks ? probe.ResidentPages : 0) * Environment.SystemPageSize;
     }
 
+    /// <summary>
+    /// The largest peak virtual size (<c>VmPeak</c>, a high-water mark) among a process and its descendants now, in bytes (0
+    /// when it is gone): Grid Engine's <c>h_vmem</c> caps each process's address space, and a runtime (.NET, Java) reserves
+    /// far more than it touches, which no resident figure shows.
+    /// </summary>
+    public static long LargestVirtualPeak(int root) =>
+        Snapshot(root).Select(m => ProcessHighWater.Field(m.Pid, "VmPeak:")).DefaultIfEmpty().Max();
+
     /// <summary>The process and its descendants now, each with its start time.</summary>
     public static List<(int Pid, long StartTicks)> Snapshot(int root)
     {

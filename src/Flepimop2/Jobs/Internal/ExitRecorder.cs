@@ -61,7 +61,7 @@ internal static class ExitRecorder
             RecordedRun.Outcome outcome;
             long sampled, addressSpace;
             using (var sampler = new ProcessHighWater(pid, clock))
-            using (var space = new ProcessTreeAddressSpace(pid, clock))
+            using (var space = ProcessHighWater.AddressSpace(pid, clock))
             using (cancelFile is null ? null : new CancelWatch(pid, cancelFile, clock))
             {
                 outcome = RecordedRun.Wait(pid);
