@@ -23,7 +23,8 @@ public sealed class ShellChainSpecs : IDisposable
           mark)    # record that it ran, and when (ns), in $1; then exit $2
             date +%s%N >"$1"
             exit "${2:-0}" ;;
-          await)   # wait (at most 60 s) until the file $1 exists, then exit ${2:-0}
+          await)   # say it started (in $1.started), wait (at most 60 s) until the file $1 exists, then exit ${2:-0}
+            : >"$1.started"
             for ((k = 0; k < 1200; k++)); do [[ -e $1 ]] && exit "${2:-0}"; sleep 0.05; done
             exit 99 ;;
           *) exit 64 ;;
@@ -174,6 +175,13 @@ public sealed class ShellChainSpecs : IDisposable
         var first = await Submit(runner, new JobRequest(Step("await", _temp.Combine("never"))));
         var second = await Submit(runner, new JobRequest(Step("mark", _temp.Combine("second-ran"))) { After = [new(first, DependencyCondition.Succeeded)] });
         await Until(runner, second, r => r.Status == JobStatus.Pending, "the second job should wait");
+
+        // Killed before its command started, the first job never ran, which is another answer: wait for its start.
+        for (var waited = 0; !File.Exists(_temp.Combine("never.started")); waited += 20)
+        {
+            Assert.True(waited < Deadline.TotalMilliseconds, "the first job's command did not start");
+            await Task.Delay(20);
+        }
 
         // The whole session of the first job, its recorder included: nothing records its end.
         Posix.SignalGroup(int.Parse(first.MetadataText("pid")!, CultureInfo.InvariantCulture), Posix.SigKill);
